@@ -1,0 +1,67 @@
+# greencert — make demo · make test · make bench
+PORT ?= 8000
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+GREENCERT := $(BIN)/greencert
+DEMO_CERTIFICATES ?= 5000
+export GREENCERT_HOME := $(CURDIR)
+
+.PHONY: demo test bench install system-deps lint typecheck migrations-check pytest lock clean messages
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "greencert needs Python 3.11 (Django 5.2 LTS); found " + sys.version.split()[0])'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python requirements.lock pyproject.toml
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	@touch $@
+
+install: system-deps $(VENV)/.installed
+
+system-deps:
+	@bash scripts/system-deps.sh
+
+demo: install
+	@mkdir -p var
+	$(GREENCERT) migrate --no-input -v 0
+	$(GREENCERT) seed --certificates $(DEMO_CERTIFICATES) --seed 2021 --if-empty
+	$(GREENCERT) collectstatic --no-input -v 0
+	@$(GREENCERT) demo_info --port $(PORT)
+	$(BIN)/gunicorn greencert.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --worker-class gthread --access-logfile -
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check src bench
+	$(BIN)/ruff format --check src bench
+
+typecheck: $(VENV)/.installed
+	$(BIN)/mypy src
+
+migrations-check: $(VENV)/.installed
+	GREENCERT_DATABASE_URL=sqlite:///:memory: $(GREENCERT) makemigrations --check --dry-run
+
+pytest: $(VENV)/.installed
+	@echo "== test suite on SQLite =="
+	env -u GREENCERT_DATABASE_URL $(BIN)/pytest
+	@if [ -n "$$GREENCERT_TEST_DATABASE_URL" ]; then \
+		echo "== test suite on PostgreSQL ($$GREENCERT_TEST_DATABASE_URL) =="; \
+		GREENCERT_DATABASE_URL="$$GREENCERT_TEST_DATABASE_URL" $(BIN)/pytest; \
+	else \
+		echo "GREENCERT_TEST_DATABASE_URL is not set: the PostgreSQL run is skipped"; \
+	fi
+
+test: install lint typecheck migrations-check pytest
+
+bench: install
+	$(BIN)/python bench/run.py
+
+messages: $(VENV)/.installed
+	cd src/greencert && ../../$(GREENCERT) makemessages -l zh_Hans -l en --no-obsolete && ../../$(GREENCERT) compilemessages
+
+lock:
+	uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3* var/static

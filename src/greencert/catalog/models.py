@@ -1,0 +1,136 @@
+"""The unified catalog (统一目录): categories, standards and implementation rules."""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+RULE_ID_PATTERN = re.compile(r"^CNCA-CGP-\d{2}:\d{4}$")
+
+
+def validate_rule_id(value: str) -> None:
+    if not RULE_ID_PATTERN.match(value):
+        raise ValidationError(
+            (
+                "实施规则编号 %(value)s 格式应为 CNCA-CGP-NN:YYYY / rule id must look like CNCA-CGP-NN:YYYY"
+            ),
+            params={"value": value},
+        )
+
+
+class CategoryKind(models.TextChoices):
+    PRODUCT = "product", "绿色产品 green product"
+    SERVICE = "service", "绿色服务 green service"
+
+
+class CertificationScope(models.TextChoices):
+    FULL = "full", "全项认证 full certification"
+    ATTRIBUTE = "attribute", "分项认证 attribute certification"
+
+
+class Standard(models.Model):
+    """A standard in one version, e.g. GB/T 35613-2024 (标准)."""
+
+    number = models.CharField(("标准号 number"), max_length=32)
+    year = models.PositiveSmallIntegerField("年份 year")
+    title_zh = models.CharField(("中文名称 title (zh)"), max_length=200)
+    title_en = models.CharField(("英文名称 title (en)"), max_length=300, blank=True)
+    published_on = models.DateField(("发布日期 published"), null=True, blank=True)
+    in_force_on = models.DateField(("实施日期 in force"), null=True, blank=True)
+    superseded_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="supersedes",
+        verbose_name=("被代替 superseded by"),
+    )
+    confirmed = models.BooleanField(("已核实 confirmed"), default=True)
+
+    class Meta:
+        ordering = ["number", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["number", "year"], name="standard_number_year")
+        ]
+        verbose_name = "标准 standard"
+        verbose_name_plural = "标准 standards"
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def code(self) -> str:
+        return f"{self.number}-{self.year}"
+
+
+class ImplementationRule(models.Model):
+    """认证实施规则, identified as CNCA-CGP-NN:YYYY."""
+
+    rule_id = models.CharField(
+        ("规则编号 rule id"), max_length=20, unique=True, validators=[validate_rule_id]
+    )
+    title_zh = models.CharField(("名称 title"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["rule_id"]
+        verbose_name = "实施规则 implementation rule"
+        verbose_name_plural = "实施规则 implementation rules"
+
+    def __str__(self) -> str:
+        return self.rule_id
+
+
+class Category(models.Model):
+    """A product or service category of the catalog (认证目录)."""
+
+    code = models.SlugField(("代码 code"), max_length=40, unique=True)
+    name_zh = models.CharField(("中文名称 name (zh)"), max_length=100)
+    name_en = models.CharField(("英文名称 name (en)"), max_length=200)
+    kind = models.CharField(("类型 kind"), max_length=10, choices=CategoryKind.choices)
+    activity = models.PositiveSmallIntegerField(
+        ("认证活动 activity"), default=1, help_text=("1 统一目录产品; 2 分项认证; 3 绿色服务")
+    )
+    batch = models.PositiveSmallIntegerField(("批次 batch"), default=1)
+    scope = models.CharField(
+        ("认证范围 scope"), max_length=10, choices=CertificationScope.choices, default="full"
+    )
+    graded = models.BooleanField(("分级评价 graded"), default=False)
+    cqc_code = models.CharField(("CQC 目录代码"), max_length=10, blank=True)
+    certification_units = models.JSONField(("认证单元 certification units"), default=list)
+    standards = models.ManyToManyField(
+        Standard, related_name="categories", blank=True, verbose_name=("标准 standards")
+    )
+    rule = models.ForeignKey(
+        ImplementationRule,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="categories",
+        verbose_name=("实施规则 rule"),
+    )
+    pilot_zone = models.BooleanField(("先行区试点 piloted in the pilot zone"), default=False)
+    validity_years = models.PositiveSmallIntegerField(("证书有效期(年) validity"), default=5)
+    surveillance_months = models.PositiveSmallIntegerField(
+        ("监督周期(月) surveillance"), default=12
+    )
+    renewal_window_days = models.PositiveSmallIntegerField(
+        ("再认证窗口(天) renewal window"), default=90
+    )
+    confirmed = models.BooleanField(("已核实 confirmed"), default=True)
+
+    class Meta:
+        ordering = ["kind", "batch", "code"]
+        verbose_name = "认证目录类别 category"
+        verbose_name_plural = "认证目录类别 categories"
+
+    def __str__(self) -> str:
+        return self.name_zh
+
+    def name(self, language: str) -> str:
+        return self.name_en if language.startswith("en") else self.name_zh
+
+    def current_standard(self) -> Standard | None:
+        """The newest standard version of the category (by year)."""
+        return self.standards.order_by("-year").first()

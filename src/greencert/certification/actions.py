@@ -1,0 +1,389 @@
+"""Every change to a certificate (Zulip's ``do_*`` pattern).
+
+Each action, in one transaction: checks the actor and the certificate's current state (with a
+conditional UPDATE, race-safe on SQLite and PostgreSQL), updates the row and appends one
+CertificateEvent with the next gapless sequence number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from greencert.catalog.models import Category, Standard
+from greencert.certification import codes
+from greencert.certification.models import Certificate
+from greencert.certification.numbers import allocate_number
+from greencert.certification.permissions import can_change, can_issue
+from greencert.core.actors import Actor
+from greencert.core.errors import PermissionRefused, TransitionRefused, ValidationFailed
+from greencert.core.events import append_event
+from greencert.parties.models import CertificationBody, Enterprise
+from greencert.regions.models import Region
+
+CHANGEABLE_FIELDS = {"products", "service_site", "production_site", "certification_unit", "grade"}
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def default_expiry(issue_date: dt.date, category: Category) -> dt.date:
+    """The last day of validity: the day before the anniversary (five years by default)."""
+    return add_years(issue_date, category.validity_years) - dt.timedelta(days=1)
+
+
+def _require_reason(event_type: str, reason_code: str) -> codes.Transition:
+    transition = codes.transitions()[event_type]
+    allowed = codes.reasons()[transition.reason_group]
+    if reason_code not in allowed:
+        listing = ", ".join(f"{c} {label.zh}" for c, label in allowed.items())
+        listing_en = ", ".join(f"{c} ({label.en})" for c, label in allowed.items())
+        raise ValidationFailed(
+            field="reason_code",
+            value=reason_code,
+            expected_zh=f"须给出原因代码，可选：{listing}",
+            expected_en=f"a reason code is required, one of: {listing_en}",
+            code="reason_required" if not reason_code else "unknown_reason",
+        )
+    return transition
+
+
+def _refuse(certificate: Certificate, event_type: str, transition: codes.Transition) -> None:
+    current = codes.status_label(certificate.status)
+    allowed_from = [codes.status_label(s) for s in transition.from_statuses]
+    allowed_events = [
+        t.event_type for t in codes.transitions().values() if certificate.status in t.from_statuses
+    ]
+    raise TransitionRefused(
+        field="status",
+        value=certificate.status,
+        expected_zh=(
+            f"证书 {certificate.number} 当前状态为「{current.zh}」({certificate.status})，"
+            f"「{event_type}」只能从「{'、'.join(a.zh for a in allowed_from)}」状态进行；"
+            f"当前允许的操作：{'、'.join(allowed_events) or '无'}"
+        ),
+        expected_en=(
+            f"certificate {certificate.number} is {current.en} ({certificate.status}); "
+            f"{event_type} is allowed only from {', '.join(a.en for a in allowed_from)}; "
+            f"allowed now: {', '.join(allowed_events) or 'none'}"
+        ),
+        extra={"current_status": certificate.status, "allowed_events": allowed_events},
+    )
+
+
+@transaction.atomic
+def issue_certificate(
+    actor: Actor,
+    *,
+    holder: Enterprise,
+    body: CertificationBody,
+    category: Category,
+    certification_unit: str,
+    site_region: Region,
+    products: list[dict[str, Any]] | None = None,
+    service_site: str = "",
+    production_site: str = "",
+    standard: Standard | None = None,
+    scheme_id: str = "",
+    scheme_version: str = "",
+    evaluation_fingerprint: str = "",
+    grade: str = "",
+    issue_date: dt.date | None = None,
+    reason_code: str = "I01",
+    renewed_from: Certificate | None = None,
+) -> Certificate:
+    """Issue a certificate (颁发证书) and record the ``issued`` event."""
+    body_categories = set(body.categories.values_list("id", flat=True))
+    if not can_issue(actor, body.pk, category.pk, body_categories):
+        raise PermissionRefused(
+            field="category",
+            value=category.code,
+            expected_zh=f"{actor.label} 无权以 {body} 名义颁发「{category.name_zh}」证书"
+            "（须为该机构人员且机构获批该类别）",
+            expected_en=f"{actor.label} may not issue {category.name_en} certificates for {body} "
+            "(must be its staff, and the body must be authorised for the category)",
+        )
+    if not body.active:
+        raise ValidationFailed(
+            field="body",
+            value=body.approval_number,
+            expected_zh="有效的认证机构",
+            expected_en="an active certification body",
+        )
+    units = category.certification_units or []
+    if units and certification_unit not in units:
+        raise ValidationFailed(
+            field="certification_unit",
+            value=certification_unit,
+            expected_zh=f"「{category.name_zh}」的认证单元之一：{'、'.join(units)}",
+            expected_en=f"one of the certification units of {category.name_en}: {', '.join(units)}",
+        )
+    if standard is not None and not category.standards.filter(pk=standard.pk).exists():
+        raise ValidationFailed(
+            field="standard",
+            value=standard.code,
+            expected_zh=f"「{category.name_zh}」目录所列标准",
+            expected_en=f"a standard listed for {category.name_en}",
+        )
+    transition = _require_reason("issued", reason_code)
+    today = timezone.localdate()
+    issue_date = issue_date or today
+    initial = renewed_from.initial_issue_date if renewed_from else issue_date
+    certificate = Certificate.objects.create(
+        number=allocate_number(site_region.province_code, issue_date.year),
+        holder=holder,
+        body=body,
+        category=category,
+        standard=standard or category.current_standard(),
+        certification_unit=certification_unit,
+        products=products or [],
+        service_site=service_site,
+        production_site=production_site,
+        site_region=site_region,
+        province_code=site_region.province_code,
+        city_code=site_region.city_code,
+        in_pilot_zone=in_zone(site_region, "pilot_zone"),
+        in_demonstration_zone=in_zone(site_region, "demonstration_zone"),
+        scheme_id=scheme_id,
+        scheme_version=scheme_version,
+        evaluation_fingerprint=evaluation_fingerprint,
+        grade=grade,
+        initial_issue_date=initial,
+        issue_date=issue_date,
+        expiry_date=default_expiry(issue_date, category),
+        status=transition.to_status,
+        status_reason_code=reason_code,
+        renewed_from=renewed_from,
+    )
+    event = append_event(
+        certificate=certificate,
+        event_type="issued",
+        actor=actor,
+        status_before="",
+        status_after=transition.to_status,
+        reason_code=reason_code,
+        payload={
+            "holder": holder.credit_code,
+            "body": body.approval_number,
+            "category": category.code,
+            "scheme": f"{scheme_id}@{scheme_version}" if scheme_id else "",
+            "evaluation_fingerprint": evaluation_fingerprint,
+            "expiry_date": certificate.expiry_date.isoformat(),
+            "renewed_from": renewed_from.number if renewed_from else "",
+        },
+    )
+    Certificate.objects.filter(pk=certificate.pk).update(last_event_sequence=event.sequence)
+    certificate.last_event_sequence = event.sequence
+    return certificate
+
+
+def in_zone(region: Region, flag: str) -> bool:
+    """A site is in a zone when its region, or the city above it, is flagged."""
+    if getattr(region, flag):
+        return True
+    parent = region.parent
+    return bool(parent and parent.level == "city" and getattr(parent, flag))
+
+
+def _transition(
+    actor: Actor,
+    certificate: Certificate,
+    event_type: str,
+    *,
+    reason_code: str,
+    payload: dict[str, Any] | None = None,
+    updates: dict[str, Any] | None = None,
+    effective_at: dt.datetime | None = None,
+) -> Certificate:
+    transition = _require_reason(event_type, reason_code)
+    if not can_change(actor, certificate, event_type):
+        raise PermissionRefused(
+            field="certificate",
+            value=certificate.number,
+            expected_zh=f"{actor.label} 无权对该证书执行「{event_type}」",
+            expected_en=f"{actor.label} may not perform {event_type} on this certificate",
+        )
+    # Conditioned on the exact status read, so status_before is exact and of two concurrent
+    # writers only one wins; the loser re-reads once and is refused if no longer allowed.
+    for _attempt in range(2):
+        before = certificate.status
+        if before not in transition.from_statuses:
+            _refuse(certificate, event_type, transition)
+        updated = Certificate.objects.filter(pk=certificate.pk, status=before).update(
+            status=transition.to_status,
+            status_reason_code=reason_code,
+            updated_at=timezone.now(),
+            **(updates or {}),
+        )
+        if updated:
+            break
+        certificate.refresh_from_db()
+    else:
+        _refuse(certificate, event_type, transition)
+    event = append_event(
+        certificate=certificate,
+        event_type=event_type,
+        actor=actor,
+        status_before=before,
+        status_after=transition.to_status,
+        reason_code=reason_code,
+        payload=payload or {},
+        effective_at=effective_at,
+    )
+    Certificate.objects.filter(pk=certificate.pk).update(last_event_sequence=event.sequence)
+    certificate.refresh_from_db()
+    return certificate
+
+
+@transaction.atomic
+def suspend_certificate(
+    actor: Actor, certificate: Certificate, *, reason_code: str, until: dt.date, note: str = ""
+) -> Certificate:
+    """暂停: the certificate may not be used until restored, at the latest by ``until``."""
+    if until <= timezone.localdate():
+        raise ValidationFailed(
+            field="until",
+            value=until.isoformat(),
+            expected_zh="暂停期限须晚于今天",
+            expected_en="a deadline after today",
+        )
+    return _transition(
+        actor,
+        certificate,
+        "suspended",
+        reason_code=reason_code,
+        payload={"until": until.isoformat(), "note": note},
+        updates={"suspended_until": until},
+    )
+
+
+@transaction.atomic
+def restore_certificate(
+    actor: Actor, certificate: Certificate, *, reason_code: str, note: str = ""
+) -> Certificate:
+    """恢复: a suspended certificate becomes valid again."""
+    return _transition(
+        actor,
+        certificate,
+        "restored",
+        reason_code=reason_code,
+        payload={"note": note},
+        updates={"suspended_until": None},
+    )
+
+
+@transaction.atomic
+def revoke_certificate(
+    actor: Actor, certificate: Certificate, *, reason_code: str, note: str = ""
+) -> Certificate:
+    """撤销: withdrawn for cause; final."""
+    return _transition(
+        actor,
+        certificate,
+        "revoked",
+        reason_code=reason_code,
+        payload={"note": note},
+        updates={"suspended_until": None},
+    )
+
+
+@transaction.atomic
+def cancel_certificate(
+    actor: Actor, certificate: Certificate, *, reason_code: str, note: str = ""
+) -> Certificate:
+    """注销: ended on request, discontinuation or non-renewal; final."""
+    return _transition(
+        actor,
+        certificate,
+        "cancelled",
+        reason_code=reason_code,
+        payload={"note": note},
+        updates={"suspended_until": None},
+    )
+
+
+@transaction.atomic
+def expire_certificate(actor: Actor, certificate: Certificate) -> Certificate:
+    """过期失效: effective at the start of the day after the expiry date."""
+    start = dt.datetime.combine(
+        certificate.expiry_date + dt.timedelta(days=1),
+        dt.time.min,
+        tzinfo=timezone.get_current_timezone(),
+    )
+    return _transition(
+        actor,
+        certificate,
+        "expired",
+        reason_code="E01",
+        payload={"expiry_date": certificate.expiry_date.isoformat()},
+        updates={"suspended_until": None},
+        effective_at=start,
+    )
+
+
+def expire_due_certificates(today: dt.date | None = None) -> int:
+    """Expire every valid or suspended certificate whose validity has ended; returns how many."""
+    today = today or timezone.localdate()
+    actor = Actor.for_system("expiry")
+    count = 0
+    due = Certificate.objects.filter(status__in=["01", "02"], expiry_date__lt=today)
+    for certificate in due.iterator():
+        try:
+            expire_certificate(actor, certificate)
+        except TransitionRefused:
+            continue  # changed by someone else meanwhile
+        count += 1
+    return count
+
+
+@transaction.atomic
+def change_certificate(
+    actor: Actor, certificate: Certificate, *, reason_code: str, changes: dict[str, Any]
+) -> Certificate:
+    """变更: amend the certificate's content; it keeps its number."""
+    unknown = sorted(set(changes) - CHANGEABLE_FIELDS)
+    if unknown or not changes:
+        raise ValidationFailed(
+            field="changes",
+            value=",".join(unknown) or "",
+            expected_zh=f"可变更的字段：{'、'.join(sorted(CHANGEABLE_FIELDS))}",
+            expected_en=f"fields that may change: {', '.join(sorted(CHANGEABLE_FIELDS))}",
+        )
+    previous = {key: getattr(certificate, key) for key in changes}
+    return _transition(
+        actor,
+        certificate,
+        "changed",
+        reason_code=reason_code,
+        payload={"before": previous, "after": changes},
+        updates=changes,
+    )
+
+
+@transaction.atomic
+def record_surveillance_passed(
+    actor: Actor, certificate: Certificate, *, reason_code: str = "V01", note: str = ""
+) -> Certificate:
+    return _transition(
+        actor, certificate, "surveillance_passed", reason_code=reason_code, payload={"note": note}
+    )
+
+
+__all__ = [
+    "cancel_certificate",
+    "change_certificate",
+    "expire_certificate",
+    "expire_due_certificates",
+    "issue_certificate",
+    "record_surveillance_passed",
+    "restore_certificate",
+    "revoke_certificate",
+    "suspend_certificate",
+]

@@ -1,0 +1,89 @@
+"""Certificate numbers: prefix, issuing province, year, serial and an ISO/IEC 7064 MOD 37-2 check.
+
+Example ``GC3220250000123K``: GC, province 32 (Jiangsu), year 2025, serial 0000123, check K.
+Serials whose check character would be ``*`` are skipped, so numbers are letters and digits only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from greencert.core.checkchars import (
+    MOD37_CHARSET,
+    mod37_2_check_char,
+    mod37_2_is_valid,
+    normalise_code,
+)
+from greencert.core.sequence import next_value
+
+SERIAL_DIGITS = 7
+PROVINCES = {"31", "32", "33", "34"}
+
+
+def prefix() -> str:
+    return str(settings.GREENCERT_CERTIFICATE_PREFIX)
+
+
+def number_pattern() -> re.Pattern[str]:
+    return re.compile(rf"^{re.escape(prefix())}(3[1-4])(\d{{4}})(\d{{{SERIAL_DIGITS}}})([0-9A-Z])$")
+
+
+def compose(province: str, year: int, serial: int) -> str | None:
+    """The number for this serial, or None if its check character would be '*'."""
+    body = f"{prefix()}{province}{year:04d}{serial:0{SERIAL_DIGITS}d}"
+    check = mod37_2_check_char(body)
+    return None if check == "*" else body + check
+
+
+def allocate_number(province_code: str, year: int) -> str:
+    """The next unused number for a province and year; call inside the issuing transaction."""
+    province = province_code[:2]
+    if province not in PROVINCES:
+        raise ValueError(f"province {province_code!r} is not in the Yangtze River Delta")
+    while True:
+        serial = next_value(f"certificate-number:{province}:{year}")
+        number = compose(province, year, serial)
+        if number:
+            return number
+
+
+@dataclass(frozen=True)
+class NumberCheck:
+    """How a typed certificate number reads: ``malformed``, ``mistyped`` or ``well_formed``."""
+
+    normalised: str
+    verdict: str
+
+    @property
+    def province(self) -> str:
+        return self.normalised[len(prefix()) : len(prefix()) + 2]
+
+
+def check_number(raw: str) -> NumberCheck:
+    normalised = normalise_code(raw)
+    pattern = number_pattern()
+    if not pattern.match(normalised):
+        loose = re.compile(rf"^{re.escape(prefix())}[0-9A-Z*]{{{2 + 4 + SERIAL_DIGITS + 1}}}$")
+        if loose.match(normalised) and not mod37_2_is_valid(normalised):
+            return NumberCheck(normalised, "mistyped")
+        return NumberCheck(normalised, "malformed")
+    if not mod37_2_is_valid(normalised):
+        return NumberCheck(normalised, "mistyped")
+    return NumberCheck(normalised, "well_formed")
+
+
+def correction_candidates(normalised: str) -> list[str]:
+    """Numbers one substitution or one neighbour swap away that carry a valid check character."""
+    pattern = number_pattern()
+    seen: set[str] = set()
+    start = len(prefix())
+    for i in range(start, len(normalised)):
+        for ch in MOD37_CHARSET[:-1]:
+            if ch != normalised[i]:
+                seen.add(normalised[:i] + ch + normalised[i + 1 :])
+        if i + 1 < len(normalised) and normalised[i] != normalised[i + 1]:
+            seen.add(normalised[:i] + normalised[i + 1] + normalised[i] + normalised[i + 2 :])
+    return sorted(n for n in seen if pattern.match(n) and mod37_2_is_valid(n))

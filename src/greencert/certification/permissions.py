@@ -1,0 +1,34 @@
+"""Who may change a certificate: the issuing body's staff, regulators of its region, the alliance."""
+
+from __future__ import annotations
+
+from greencert.certification.models import Certificate
+from greencert.core.actors import Actor
+from greencert.parties.permissions import body_ids_of, is_alliance_admin, regulated_region_codes
+
+# Changes a regulator may make as joint supervision; the rest belong to the certification body.
+REGULATOR_EVENTS = {"suspended", "revoked"}
+SYSTEM_EVENTS = {"expired"}
+
+
+def can_issue(actor: Actor, body_id: int, category_id: int, body_category_ids: set[int]) -> bool:
+    if is_alliance_admin(actor):
+        return True
+    return body_id in body_ids_of(actor) and category_id in body_category_ids
+
+
+def can_change(actor: Actor, certificate: Certificate, event_type: str) -> bool:
+    if actor.is_system:
+        return event_type in SYSTEM_EVENTS
+    if is_alliance_admin(actor):
+        return True
+    if event_type in SYSTEM_EVENTS:
+        return False
+    if certificate.body_id in body_ids_of(actor):
+        return True
+    if event_type in REGULATOR_EVENTS:
+        scope = regulated_region_codes(actor)
+        return bool(
+            scope & {certificate.province_code, certificate.city_code, certificate.site_region_id}
+        )
+    return False

@@ -1,0 +1,132 @@
+"""Certificates as the public sees them: the dictionaries behind the API and the verify page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.urls import reverse
+
+from greencert.certification import codes
+from greencert.certification.history import status_from_events
+from greencert.certification.models import Certificate
+from greencert.core.models import CertificateEvent
+
+EVENT_FIELDS = (
+    "sequence",
+    "event_type",
+    "status_before",
+    "status_after",
+    "reason_code",
+    "effective_at",
+    "recorded_at",
+)
+
+
+def status_dict(code: str, reason_code: str = "") -> dict[str, str]:
+    label = codes.status_label(code)
+    reason = codes.reason_label(reason_code) if reason_code else None
+    return {
+        "code": code,
+        "label_zh": label.zh,
+        "label_en": label.en,
+        "reason_code": reason_code,
+        "reason_zh": reason.zh if reason else "",
+        "reason_en": reason.en if reason else "",
+    }
+
+
+def verify_url(number: str) -> str:
+    return settings.GREENCERT_PUBLIC_URL.rstrip("/") + reverse("portal:verify", args=[number])
+
+
+def summary_dict(cert: Certificate) -> dict[str, Any]:
+    return {
+        "number": cert.number,
+        "status": status_dict(cert.status, cert.status_reason_code),
+        "holder": {"id": cert.holder.credit_code, "name": cert.holder.name},
+        "body": {"id": cert.body.approval_number, "name": cert.body.name},
+        "category": {
+            "code": cert.category.code,
+            "name_zh": cert.category.name_zh,
+            "name_en": cert.category.name_en,
+        },
+        "certification_unit": cert.certification_unit,
+        "issue_date": cert.issue_date,
+        "expiry_date": cert.expiry_date,
+        "grade": cert.grade,
+        "province_code": cert.province_code,
+        "city_code": cert.city_code,
+        "verify_url": verify_url(cert.number),
+    }
+
+
+def history_of(cert: Certificate) -> list[dict[str, Any]]:
+    rows = (
+        CertificateEvent.objects.filter(certificate_id=cert.pk)
+        .order_by("sequence")
+        .values_list(*EVENT_FIELDS)
+    )
+    return [
+        {
+            "sequence": r[0],
+            "type": r[1],
+            "status_before": r[2],
+            "status_after": r[3],
+            "reason_code": r[4],
+            "effective_at": r[5],
+            "recorded_at": r[6],
+        }
+        for r in rows
+    ]
+
+
+def detail_dict(cert: Certificate, at: dt.date | None = None) -> dict[str, Any]:
+    history = history_of(cert)
+    region = cert.site_region
+    data = summary_dict(cert) | {
+        "products": cert.products,
+        "service_site": cert.service_site,
+        "production_site": cert.production_site,
+        "site_region": {
+            "code": region.code,
+            "name_zh": region.name_zh,
+            "name_en": region.name_en,
+            "province_code": region.province_code,
+            "city_code": region.city_code,
+            "pilot_zone": cert.in_pilot_zone,
+            "demonstration_zone": cert.in_demonstration_zone,
+        },
+        "standard": cert.standard.code if cert.standard else None,
+        "scheme_id": cert.scheme_id,
+        "scheme_version": cert.scheme_version,
+        "evaluation_fingerprint": cert.evaluation_fingerprint,
+        "certification_mode": cert.certification_mode,
+        "initial_issue_date": cert.initial_issue_date,
+        "suspended_until": cert.suspended_until,
+        "history": history,
+        "at": None,
+    }
+    if at is not None:
+        data["at"] = status_at_dict(history, at)
+    return data
+
+
+class _EventView:
+    __slots__ = ("effective_at", "reason_code", "status_after")
+
+    def __init__(self, row: dict[str, Any]) -> None:
+        self.effective_at = row["effective_at"]
+        self.status_after = row["status_after"]
+        self.reason_code = row["reason_code"]
+
+
+def status_at_dict(history: list[dict[str, Any]], day: dt.date) -> dict[str, Any]:
+    events = [_EventView(row) for row in history]
+    code = status_from_events(events, day)  # type: ignore[arg-type]
+    reason = ""
+    for event in events:
+        if event.status_after == code:
+            reason = event.reason_code
+    return {"date": day, "status": status_dict(code, reason) if code else None}

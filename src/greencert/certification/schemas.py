@@ -1,0 +1,106 @@
+"""Published shapes of certificates in the API (documented in the OpenAPI document)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ninja import Field, Schema
+
+
+class StatusOut(Schema):
+    code: str = Field(examples=["01"])
+    label_zh: str = Field(examples=["有效"])
+    label_en: str = Field(examples=["valid"])
+    reason_code: str = Field("", examples=["S01"])
+    reason_zh: str = ""
+    reason_en: str = ""
+
+
+class PartyOut(Schema):
+    id: str = Field(description="统一社会信用代码 or CNCA approval number")
+    name: str
+
+
+class CategoryOut(Schema):
+    code: str = Field(examples=["coatings"])
+    name_zh: str
+    name_en: str
+
+
+class RegionOut(Schema):
+    code: str
+    name_zh: str
+    name_en: str
+    province_code: str
+    city_code: str
+    pilot_zone: bool
+    demonstration_zone: bool
+
+
+class EventOut(Schema):
+    sequence: int
+    type: str
+    status_before: str
+    status_after: str
+    reason_code: str
+    effective_at: dt.datetime
+    recorded_at: dt.datetime
+
+
+class StatusAtOut(Schema):
+    date: dt.date
+    status: StatusOut | None = Field(description="null when the certificate had not been issued")
+
+
+class CertificateSummary(Schema):
+    number: str
+    status: StatusOut
+    holder: PartyOut
+    body: PartyOut
+    category: CategoryOut
+    certification_unit: str
+    issue_date: dt.date
+    expiry_date: dt.date
+    grade: str
+    province_code: str
+    city_code: str
+    verify_url: str
+
+
+class CertificateDetail(CertificateSummary):
+    products: list[dict[str, Any]]
+    service_site: str
+    production_site: str
+    site_region: RegionOut
+    standard: str | None
+    scheme_id: str
+    scheme_version: str
+    evaluation_fingerprint: str
+    certification_mode: str
+    initial_issue_date: dt.date
+    suspended_until: dt.date | None
+    history: list[EventOut]
+    at: StatusAtOut | None = None
+
+
+class CertificatePage(Schema):
+    items: list[CertificateSummary]
+    next_cursor: str | None = Field(
+        description="pass as ?cursor= for the next page; null at the end"
+    )
+
+
+class LookupError(Schema):
+    code: str = Field(examples=["mistyped"], description="malformed, mistyped or not_found")
+    field: str
+    value: str
+    message_zh: str
+    message_en: str
+    candidates: list[str] = Field(
+        default_factory=list, description="existing numbers one typo away, for a mistyped number"
+    )
+
+
+class ErrorOut(Schema):
+    error: LookupError

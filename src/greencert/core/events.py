@@ -1,0 +1,46 @@
+"""Appending to the certificate event log. Only action functions call this."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from django.db import connection
+from django.utils import timezone
+
+from greencert.core.actors import Actor
+from greencert.core.models import CertificateEvent
+from greencert.core.sequence import EVENT_SEQUENCE, next_value
+
+if TYPE_CHECKING:
+    from greencert.certification.models import Certificate
+
+
+def append_event(
+    *,
+    certificate: Certificate,
+    event_type: str,
+    actor: Actor,
+    status_before: str,
+    status_after: str,
+    reason_code: str = "",
+    payload: dict[str, Any] | None = None,
+    effective_at: dt.datetime | None = None,
+) -> CertificateEvent:
+    """Append one event with the next gapless sequence number. Must run inside the action's transaction."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("append_event must be called inside the action's transaction")
+    now = timezone.now()
+    return CertificateEvent.objects.create(
+        sequence=next_value(EVENT_SEQUENCE),
+        certificate=certificate,
+        event_type=event_type,
+        status_before=status_before,
+        status_after=status_after,
+        reason_code=reason_code,
+        actor=actor.user,
+        actor_label=actor.label,
+        payload=payload or {},
+        effective_at=effective_at or now,
+        recorded_at=now,
+    )

@@ -1,0 +1,258 @@
+"""Reading a submission (申请评价数据) and normalising its values into the scheme's units.
+
+Format::
+
+    {
+      "certification_unit": "tissue_paper",
+      "baseline": {"pollutant_discharge_compliant": true},
+      "values": {
+        "formaldehyde": {"value": "0.05", "unit": "mg/m³"},
+        "pue": "1.25",
+        "bleaching_agent": "none"
+      }
+    }
+
+Rules:
+- A value given as ``{"value": ..., "unit": ...}`` is converted into the scheme's unit through
+  ``units.yaml``; a unit of another dimension, or an unknown unit, is an error.
+- A plain number is accepted only for units marked ``bare`` (ratios written as "1", points,
+  counts, grades, levels). Anything physical (g/L, mg/m³, %, …) must name its unit.
+- Numbers are read as exact decimals: strings, integers or finite floats (read via their shortest
+  repr). NaN, infinity and booleans are rejected. A value outside the quantity's declared valid
+  range (e.g. a PUE below 1, an occupancy above 100 %) is an error.
+- ``null`` or an absent key means "no data": the item is reported as missing, never as failing.
+- Unknown ids, unknown certification units and unexpected fields are errors, so typos never pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .decimals import CONTEXT, canonical_text, parse_decimal
+from .errors import Problem, SubmissionError
+from .model import Measured, Scheme, ValueSpec
+from .units import unit_table
+
+_TOP_LEVEL = ("scheme", "certification_unit", "baseline", "values")
+
+
+@dataclass(frozen=True, slots=True)
+class NormalisedSubmission:
+    """A checked submission with every value in the scheme's unit; what the fingerprint covers."""
+
+    certification_unit: str | None
+    baseline: dict[str, bool]
+    values: dict[str, Measured]
+    specs: Mapping[str, ValueSpec]
+
+    def to_dict(self) -> dict[str, object]:
+        values: dict[str, object] = {}
+        for key in sorted(self.values):
+            measured = self.values[key]
+            if isinstance(measured, Decimal):
+                values[key] = {"value": canonical_text(measured), "unit": self.specs[key].unit}
+            else:
+                values[key] = {"value": measured, "unit": None}
+        return {
+            "certification_unit": self.certification_unit,
+            "baseline": {key: self.baseline[key] for key in sorted(self.baseline)},
+            "values": values,
+        }
+
+
+def read_submission(scheme: Scheme, submission: object) -> NormalisedSubmission:
+    problems: list[Problem] = []
+    if not isinstance(submission, Mapping):
+        raise SubmissionError(
+            [Problem("", "提交数据应为 JSON 对象", "expected the submission to be a JSON object")]
+        )
+    for key in submission:
+        if key not in _TOP_LEVEL:
+            problems.append(
+                Problem(
+                    str(key),
+                    f"不认识的字段；可用字段：{', '.join(_TOP_LEVEL)}",
+                    f"unexpected field; expected one of {', '.join(_TOP_LEVEL)}",
+                )
+            )
+    named = submission.get("scheme")
+    if named is not None and named not in (scheme.id, scheme.key):
+        problems.append(
+            Problem(
+                "scheme",
+                f"提交数据针对方案 {named!r}，应为 {scheme.key}",
+                f"submission names scheme {named!r}; expected {scheme.key}",
+            )
+        )
+    unit = _certification_unit(scheme, submission.get("certification_unit"), problems)
+    baseline = _baseline(scheme, submission.get("baseline"), problems)
+    values = _values(scheme, submission.get("values"), problems)
+    if problems:
+        raise SubmissionError(problems)
+    return NormalisedSubmission(unit, baseline, values, scheme.value_specs)
+
+
+def _certification_unit(scheme: Scheme, raw: object, problems: list[Problem]) -> str | None:
+    known = [unit.id for unit in scheme.certification_units]
+    if not known:
+        if raw is not None:
+            problems.append(
+                Problem(
+                    "certification_unit",
+                    f"方案 {scheme.key} 不区分认证单元；应省略此字段",
+                    f"scheme {scheme.key} has no certification units; expected no certification_unit",
+                )
+            )
+        return None
+    if raw not in known:
+        shown = "（缺失）" if raw is None else repr(raw)
+        problems.append(
+            Problem(
+                "certification_unit",
+                f"认证单元 {shown} 无效；应为以下之一：{', '.join(known)}",
+                f"certification unit {'(missing)' if raw is None else repr(raw)} is not valid; expected one of {', '.join(known)}",
+            )
+        )
+        return None
+    return str(raw)
+
+
+def _baseline(scheme: Scheme, raw: object, problems: list[Problem]) -> dict[str, bool]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping):
+        problems.append(
+            Problem(
+                "baseline", "应为 {编号: true/false} 对象", "expected an object of {id: true/false}"
+            )
+        )
+        return {}
+    known = {item.id for item in scheme.baseline}
+    answers: dict[str, bool] = {}
+    for key, answer in raw.items():
+        if key not in known:
+            problems.append(
+                Problem(
+                    f"baseline.{key}",
+                    f"未知的基本要求；应为以下之一：{', '.join(sorted(known))}",
+                    f"unknown baseline requirement; expected one of {', '.join(sorted(known))}",
+                )
+            )
+        elif isinstance(answer, bool):
+            answers[key] = answer
+        elif answer is not None:
+            problems.append(
+                Problem(
+                    f"baseline.{key}",
+                    f"值 {answer!r} 无效；应为 true、false 或 null",
+                    f"value {answer!r} is not valid; expected true, false or null",
+                )
+            )
+    return answers
+
+
+def _values(scheme: Scheme, raw: object, problems: list[Problem]) -> dict[str, Measured]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping):
+        problems.append(
+            Problem("values", "应为 {编号: 数值} 对象", "expected an object of {id: value}")
+        )
+        return {}
+    specs = scheme.value_specs
+    values: dict[str, Measured] = {}
+    for key, entry in raw.items():
+        spec = specs.get(key)
+        if spec is None:
+            problems.append(
+                Problem(
+                    f"values.{key}",
+                    "未知的指标或输入编号；请核对方案中的编号",
+                    f"unknown indicator or input id; expected one of {', '.join(specs)}",
+                )
+            )
+            continue
+        try:
+            measured = _value(spec, entry)
+        except SubmissionError as exc:
+            problems.extend(exc.problems)
+            continue
+        if measured is not None:
+            values[key] = measured
+    return values
+
+
+def _value(spec: ValueSpec, entry: object) -> Measured | None:
+    field = f"values.{spec.id}"
+    unit: object = None
+    if isinstance(entry, Mapping):
+        extra = set(entry) - {"value", "unit"}
+        if extra:
+            raise SubmissionError(
+                [
+                    Problem(
+                        field,
+                        f"不认识的字段 {', '.join(map(str, extra))}；应只含 value 与 unit",
+                        f"unexpected field {', '.join(map(str, extra))}; expected only value and unit",
+                    )
+                ]
+            )
+        unit, entry = entry.get("unit"), entry.get("value")
+        field += ".value"
+    if entry is None:
+        return None
+    if spec.categorical:
+        if not isinstance(entry, str) or not entry or unit is not None:
+            raise SubmissionError(
+                [
+                    Problem(
+                        field,
+                        f"值 {entry!r} 无效；应为文字类别（不带单位）",
+                        f"value {entry!r} is not valid; expected a category name as text, without a unit",
+                    )
+                ]
+            )
+        return entry
+    number = parse_decimal(entry, field)
+    target = spec.unit or "1"
+    table = unit_table()
+    if unit is None:
+        if not table.accepts_bare_numbers(target):
+            raise SubmissionError(
+                [
+                    Problem(
+                        field,
+                        f'缺少单位；应写成 {{"value": "{entry}", "unit": "{target}"}}',
+                        f'missing unit; expected {{"value": "{entry}", "unit": "{target}"}}',
+                    )
+                ]
+            )
+    elif not isinstance(unit, str):
+        raise SubmissionError(
+            [
+                Problem(
+                    f"values.{spec.id}.unit",
+                    f"单位 {unit!r} 无效；应为 {target}",
+                    f"unit {unit!r} is not valid; expected {target}",
+                )
+            ]
+        )
+    else:
+        factor = table.factor(unit, target, f"values.{spec.id}.unit")
+        if factor is not None:
+            number = CONTEXT.multiply(number, factor)
+    valid = spec.valid_range
+    if valid is not None and not valid.low <= number <= valid.high:
+        shown = canonical_text(number)
+        raise SubmissionError(
+            [
+                Problem(
+                    field,
+                    f"数值 {shown} {target} 超出有效范围；应在 {valid.low}–{valid.high} {target} 之间",
+                    f"value {shown} {target} is out of range; expected {valid.low} to {valid.high} {target}",
+                )
+            ]
+        )
+    return number

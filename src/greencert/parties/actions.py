@@ -1,0 +1,126 @@
+"""Actions on parties. Each checks who is acting and writes everything or nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from greencert.core.actors import Actor
+from greencert.core.errors import PermissionRefused, ValidationFailed
+from greencert.parties.models import CertificationBody, Enterprise
+from greencert.parties.permissions import can_manage_parties
+from greencert.parties.validators import (
+    clean_credit_code,
+    require_approval_number,
+)
+from greencert.regions.models import Region
+
+
+def _require_manager(actor: Actor, field: str, value: Any) -> None:
+    if not can_manage_parties(actor):
+        raise PermissionRefused(
+            field=field,
+            value=value,
+            expected_zh="仅监管人员或联盟管理员可登记主体",
+            expected_en="only a regulator or the alliance administrator may register parties",
+        )
+
+
+def _region(code: str) -> Region:
+    try:
+        return Region.objects.get(code=code)
+    except Region.DoesNotExist:
+        raise ValidationFailed(
+            field="region",
+            value=code,
+            expected_zh="长三角 GB/T 2260 行政区划代码（如 320500）",
+            expected_en="a GB/T 2260 code of a YRD region, e.g. 320500",
+        ) from None
+
+
+@transaction.atomic
+def register_enterprise(
+    actor: Actor,
+    *,
+    credit_code: str,
+    name: str,
+    region_code: str,
+    address: str = "",
+    override_reason: str = "",
+) -> Enterprise:
+    """Register an enterprise. A code failing the GB 32100 check needs ``override_reason``."""
+    _require_manager(actor, "credit_code", credit_code)
+    code, problem = clean_credit_code(credit_code)
+    if not name.strip():
+        raise ValidationFailed(
+            field="name", value=name, expected_zh="企业名称不能为空", expected_en="a non-empty name"
+        )
+    if problem:
+        structural = problem.kind != "check"
+        if structural or not override_reason.strip():
+            raise ValidationFailed(
+                field="credit_code",
+                value=credit_code,
+                expected_zh=f"统一社会信用代码（GB 32100-2015）{problem.zh}"
+                + ("" if structural else "；如确为登记机关核发的真实代码，请填写例外理由"),
+                expected_en=f"a unified social credit code (GB 32100-2015): {problem.en}"
+                + (
+                    ""
+                    if structural
+                    else "; if it is a genuine registered code, give an override reason"
+                ),
+                code="invalid_credit_code",
+            )
+    if actor.user is None and problem:
+        raise PermissionRefused(
+            field="override_reason",
+            value=override_reason,
+            expected_zh="校验码例外须由具名人员批准",
+            expected_en="a check-character override must be made by a named person",
+        )
+    return Enterprise.objects.create(
+        credit_code=code,
+        name=name.strip(),
+        region=_region(region_code),
+        address=address,
+        check_override_reason=override_reason.strip() if problem else "",
+        check_override_by=actor.user if problem else None,
+        check_override_at=timezone.now() if problem else None,
+    )
+
+
+@transaction.atomic
+def register_certification_body(
+    actor: Actor,
+    *,
+    approval_number: str,
+    name: str,
+    region_code: str,
+    category_codes: list[str],
+    alliance_member: bool = False,
+    short_name: str = "",
+) -> CertificationBody:
+    _require_manager(actor, "approval_number", approval_number)
+    from greencert.catalog.models import Category
+
+    number = require_approval_number(approval_number)
+    categories = list(Category.objects.filter(code__in=category_codes))
+    unknown = sorted(set(category_codes) - {c.code for c in categories})
+    if unknown:
+        raise ValidationFailed(
+            field="categories",
+            value=",".join(unknown),
+            expected_zh="认证目录中的类别代码",
+            expected_en="category codes of the catalog",
+        )
+    body = CertificationBody.objects.create(
+        approval_number=number,
+        name=name,
+        short_name=short_name,
+        region=_region(region_code),
+        alliance_member=alliance_member,
+    )
+    body.categories.set(categories)
+    return body

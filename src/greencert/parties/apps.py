@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PartiesConfig(AppConfig):
+    name = "greencert.parties"
+    verbose_name = "主体 Parties"

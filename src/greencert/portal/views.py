@@ -1,0 +1,57 @@
+"""Public pages: home, the verify page a QR code opens, and the health check."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.views.decorators.cache import never_cache
+
+from greencert.certification import codes
+from greencert.certification.lookup import MESSAGES, find_certificate
+from greencert.certification.numbers import prefix
+from greencert.certification.presenters import history_of
+from greencert.core.sequence import EVENT_SEQUENCE, current_value
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness and database reachability, for load balancers and monitoring."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # the check reports any database failure
+        return JsonResponse({"status": "error", "database": str(exc)}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok", "time": timezone.now().isoformat()})
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    number = request.GET.get("number", "").strip()
+    if number:
+        return redirect(reverse("portal:verify", args=[number]))
+    return render(request, "portal/home.html", {"event_count": current_value(EVENT_SEQUENCE)})
+
+
+def verify(request: HttpRequest, number: str) -> HttpResponse:
+    """The page a phone opens from the mark's QR code."""
+    lookup = find_certificate(number)
+    language = get_language() or "zh-hans"
+    context: dict[str, object] = {"lookup": lookup, "typed": number, "lang": language}
+    if lookup.certificate is None:
+        zh, en = MESSAGES[lookup.verdict]
+        message = en if language.startswith("en") else zh
+        context["message"] = message.format(prefix=prefix())
+        status = 404 if lookup.verdict == "not_found" else 400
+        return render(request, "portal/verify_missing.html", context, status=status)
+    cert = lookup.certificate
+    history = history_of(cert)
+    for row in history:
+        row["type_label"] = codes.event_label(row["type"]).get(language)
+        reason = codes.reason_label(row["reason_code"])
+        row["reason_label"] = reason.get(language) if reason else ""
+    context.update(certificate=cert, status_label=cert.status_label(language), history=history)
+    return render(request, "portal/verify.html", context)

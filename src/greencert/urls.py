@@ -1,0 +1,19 @@
+"""URL map: public portal, /api/v1, the back office (admin) and the health check."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from greencert.api.api import api
+from greencert.portal.views import healthz
+
+admin.site.site_header = "长三角绿色认证一体化平台 · 管理后台"
+admin.site.site_title = "greencert"
+admin.site.index_title = "管理 Administration"
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("greencert.portal.urls")),
+]
