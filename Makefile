@@ -29,7 +29,8 @@ demo: install
 	$(GREENCERT) migrate --no-input -v 0
 	$(GREENCERT) seed --certificates $(DEMO_CERTIFICATES) --seed 2021 --if-empty
 	$(GREENCERT) collectstatic --no-input -v 0
-	@$(GREENCERT) demo_info --port $(PORT)
+	$(GREENCERT) expire_certificates
+	@$(GREENCERT) demo_setup --port $(PORT)
 	$(BIN)/gunicorn greencert.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --worker-class gthread --access-logfile -
 
 lint: $(VENV)/.installed

@@ -8,6 +8,8 @@ import dj_database_url
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = Path(os.environ.get("GREENCERT_HOME", Path.cwd())).resolve()
 VAR_DIR = Path(os.environ.get("GREENCERT_VAR_DIR", BASE_DIR / "var"))
+# The embedded database, uploads and collected static files live here; a fresh clone has none.
+(VAR_DIR / "static").mkdir(parents=True, exist_ok=True)
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -122,7 +124,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
-WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_USE_FINDERS = True
 
 LOGIN_URL = "/admin/login/"
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 
+from greencert.api.errors import describe
 from greencert.certification.api import router as certificates_router
 from greencert.core.errors import UserFacingError
 
@@ -32,21 +31,7 @@ def user_facing_error(request: HttpRequest, exc: UserFacingError) -> HttpRespons
     return api.create_response(request, {"error": exc.as_dict()}, status=exc.http_status)
 
 
-def _describe(error: dict[str, Any]) -> dict[str, Any]:
-    location = [str(part) for part in error.get("loc", []) if part not in {"query", "body", "path"}]
-    field = ".".join(location) or "request"
-    value = error.get("input")
-    expected = error.get("msg", "")
-    return {
-        "code": "invalid",
-        "field": field,
-        "value": value if isinstance(value, str | int | bool | None) else str(value),
-        "message_zh": f"字段 {field} 的值 {value!r} 无效：{expected}",
-        "message_en": f"{field}: {value!r} is not valid; {expected}",
-    }
-
-
 @api.exception_handler(NinjaValidationError)
 def request_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    errors = [_describe(e) for e in exc.errors]
+    errors = [describe(request, e) for e in exc.errors]
     return api.create_response(request, {"error": errors[0], "errors": errors}, status=422)

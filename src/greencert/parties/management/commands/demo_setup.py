@@ -1,0 +1,83 @@
+"""``greencert demo_setup``: demo accounts for each role, then the URLs and logins to use."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+
+from greencert.certification.models import Certificate
+from greencert.parties.models import CertificationBody, Enterprise, Laboratory, RoleAssignment
+from greencert.regions.models import Region
+
+DEMO_PASSWORD = "greencert-demo"
+
+
+class Command(BaseCommand):
+    help = "Create the demo accounts (one per role) if missing and print how to use the demo."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--port", type=int, default=8000)
+
+    @transaction.atomic
+    def _accounts(self) -> list[tuple[str, str]]:
+        user_model = get_user_model()
+        accounts: list[tuple[str, str]] = []
+
+        def ensure(username: str, description: str, superuser: bool = False) -> Any:
+            user, created = user_model.objects.get_or_create(
+                username=username, defaults={"is_staff": True, "is_superuser": superuser}
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+            accounts.append((username, description))
+            return user
+
+        ensure("admin", "联盟管理员 / alliance administrator (superuser)", superuser=True)
+        body = CertificationBody.objects.order_by("approval_number").first()
+        enterprise = Enterprise.objects.filter(certificates__isnull=False).order_by("id").first()
+        if body:
+            for name in ("body-reviewer", "body-decider"):
+                user = ensure(name, f"认证机构人员 / body staff · {body.short_name or body.name}")
+                RoleAssignment.objects.get_or_create(user=user, role="body_staff", body=body)
+        if enterprise:
+            user = ensure("enterprise", f"企业用户 / enterprise user · {enterprise.name}")
+            RoleAssignment.objects.get_or_create(
+                user=user, role="enterprise", enterprise=enterprise
+            )
+        lab, _ = Laboratory.objects.get_or_create(
+            cma_number="201919123456",
+            defaults={
+                "name": "长三角绿色产品检验检测中心",
+                "region": Region.objects.get(code="320500"),
+            },
+        )
+        user = ensure("lab", f"实验室人员 / laboratory staff · {lab.name}")
+        RoleAssignment.objects.get_or_create(user=user, role="lab_staff", laboratory=lab)
+        for username, code in (("regulator-js", "320000"), ("regulator-huzhou", "330500")):
+            region = Region.objects.get(code=code)
+            user = ensure(username, f"监管人员 / regulator · {region.name_zh}")
+            RoleAssignment.objects.get_or_create(user=user, role="regulator", region=region)
+        return accounts
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        accounts = self._accounts()
+        base = f"http://127.0.0.1:{options['port']}"
+        sample = (
+            Certificate.objects.filter(status="01").order_by("id").values_list("number", flat=True)
+        )
+        number = sample.first() or "GC3220250000001X"
+        self.stdout.write(self.style.SUCCESS("\ngreencert demo — 长三角绿色认证一体化平台"))
+        self.stdout.write(f"  Portal 门户        {base}/")
+        self.stdout.write(f"  Verify 证书查验    {base}/verify/{number}")
+        self.stdout.write(f"  API docs 接口文档  {base}/api/v1/docs")
+        self.stdout.write(f"  OpenAPI            {base}/api/v1/openapi.json")
+        self.stdout.write(f"  Back office 后台   {base}/admin/")
+        self.stdout.write(f"  Health             {base}/healthz")
+        self.stdout.write(f"\n  Demo logins (password for all: {DEMO_PASSWORD}):")
+        for username, description in accounts:
+            self.stdout.write(f"    {username:<18} {description}")
+        self.stdout.write("")
