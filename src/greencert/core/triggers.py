@@ -17,10 +17,11 @@ $$ LANGUAGE plpgsql;
 def create_append_only_triggers(schema_editor: Any, table: str) -> None:
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(PG_FUNCTION)
+        schema_editor.execute(PG_FUNCTION, params=None)  # verbatim: '%' is plpgsql's
         schema_editor.execute(
             f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-            "FOR EACH ROW EXECUTE FUNCTION greencert_refuse_change();"
+            "FOR EACH ROW EXECUTE FUNCTION greencert_refuse_change();",
+            params=None,
         )
     elif vendor == "sqlite":
         for op in ("UPDATE", "DELETE"):
