@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages greencert needs, when missing; explains what to do when it cannot.
 set -u
-needed=(gettext wrk)
+# gettext: translations; wrk: benchmarks; pango + harfbuzz-subset + Noto CJK: PDF certificates
+# with Chinese text (WeasyPrint); zbar-tools and poppler-utils: tests decode QR codes and read PDFs.
+needed=(gettext wrk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk zbar-tools poppler-utils)
 missing=()
 for pkg in "${needed[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
@@ -18,6 +20,6 @@ if [ "$(id -u)" -ne 0 ] && ! sudo -n true 2>/dev/null; then
 fi
 SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo -n"
 echo "greencert: installing system packages: ${missing[*]}"
-$SUDO apt-get update -qq >/dev/null 2>&1 || true
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+$SUDO apt-get -o DPkg::Lock::Timeout=300 update -qq >/dev/null 2>&1 || true
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
   || echo "greencert: apt-get could not install ${missing[*]}; install them by hand." >&2
