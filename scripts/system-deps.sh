@@ -2,8 +2,9 @@
 # Installs the Debian packages greencert needs, when missing; explains what to do when it cannot.
 set -u
 # gettext: translations; wrk: benchmarks; pango + harfbuzz-subset + Noto CJK: PDF certificates
-# with Chinese text (WeasyPrint); zbar-tools and poppler-utils: tests decode QR codes and read PDFs.
-needed=(gettext wrk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk zbar-tools poppler-utils)
+# with Chinese text (WeasyPrint); zbar-tools and poppler-utils: tests decode QR codes and read PDFs;
+# chromium: browser tests (Playwright drives the Debian build).
+needed=(gettext wrk chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk zbar-tools poppler-utils)
 missing=()
 for pkg in "${needed[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
