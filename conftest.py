@@ -25,3 +25,39 @@ def pytest_collection_modifyitems(config, items):
         for item in items:
             if "postgres_only" in item.keywords:
                 item.add_marker(skip)
+
+
+def _reload_reference_data() -> None:
+    """What the data migrations load (regions, catalog, counters), which flush empties."""
+    from django.apps import apps
+
+    from greencert.catalog.loader import sync_catalog
+    from greencert.core.sequence import EVENT_SEQUENCE
+    from greencert.regions.loader import sync_regions
+
+    sync_regions(apps.get_model("regions", "Region"))
+    sync_catalog(
+        *(apps.get_model("catalog", m) for m in ("Category", "Standard", "ImplementationRule"))
+    )
+    apps.get_model("core", "Counter").objects.get_or_create(name=EVENT_SEQUENCE)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _flush_may_empty_the_event_log():
+    """Transactional tests end with ``flush``: on SQLite its DELETE needs the purge flag, and on
+    both engines the reference data of the data migrations is loaded again afterwards."""
+    from django.core.management.commands import flush
+
+    from greencert.core.purge import allow_purge
+
+    original = flush.Command.handle
+
+    def handle(self, *args, **options):
+        with allow_purge():
+            result = original(self, *args, **options)
+        _reload_reference_data()
+        return result
+
+    flush.Command.handle = handle
+    yield
+    flush.Command.handle = original

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "greencert.catalog",
     "greencert.parties",
     "greencert.certification",
+    "greencert.marks",
+    "greencert.exchange",
     "greencert.api",
     "greencert.portal",
 ]
@@ -95,7 +97,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-greencert.sqlite3")}
+    # A file (not :memory:) so threads in transactional tests share it; one per test process.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-greencert-{os.getpid()}.sqlite3")}
 
 REDIS_URL = os.environ.get("GREENCERT_REDIS_URL", "")
 if REDIS_URL:

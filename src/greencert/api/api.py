@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from ninja import NinjaAPI, renderers
+from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from greencert.api.errors import describe
 from greencert.certification.api import router as certificates_router
 from greencert.core.errors import UserFacingError
+from greencert.exchange.api import router as exchange_router
+from greencert.exchange.ratelimit import RateLimited
+from greencert.marks.api import router as marks_router
+
+
+class JSONRenderer(renderers.JSONRenderer):
+    """UTF-8 JSON with Chinese left readable."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
 
 api = NinjaAPI(
+    renderer=JSONRenderer(),
     title="greencert API — 长三角绿色认证一体化平台",
     version="1.0.0",
     description=(
@@ -24,6 +36,36 @@ api = NinjaAPI(
     urls_namespace="api-v1",
 )
 api.add_router("/certificates", certificates_router)
+api.add_router("", exchange_router)
+api.add_router("/certificates", marks_router)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    error = {
+        "code": "unauthenticated",
+        "field": "Authorization",
+        "value": "",
+        "message_zh": "须提供有效的接口令牌：Authorization: Bearer <令牌>",
+        "message_en": "a valid API token is required: Authorization: Bearer <token>",
+    }
+    response = api.create_response(request, {"error": error}, status=401)
+    response["WWW-Authenticate"] = 'Bearer realm="greencert"'
+    return response
+
+
+@api.exception_handler(RateLimited)
+def rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    error = {
+        "code": "rate_limited",
+        "field": "Authorization",
+        "value": "",
+        "message_zh": f"请求过于频繁：每分钟最多 {exc.limit} 次，请 {exc.retry_after} 秒后重试",
+        "message_en": f"too many requests: at most {exc.limit} a minute; retry in {exc.retry_after} s",
+    }
+    response = api.create_response(request, {"error": error}, status=429)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(UserFacingError)

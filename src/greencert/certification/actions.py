@@ -135,6 +135,15 @@ def issue_certificate(
     transition = _require_reason("issued", reason_code)
     today = timezone.localdate()
     issue_date = issue_date or today
+    if issue_date > today:
+        raise ValidationFailed(
+            field="issue_date", value=issue_date.isoformat(),
+            expected_zh="今天或以前的颁证日期", expected_en="an issue date of today or earlier",
+        )
+    # A certificate recorded after the fact takes effect from the start of its issue date.
+    effective_at = None if issue_date == today else dt.datetime.combine(
+        issue_date, dt.time.min, tzinfo=timezone.get_current_timezone()
+    )
     initial = renewed_from.initial_issue_date if renewed_from else issue_date
     certificate = Certificate.objects.create(
         number=allocate_number(site_region.province_code, issue_date.year),
@@ -178,6 +187,7 @@ def issue_certificate(
             "expiry_date": certificate.expiry_date.isoformat(),
             "renewed_from": renewed_from.number if renewed_from else "",
         },
+        effective_at=effective_at,
     )
     Certificate.objects.filter(pk=certificate.pk).update(last_event_sequence=event.sequence)
     certificate.last_event_sequence = event.sequence
@@ -216,11 +226,14 @@ def _transition(
         before = certificate.status
         if before not in transition.from_statuses:
             _refuse(certificate, event_type, transition)
+        # The reason code explains the current status, so events that keep it leave it alone.
+        status_fields = (
+            {"status": transition.to_status, "status_reason_code": reason_code}
+            if transition.to_status != before
+            else {}
+        )
         updated = Certificate.objects.filter(pk=certificate.pk, status=before).update(
-            status=transition.to_status,
-            status_reason_code=reason_code,
-            updated_at=timezone.now(),
-            **(updates or {}),
+            updated_at=timezone.now(), **status_fields, **(updates or {})
         )
         if updated:
             break
@@ -382,8 +395,17 @@ __all__ = [
     "expire_certificate",
     "expire_due_certificates",
     "issue_certificate",
+    "record_adoption_event",
     "record_surveillance_passed",
     "restore_certificate",
     "revoke_certificate",
     "suspend_certificate",
 ]
+
+
+@transaction.atomic
+def record_adoption_event(
+    actor: Actor, certificate: Certificate, *, reason_code: str, payload: dict[str, Any]
+) -> Certificate:
+    """采信: an adoption by a procurement platform, insurer or bank; the status is unchanged."""
+    return _transition(actor, certificate, "adopted", reason_code=reason_code, payload=payload)

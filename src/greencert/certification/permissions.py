@@ -9,6 +9,8 @@ from greencert.parties.permissions import body_ids_of, is_alliance_admin, regula
 # Changes a regulator may make as joint supervision; the rest belong to the certification body.
 REGULATOR_EVENTS = {"suspended", "revoked"}
 SYSTEM_EVENTS = {"expired"}
+# Events an API client records about a certificate, with the scope each needs.
+CLIENT_EVENTS = {"adopted": "adoption"}
 
 
 def can_issue(actor: Actor, body_id: int, category_id: int, body_category_ids: set[int]) -> bool:
@@ -18,6 +20,9 @@ def can_issue(actor: Actor, body_id: int, category_id: int, body_category_ids: s
 
 
 def can_change(actor: Actor, certificate: Certificate, event_type: str) -> bool:
+    if actor.client is not None:
+        scope = CLIENT_EVENTS.get(event_type)
+        return scope is not None and actor.client.has_scope(scope)
     if actor.is_system:
         return event_type in SYSTEM_EVENTS
     if is_alliance_admin(actor):

@@ -24,9 +24,9 @@ def create_append_only_triggers(schema_editor: Any, table: str) -> None:
             params=None,
         )
     elif vendor == "sqlite":
-        for op in ("UPDATE", "DELETE"):
+        for op, condition in (("UPDATE", ""), ("DELETE", "WHEN greencert_purge_allowed() = 0 ")):
             schema_editor.execute(
-                f"CREATE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table} BEGIN "
+                f"CREATE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table} {condition}BEGIN "
                 f"SELECT RAISE(ABORT, 'greencert: {op} on {table} refused: the table is append-only'); "
                 "END;"
             )

@@ -62,6 +62,7 @@ class CertificationBodyFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = CertificationBody
         django_get_or_create = ("approval_number",)
+        skip_postgeneration_save = True
 
     approval_number = factory.Sequence(lambda n: f"CNCA-R-2010-{100 + n:03d}")
     name = factory.Sequence(lambda n: f"长三角绿色认证中心{n}号有限公司")

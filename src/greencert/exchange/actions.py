@@ -1,0 +1,282 @@
+"""Actions of the exchange: clients and tokens, webhook subscriptions, adoption records."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import secrets
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from greencert.certification.actions import record_adoption_event
+from greencert.certification.history import status_on
+from greencert.certification.models import Certificate
+from greencert.core.actors import Actor
+from greencert.core.errors import PermissionRefused, ValidationFailed
+from greencert.exchange.adoption_data import amount_bands, kinds
+from greencert.exchange.models import (
+    SCOPES,
+    AdoptionRecord,
+    ApiClient,
+    ApiToken,
+    DeliveryState,
+    WebhookSubscription,
+)
+from greencert.exchange.tokens import new_token
+from greencert.parties.permissions import is_alliance_admin
+
+ROTATION_GRACE = dt.timedelta(hours=24)
+EVENT_TYPES = {
+    "issued",
+    "changed",
+    "surveillance_passed",
+    "suspended",
+    "restored",
+    "revoked",
+    "cancelled",
+    "expired",
+    "renewed",
+    "recognised",
+    "adopted",
+    "flagged",
+    "unflagged",
+}
+
+
+def _require_admin(actor: Actor, field: str, value: Any) -> None:
+    if not (actor.is_system or is_alliance_admin(actor)):
+        raise PermissionRefused(
+            field=field,
+            value=value,
+            expected_zh="仅联盟管理员可管理接口客户",
+            expected_en="only the alliance administrator manages API clients",
+        )
+
+
+def _clean_scopes(scopes: list[str]) -> list[str]:
+    unknown = sorted(set(scopes) - set(SCOPES))
+    if unknown or not scopes:
+        raise ValidationFailed(
+            field="scopes",
+            value=",".join(unknown or scopes),
+            expected_zh=f"以下权限范围中的一个或多个：{', '.join(SCOPES)}",
+            expected_en=f"one or more of: {', '.join(SCOPES)}",
+        )
+    return sorted(set(scopes))
+
+
+@transaction.atomic
+def create_client(
+    actor: Actor,
+    *,
+    name: str,
+    scopes: list[str],
+    display_name: str = "",
+    rate_limit_per_minute: int = 600,
+) -> tuple[ApiClient, str]:
+    """Register a client; returns it with its first token (shown once, stored hashed)."""
+    _require_admin(actor, "name", name)
+    if ApiClient.objects.filter(name=name).exists():
+        raise ValidationFailed(
+            field="name",
+            value=name,
+            expected_zh="尚未使用的客户名称",
+            expected_en="a client name not already in use",
+        )
+    if rate_limit_per_minute < 1:
+        raise ValidationFailed(
+            field="rate_limit_per_minute",
+            value=rate_limit_per_minute,
+            expected_zh="正整数",
+            expected_en="a positive whole number",
+        )
+    client = ApiClient.objects.create(
+        name=name,
+        display_name=display_name,
+        scopes=_clean_scopes(scopes),
+        rate_limit_per_minute=rate_limit_per_minute,
+        created_by=actor.user,
+    )
+    return client, new_token(client)
+
+
+@transaction.atomic
+def rotate_token(actor: Actor, client: ApiClient, grace: dt.timedelta = ROTATION_GRACE) -> str:
+    """A new token; the old ones keep working for ``grace`` so integrators can switch over."""
+    _require_admin(actor, "client", client.name)
+    ApiToken.objects.filter(client=client, revoked_at__isnull=True, expires_at__isnull=True).update(
+        expires_at=timezone.now() + grace
+    )
+    return new_token(client)
+
+
+@transaction.atomic
+def revoke_tokens(actor: Actor, client: ApiClient) -> int:
+    """Revoke every token of ``client`` at once."""
+    _require_admin(actor, "client", client.name)
+    return ApiToken.objects.filter(client=client, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
+def new_webhook_secret() -> str:
+    return "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
+
+
+def _list_of_strings(field: str, value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValidationFailed(
+            field=field, value=str(value), expected_zh="字符串列表", expected_en="a list of strings"
+        )
+    return value
+
+
+@transaction.atomic
+def subscribe_webhook(
+    client: ApiClient,
+    *,
+    url: str,
+    holders: list[str] | None = None,
+    categories: list[str] | None = None,
+    regions: list[str] | None = None,
+    event_types: list[str] | None = None,
+    from_sequence: int | None = None,
+) -> tuple[WebhookSubscription, str]:
+    """Subscribe ``url``; deliveries start after ``from_sequence`` (default: from now on)."""
+    from greencert.core.sequence import EVENT_SEQUENCE, current_value
+
+    if not client.has_scope("webhooks"):
+        raise PermissionRefused(
+            field="scope",
+            value="webhooks",
+            expected_zh="客户未获得 webhooks 权限范围",
+            expected_en="the webhooks scope",
+        )
+    if not url.startswith(("https://", "http://")):
+        raise ValidationFailed(
+            field="url", value=url, expected_zh="http(s) 地址", expected_en="an http(s) URL"
+        )
+    unknown = sorted(set(event_types or []) - EVENT_TYPES)
+    if unknown:
+        raise ValidationFailed(
+            field="event_types",
+            value=",".join(unknown),
+            expected_zh=f"事件类型：{', '.join(sorted(EVENT_TYPES))}",
+            expected_en=f"event types among: {', '.join(sorted(EVENT_TYPES))}",
+        )
+    secret = new_webhook_secret()
+    subscription = WebhookSubscription.objects.create(
+        client=client,
+        url=url,
+        secret=secret,
+        holders=_list_of_strings("holders", holders or []),
+        categories=_list_of_strings("categories", categories or []),
+        regions=_list_of_strings("regions", regions or []),
+        event_types=list(event_types or []),
+        cursor=current_value(EVENT_SEQUENCE) if from_sequence is None else max(0, from_sequence),
+    )
+    return subscription, secret
+
+
+@transaction.atomic
+def replay_dead_letters(client: ApiClient, subscription: WebhookSubscription) -> int:
+    """Put every parked delivery of the subscription back in the queue."""
+    if subscription.client_id != client.pk:
+        raise PermissionRefused(
+            field="subscription",
+            value=subscription.pk,
+            expected_zh="本客户自己的订阅",
+            expected_en="a subscription of this client",
+        )
+    return subscription.deliveries.filter(state=DeliveryState.DEAD).update(
+        state=DeliveryState.PENDING,
+        attempts=0,
+        first_attempt_at=None,
+        next_attempt_at=timezone.now(),
+        last_error="",
+    )
+
+
+@transaction.atomic
+def record_adoption(
+    actor: Actor,
+    certificate: Certificate,
+    *,
+    kind: str,
+    reference: str,
+    adopted_on: dt.date,
+    amount_band: str,
+) -> AdoptionRecord:
+    """采信: the client adopted a certificate that was valid on ``adopted_on`` and is valid now."""
+    client = actor.client
+    if client is None:
+        raise PermissionRefused(
+            field="actor",
+            value=actor.label,
+            expected_zh="由接口客户记录采信",
+            expected_en="an API client recording the adoption",
+        )
+    known = kinds()
+    if kind not in known:
+        raise ValidationFailed(
+            field="kind",
+            value=kind,
+            expected_zh=f"以下之一：{', '.join(known)}",
+            expected_en=f"one of: {', '.join(known)}",
+        )
+    if amount_band not in amount_bands():
+        raise ValidationFailed(
+            field="amount_band",
+            value=amount_band,
+            expected_zh=f"以下之一：{', '.join(amount_bands())}",
+            expected_en=f"one of: {', '.join(amount_bands())}",
+        )
+    if not reference.strip():
+        raise ValidationFailed(
+            field="reference",
+            value=reference,
+            expected_zh="招标、保单或贷款编号",
+            expected_en="the tender, policy or loan reference",
+        )
+    if adopted_on > timezone.localdate():
+        raise ValidationFailed(
+            field="adopted_on",
+            value=adopted_on.isoformat(),
+            expected_zh="今天或以前的日期",
+            expected_en="today or a past date",
+        )
+    if status_on(certificate.pk, adopted_on) != "01":
+        raise ValidationFailed(
+            field="adopted_on",
+            value=adopted_on.isoformat(),
+            expected_zh=f"证书 {certificate.number} 在该日期有效的日期",
+            expected_en=f"a date on which certificate {certificate.number} was valid",
+        )
+    existing = AdoptionRecord.objects.filter(
+        client=client, certificate=certificate, kind=kind, reference=reference.strip()
+    ).first()
+    if existing:  # a retried request records nothing twice
+        return existing
+    certificate = record_adoption_event(
+        actor,
+        certificate,
+        reason_code=known[kind]["reason"],
+        payload={
+            "kind": kind,
+            "reference": reference.strip(),
+            "adopted_on": adopted_on.isoformat(),
+            "amount_band": amount_band,
+            "client": client.name,
+        },
+    )
+    return AdoptionRecord.objects.create(
+        client=client,
+        certificate=certificate,
+        kind=kind,
+        reference=reference.strip(),
+        adopted_on=adopted_on,
+        amount_band=amount_band,
+        event_sequence=certificate.last_event_sequence,
+    )

@@ -1,0 +1,82 @@
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from greencert.core.actors import Actor
+from greencert.exchange import actions
+from greencert.exchange.models import (
+    AdoptionRecord,
+    ApiClient,
+    ApiToken,
+    WebhookDelivery,
+    WebhookSubscription,
+)
+
+
+@admin.register(ApiClient)
+class ApiClientAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "display_name",
+        "scopes",
+        "rate_limit_per_minute",
+        "active",
+        "created_at",
+    ]
+    actions = ["issue_token", "revoke_all_tokens"]
+
+    def save_model(self, request: HttpRequest, obj: ApiClient, form: Any, change: bool) -> None:
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="签发新令牌（旧令牌 24 小时后失效） / issue a new token")
+    def issue_token(self, request: HttpRequest, queryset: QuerySet[ApiClient]) -> None:
+        for client in queryset:
+            token = actions.rotate_token(Actor.for_user(request.user), client)
+            self.message_user(
+                request, f"{client.name}: {token}  — 仅显示一次 / shown once", messages.WARNING
+            )
+
+    @admin.action(description="吊销全部令牌 / revoke all tokens")
+    def revoke_all_tokens(self, request: HttpRequest, queryset: QuerySet[ApiClient]) -> None:
+        for client in queryset:
+            count = actions.revoke_tokens(Actor.for_user(request.user), client)
+            self.message_user(request, f"{client.name}: {count} revoked")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ["client", "prefix", "created_at", "expires_at", "revoked_at", "last_used_at"]
+    readonly_fields = ["client", "prefix", "token_hash", "created_at", "last_used_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(WebhookSubscription)
+class WebhookSubscriptionAdmin(admin.ModelAdmin):
+    list_display = ["client", "url", "active", "cursor", "created_at"]
+    exclude = ["secret"]
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    list_display = ["subscription", "event", "state", "attempts", "next_attempt_at", "last_error"]
+    list_filter = ["state"]
+    list_select_related = ["subscription__client", "event"]
+
+
+@admin.register(AdoptionRecord)
+class AdoptionRecordAdmin(admin.ModelAdmin):
+    list_display = ["certificate", "client", "kind", "reference", "adopted_on", "amount_band"]
+    list_filter = ["kind", "amount_band"]
+    list_select_related = ["certificate", "client"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

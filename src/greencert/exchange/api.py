@@ -1,0 +1,215 @@
+"""Adoption API (采信接口): batch verification, change feed, webhooks, adoption records."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema, Status
+
+from greencert.certification.lookup import find_certificate
+from greencert.core.actors import Actor
+from greencert.core.errors import ValidationFailed
+from greencert.core.models import CertificateEvent
+from greencert.exchange import actions
+from greencert.exchange.auth import ClientToken
+from greencert.exchange.feed import read_changes
+from greencert.exchange.models import AdoptionRecord, DeliveryState, WebhookSubscription
+from greencert.exchange.schemas import (
+    AdoptionIn,
+    AdoptionOut,
+    ChangesOut,
+    DeadLetterOut,
+    ReplayOut,
+    VerifyIn,
+    VerifyOut,
+    WebhookCreated,
+    WebhookIn,
+    WebhookOut,
+)
+from greencert.exchange.verification import MAX_ITEMS, verify_batch
+
+router = Router(tags=["adoption 采信"])
+
+
+@router.post(
+    "/verify", response=VerifyOut, auth=ClientToken("verify"), summary="Batch verification 批量查验"
+)
+def verify(request: HttpRequest, body: VerifyIn) -> dict:
+    """Up to 1,000 certificate numbers or holder credit codes in one call.
+
+    Each query is answered found / mistyped / malformed / unknown, with each certificate's status
+    now and, given `at` (the bid date), its status on that date from the event log.
+    """
+    if len(body.numbers) + len(body.holders) > MAX_ITEMS:
+        raise ValidationFailed(
+            field="numbers",
+            value=len(body.numbers) + len(body.holders),
+            expected_zh=f"每次最多 {MAX_ITEMS} 个编号与信用代码",
+            expected_en=f"at most {MAX_ITEMS} numbers and holders together per call",
+        )
+    return verify_batch(body.numbers, body.holders, body.at)
+
+
+class ChangesQuery(Schema):
+    after: int = Field(0, ge=0, description="the last sequence number you have seen")
+    limit: int = Field(100, ge=1, le=1000)
+    category: str | None = None
+    region: str | None = Field(None, description="GB/T 2260 province, city or district code")
+    holder: str | None = Field(None, description="holder's 统一社会信用代码")
+
+
+@router.get(
+    "/changes", response=ChangesOut, auth=ClientToken("feed"), summary="Change feed 变更订阅"
+)
+def changes(request: HttpRequest, query: Query[ChangesQuery]) -> dict:
+    """The event log in sequence order. Resume with `after=next_after`: the sequence is gapless
+    and assigned in commit order, so nothing is missed or repeated."""
+    return read_changes(
+        query.after, query.limit, category=query.category, region=query.region, holder=query.holder
+    )
+
+
+def _webhook_out(sub: WebhookSubscription) -> dict:
+    return {
+        "id": sub.pk,
+        "url": sub.url,
+        "holders": sub.holders,
+        "categories": sub.categories,
+        "regions": sub.regions,
+        "event_types": sub.event_types,
+        "active": sub.active,
+        "cursor": sub.cursor,
+    }
+
+
+@router.post(
+    "/webhooks",
+    response={201: WebhookCreated},
+    auth=ClientToken("webhooks"),
+    summary="Subscribe a webhook 订阅推送",
+)
+def create_webhook(request: HttpRequest, body: WebhookIn) -> Status:
+    client = request.auth  # type: ignore[attr-defined]
+    sub, secret = actions.subscribe_webhook(
+        client,
+        url=body.url,
+        holders=body.holders,
+        categories=body.categories,
+        regions=body.regions,
+        event_types=body.event_types,
+        from_sequence=body.from_sequence,
+    )
+    return Status(201, {**_webhook_out(sub), "secret": secret})
+
+
+@router.get(
+    "/webhooks", response=list[WebhookOut], auth=ClientToken("webhooks"), summary="Your webhooks"
+)
+def list_webhooks(request: HttpRequest) -> list[dict]:
+    client = request.auth  # type: ignore[attr-defined]
+    return [_webhook_out(s) for s in client.webhooks.all()]
+
+
+@router.delete(
+    "/webhooks/{webhook_id}",
+    response={204: None},
+    auth=ClientToken("webhooks"),
+    summary="Stop a webhook",
+)
+def delete_webhook(request: HttpRequest, webhook_id: int) -> Status:
+    client = request.auth  # type: ignore[attr-defined]
+    sub = get_object_or_404(WebhookSubscription, pk=webhook_id, client=client)
+    WebhookSubscription.objects.filter(pk=sub.pk).update(active=False)
+    return Status(204, None)
+
+
+@router.get(
+    "/webhooks/{webhook_id}/dead-letters",
+    response=list[DeadLetterOut],
+    auth=ClientToken("webhooks"),
+    summary="Parked deliveries 死信",
+)
+def dead_letters(request: HttpRequest, webhook_id: int) -> list[dict]:
+    client = request.auth  # type: ignore[attr-defined]
+    sub = get_object_or_404(WebhookSubscription, pk=webhook_id, client=client)
+    rows = sub.deliveries.filter(state=DeliveryState.DEAD).order_by("event_id")[:1000]
+    sequences = dict(
+        CertificateEvent.objects.filter(pk__in=[r.event_id for r in rows]).values_list(
+            "id", "sequence"
+        )
+    )
+    return [
+        {
+            "message_id": r.message_id,
+            "sequence": sequences[r.event_id],
+            "attempts": r.attempts,
+            "last_status": r.last_status,
+            "last_error": r.last_error,
+        }
+        for r in rows
+    ]
+
+
+@router.post(
+    "/webhooks/{webhook_id}/dead-letters/replay",
+    response=ReplayOut,
+    auth=ClientToken("webhooks"),
+    summary="Replay parked deliveries",
+)
+def replay(request: HttpRequest, webhook_id: int) -> dict:
+    client = request.auth  # type: ignore[attr-defined]
+    sub = get_object_or_404(WebhookSubscription, pk=webhook_id, client=client)
+    return {"replayed": actions.replay_dead_letters(client, sub)}
+
+
+def _adoption_out(record: AdoptionRecord) -> dict:
+    return {
+        "certificate": record.certificate.number,
+        "kind": record.kind,
+        "reference": record.reference,
+        "adopted_on": record.adopted_on,
+        "amount_band": record.amount_band,
+        "event_sequence": record.event_sequence,
+    }
+
+
+@router.post(
+    "/adoptions",
+    response={201: AdoptionOut, 200: AdoptionOut},
+    auth=ClientToken("adoption"),
+    summary="Record an adoption 记录采信",
+)
+def create_adoption(request: HttpRequest, body: AdoptionIn) -> Status:
+    """Record that a certificate was adopted in a tender, insurance policy or green loan.
+    Repeating the same record (same certificate, kind and reference) returns it unchanged."""
+    client = request.auth  # type: ignore[attr-defined]
+    lookup = find_certificate(body.certificate)
+    if lookup.certificate is None:
+        raise ValidationFailed(
+            field="certificate",
+            value=body.certificate,
+            expected_zh="本平台登记的证书编号",
+            expected_en="the number of a certificate in this registry",
+        )
+    before = AdoptionRecord.objects.filter(client=client).count()
+    record = actions.record_adoption(
+        Actor.for_client(client),
+        lookup.certificate,
+        kind=body.kind,
+        reference=body.reference,
+        adopted_on=body.adopted_on,
+        amount_band=body.amount_band,
+    )
+    created = AdoptionRecord.objects.filter(client=client).count() > before
+    return Status(201 if created else 200, _adoption_out(record))
+
+
+@router.get(
+    "/adoptions",
+    response=list[AdoptionOut],
+    auth=ClientToken("adoption"),
+    summary="Your adoption records",
+)
+def list_adoptions(request: HttpRequest) -> list[dict]:
+    client = request.auth  # type: ignore[attr-defined]
+    return [_adoption_out(r) for r in client.adoptions.select_related("certificate")[:1000]]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ExchangeConfig(AppConfig):
+    name = "greencert.exchange"
+    verbose_name = "信息共享与采信 Exchange"

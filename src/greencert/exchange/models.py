@@ -1,0 +1,151 @@
+"""API clients, webhooks and adoption records: how procurement platforms and insurers use the registry."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+SCOPES = ("verify", "feed", "webhooks", "adoption")
+
+
+class ApiClient(models.Model):
+    """接口客户: a procurement platform, insurer or another regulator's system."""
+
+    name = models.SlugField("名称 name", max_length=64, unique=True)
+    display_name = models.CharField("显示名称 display name", max_length=200, blank=True)
+    scopes = models.JSONField("权限范围 scopes", default=list)
+    rate_limit_per_minute = models.PositiveIntegerField("每分钟请求上限 rate limit", default=600)
+    active = models.BooleanField("启用 active", default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "接口客户 API client"
+        verbose_name_plural = "接口客户 API clients"
+
+    def __str__(self) -> str:
+        return self.display_name or self.name
+
+    def has_scope(self, scope: str) -> bool:
+        return self.active and scope in self.scopes
+
+
+class ApiToken(models.Model):
+    """A bearer token of a client. Only its SHA-256 is stored; the token is shown once."""
+
+    client = models.ForeignKey(ApiClient, on_delete=models.CASCADE, related_name="tokens")
+    prefix = models.CharField("前缀 prefix", max_length=16, unique=True)
+    token_hash = models.CharField("摘要 SHA-256", max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField("过期时间 expires at", null=True, blank=True)
+    revoked_at = models.DateTimeField("吊销时间 revoked at", null=True, blank=True)
+    last_used_at = models.DateTimeField("最近使用 last used", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "接口令牌 API token"
+        verbose_name_plural = "接口令牌 API tokens"
+
+    def __str__(self) -> str:
+        return f"{self.client.name}:{self.prefix}"
+
+
+class WebhookSubscription(models.Model):
+    """订阅: where and for which events a client wants deliveries."""
+
+    client = models.ForeignKey(ApiClient, on_delete=models.CASCADE, related_name="webhooks")
+    url = models.URLField("接收地址 URL", max_length=500)
+    secret = models.CharField("签名密钥 signing secret", max_length=80)
+    holders = models.JSONField("持证人 holders", default=list, blank=True)
+    categories = models.JSONField("类别 categories", default=list, blank=True)
+    regions = models.JSONField("地区 regions", default=list, blank=True)
+    event_types = models.JSONField("事件类型 event types", default=list, blank=True)
+    active = models.BooleanField("启用 active", default=True)
+    # Deliveries are made for events after this sequence number (the dispatcher advances it).
+    cursor = models.BigIntegerField("已分发至 dispatched up to", default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "推送订阅 webhook subscription"
+        verbose_name_plural = "推送订阅 webhook subscriptions"
+
+    def __str__(self) -> str:
+        return f"{self.client.name} → {self.url}"
+
+
+class DeliveryState(models.TextChoices):
+    PENDING = "pending", "待发送 pending"
+    DELIVERED = "delivered", "已送达 delivered"
+    DEAD = "dead", "已停止重试 dead letter"
+
+
+class WebhookDelivery(models.Model):
+    """One event to one subscription, retried with backoff until delivered or parked."""
+
+    subscription = models.ForeignKey(
+        WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    event = models.ForeignKey("core.CertificateEvent", on_delete=models.PROTECT, related_name="+")
+    certificate_id = models.BigIntegerField()
+    state = models.CharField(max_length=10, choices=DeliveryState.choices, default="pending")
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    first_attempt_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    last_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["subscription", "event"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscription", "event"], name="delivery_once_per_event"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"], name="delivery_due_idx"),
+            models.Index(
+                fields=["subscription", "certificate_id", "state"], name="delivery_order_idx"
+            ),
+        ]
+        verbose_name = "推送记录 webhook delivery"
+        verbose_name_plural = "推送记录 webhook deliveries"
+
+    def __str__(self) -> str:
+        return f"{self.message_id} {self.state}"
+
+    @property
+    def message_id(self) -> str:
+        return f"evt_{self.event_id}_{self.subscription_id}"
+
+
+class AdoptionRecord(models.Model):
+    """采信记录: a certificate adopted in a tender, an insurance policy or a green loan."""
+
+    client = models.ForeignKey(ApiClient, on_delete=models.PROTECT, related_name="adoptions")
+    certificate = models.ForeignKey(
+        "certification.Certificate", on_delete=models.PROTECT, related_name="adoptions"
+    )
+    kind = models.CharField("类型 kind", max_length=16)
+    reference = models.CharField("项目编号 tender, policy or loan reference", max_length=120)
+    adopted_on = models.DateField("采信日期 adopted on")
+    amount_band = models.CharField("金额区间 amount band", max_length=16)
+    event_sequence = models.BigIntegerField("事件序号 event sequence")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-adopted_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "certificate", "kind", "reference"], name="adoption_once"
+            )
+        ]
+        verbose_name = "采信记录 adoption record"
+        verbose_name_plural = "采信记录 adoption records"
+
+    def __str__(self) -> str:
+        return f"{self.certificate_id} {self.kind} {self.reference}"

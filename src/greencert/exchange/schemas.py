@@ -1,0 +1,155 @@
+"""Request and response shapes of the adoption API (published in the OpenAPI document)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Field, Schema
+
+
+class VerifyIn(Schema):
+    numbers: list[str] = Field(
+        default_factory=list,
+        max_length=1000,
+        examples=[["GC3220250000123K", "GC3320240000185N"]],
+        description="certificate numbers (up to 1,000 numbers and holders together)",
+    )
+    holders: list[str] = Field(
+        default_factory=list,
+        max_length=1000,
+        examples=[["91350100M000100Y43"]],
+        description="holders' 统一社会信用代码; every certificate of each holder is returned",
+    )
+    at: dt.date | None = Field(
+        None,
+        examples=["2025-06-30"],
+        description="bid date: adds each certificate's status on that date",
+    )
+
+
+class StatusBrief(Schema):
+    code: str = Field(examples=["01"])
+    label_zh: str = Field(examples=["有效"])
+    label_en: str = Field(examples=["valid"])
+
+
+class PartyBrief(Schema):
+    id: str
+    name: str
+
+
+class CategoryBrief(Schema):
+    code: str
+    name_zh: str
+    name_en: str
+
+
+class VerifiedCertificate(Schema):
+    number: str
+    status: StatusBrief
+    status_at: StatusBrief | None = Field(
+        description="status on `at`; null if not issued by then or no `at`"
+    )
+    holder: PartyBrief
+    category: CategoryBrief
+    issue_date: dt.date
+    expiry_date: dt.date
+
+
+class VerifyItem(Schema):
+    query: str
+    kind: str = Field(examples=["number"], description="number or holder")
+    result: str = Field(examples=["found"], description="found, mistyped, malformed or unknown")
+    certificates: list[VerifiedCertificate]
+
+
+class VerifyOut(Schema):
+    as_of_sequence: int = Field(description="the event log sequence the answers were read at")
+    at: dt.date | None
+    results: list[VerifyItem]
+
+
+class ChangeOut(Schema):
+    sequence: int
+    certificate: str
+    holder: str
+    category: str
+    province_code: str
+    city_code: str
+    type: str = Field(examples=["suspended"])
+    status_before: str
+    status_after: str
+    reason_code: str
+    effective_at: dt.datetime
+    recorded_at: dt.datetime
+
+
+class ChangesOut(Schema):
+    events: list[ChangeOut]
+    next_after: int = Field(description="pass as ?after= for the next page")
+    latest_sequence: int = Field(
+        description="the newest sequence number; caught up when next_after equals it"
+    )
+
+
+class WebhookIn(Schema):
+    url: str = Field(examples=["https://buyer.example/greencert/hooks"])
+    holders: list[str] = Field(default_factory=list)
+    categories: list[str] = Field(default_factory=list, examples=[["coatings"]])
+    regions: list[str] = Field(
+        default_factory=list, examples=[["330000"]], description="province or city codes"
+    )
+    event_types: list[str] = Field(default_factory=list, examples=[["suspended", "revoked"]])
+    from_sequence: int | None = Field(
+        None, ge=0, description="deliver events after this sequence; default: from now on"
+    )
+
+
+class WebhookOut(Schema):
+    id: int
+    url: str
+    holders: list[str]
+    categories: list[str]
+    regions: list[str]
+    event_types: list[str]
+    active: bool
+    cursor: int
+
+
+class WebhookCreated(WebhookOut):
+    secret: str = Field(description="HMAC-SHA256 signing secret (Standard Webhooks); shown once")
+
+
+class DeadLetterOut(Schema):
+    message_id: str
+    sequence: int
+    attempts: int
+    last_status: int | None
+    last_error: str
+
+
+class ReplayOut(Schema):
+    replayed: int
+
+
+class AdoptionIn(Schema):
+    certificate: str = Field(examples=["GC3220250000123K"])
+    kind: str = Field(
+        examples=["procurement"], description="procurement, insurance, credit or other"
+    )
+    reference: str = Field(
+        examples=["ZJCG-2025-0456"], description="tender, policy or loan reference"
+    )
+    adopted_on: dt.date = Field(examples=["2025-06-30"])
+    amount_band: str = Field(
+        examples=["1m-10m"], description="lt-1m, 1m-10m, 10m-100m, ge-100m, undisclosed"
+    )
+
+
+class AdoptionOut(Schema):
+    certificate: str
+    kind: str
+    reference: str
+    adopted_on: dt.date
+    amount_band: str
+    event_sequence: int

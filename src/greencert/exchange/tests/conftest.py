@@ -1,0 +1,32 @@
+"""Fixtures shared by every app's tests, plus API clients for the adoption API."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from greencert.core.actors import Actor
+from greencert.core.tests.fixtures import *  # noqa: F403
+from greencert.exchange.actions import create_client
+from greencert.exchange.models import ApiClient
+
+CONSOLE = Actor.for_system("console")
+
+
+@pytest.fixture
+def make_client(db: None) -> Callable[..., tuple[ApiClient, Client]]:
+    """``make_client("buyer", ["verify"])``: a registered client and a test client holding its token."""
+
+    def make(name: str, scopes: list[str], **options: Any) -> tuple[ApiClient, Client]:
+        client, token = create_client(CONSOLE, name=name, scopes=scopes, **options)
+        return client, Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    return make
+
+
+@pytest.fixture
+def buyer(make_client: Callable[..., tuple[ApiClient, Client]]) -> tuple[ApiClient, Client]:
+    return make_client("zcy-procurement", ["verify", "feed", "webhooks", "adoption"])

@@ -1,0 +1,90 @@
+"""POST /api/v1/verify: up to 1,000 numbers or holders, each with its status now and on a date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from greencert.certification.actions import suspend_certificate
+from greencert.certification.numbers import compose
+from greencert.core.tests.fixtures import in_days
+
+pytestmark = pytest.mark.django_db
+
+
+def post(api, **body):
+    return api.post(
+        "/api/v1/verify", json.dumps(body, default=str), content_type="application/json"
+    )
+
+
+def test_each_number_is_found_mistyped_malformed_or_unknown(buyer, issued_certificate):
+    _, api = buyer
+    number = issued_certificate.number
+    mistyped = number[:-1] + ("A" if number[-1] != "A" else "B")
+    unknown = compose("34", 1999, 1)
+    response = post(api, numbers=[number, mistyped, "hello", unknown])
+    assert response.status_code == 200
+    results = [item["result"] for item in response.json()["results"]]
+    assert results == ["found", "mistyped", "malformed", "unknown"]
+
+
+def test_a_found_certificate_carries_status_holder_category_and_expiry(buyer, issued_certificate):
+    _, api = buyer
+    item = post(api, numbers=[issued_certificate.number]).json()["results"][0]
+    certificate = item["certificates"][0]
+    assert certificate["status"]["code"] == "01"
+    assert certificate["holder"]["id"] == issued_certificate.holder.credit_code
+    assert certificate["category"]["code"] == "coatings"
+    assert certificate["expiry_date"] == issued_certificate.expiry_date.isoformat()
+
+
+def test_the_status_on_the_bid_date_comes_from_the_log(buyer, issue, body_staff):
+    _, api = buyer
+    certificate = issue(issue_date=dt.date(2024, 3, 1))
+    suspend_certificate(body_staff, certificate, reason_code="S01", until=in_days(30))
+    body = post(api, numbers=[certificate.number], at="2024-06-30").json()
+    found = body["results"][0]["certificates"][0]
+    assert found["status"]["code"] == "02"
+    assert found["status_at"]["code"] == "01"
+    assert body["at"] == "2024-06-30"
+
+
+def test_a_bid_date_before_issue_has_no_status(buyer, issue):
+    _, api = buyer
+    certificate = issue(issue_date=dt.date(2024, 3, 1))
+    found = post(api, numbers=[certificate.number], at="2023-01-01").json()["results"][0]
+    assert found["certificates"][0]["status_at"] is None
+
+
+def test_a_holder_code_returns_every_certificate_of_the_holder(buyer, issue):
+    _, api = buyer
+    first, second = issue(), issue()
+    item = post(api, holders=[first.holder.credit_code]).json()["results"][0]
+    assert item["kind"] == "holder"
+    assert sorted(c["number"] for c in item["certificates"]) == sorted(
+        [first.number, second.number]
+    )
+
+
+def test_a_holder_code_with_a_wrong_check_character_is_mistyped(buyer):
+    _, api = buyer
+    item = post(api, holders=["91350100M000100Y44"]).json()["results"][0]
+    assert item["result"] == "mistyped"
+
+
+def test_more_than_1000_items_are_refused_in_both_languages(buyer):
+    _, api = buyer
+    response = post(api, numbers=["GC3220250000001X"] * 600, holders=["91350100M000100Y43"] * 401)
+    assert response.status_code in {400, 422}
+    error = response.json()["error"]
+    assert "1000" in error["message_en"] and "1000" in error["message_zh"]
+
+
+def test_a_batch_of_1000_is_accepted(buyer, issued_certificate):
+    _, api = buyer
+    response = post(api, numbers=[issued_certificate.number] * 1000)
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == 1000
