@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, renderers
-from ninja.errors import AuthenticationError
+from django.http import Http404
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from greencert.api.errors import describe
@@ -38,6 +39,43 @@ api = NinjaAPI(
 api.add_router("/certificates", certificates_router)
 api.add_router("", exchange_router)
 api.add_router("/certificates", marks_router)
+
+
+def _error(
+    request: HttpRequest, status: int, code: str, field: str, value: str, zh: str, en: str
+) -> HttpResponse:
+    body = {
+        "error": {"code": code, "field": field, "value": value, "message_zh": zh, "message_en": en}
+    }
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(
+        request,
+        404,
+        "not_found",
+        "path",
+        request.path,
+        "没有这个资源（或不属于您）",
+        "no such resource (or it is not yours)",
+    )
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400:  # Ninja's only 400 of its own: a body that is not JSON
+        return _error(
+            request,
+            400,
+            "invalid_json",
+            "body",
+            "",
+            "请求体应为 UTF-8 编码的 JSON 对象",
+            "the request body must be a UTF-8 JSON object",
+        )
+    return _error(request, exc.status_code, "http_error", "request", "", str(exc), str(exc))
 
 
 @api.exception_handler(AuthenticationError)

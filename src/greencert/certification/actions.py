@@ -100,15 +100,19 @@ def issue_certificate(
     renewed_from: Certificate | None = None,
 ) -> Certificate:
     """Issue a certificate (颁发证书) and record the ``issued`` event."""
-    body_categories = set(body.categories.values_list("id", flat=True))
-    if not can_issue(actor, body.pk, category.pk, body_categories):
+    if not can_issue(actor, body.pk):
+        raise PermissionRefused(
+            field="body",
+            value=body.approval_number,
+            expected_zh=f"{actor.label} 无权以 {body} 名义颁发证书（须为该机构人员）",
+            expected_en=f"{actor.label} may not issue certificates for {body} (must be its staff)",
+        )
+    if not body.categories.filter(pk=category.pk).exists():
         raise PermissionRefused(
             field="category",
             value=category.code,
-            expected_zh=f"{actor.label} 无权以 {body} 名义颁发「{category.name_zh}」证书"
-            "（须为该机构人员且机构获批该类别）",
-            expected_en=f"{actor.label} may not issue {category.name_en} certificates for {body} "
-            "(must be its staff, and the body must be authorised for the category)",
+            expected_zh=f"{body} 获批认证的类别（未获批「{category.name_zh}」）",
+            expected_en=f"a category {body} is authorised for (not {category.name_en})",
         )
     if not body.active:
         raise ValidationFailed(
@@ -137,12 +141,16 @@ def issue_certificate(
     issue_date = issue_date or today
     if issue_date > today:
         raise ValidationFailed(
-            field="issue_date", value=issue_date.isoformat(),
-            expected_zh="今天或以前的颁证日期", expected_en="an issue date of today or earlier",
+            field="issue_date",
+            value=issue_date.isoformat(),
+            expected_zh="今天或以前的颁证日期",
+            expected_en="an issue date of today or earlier",
         )
     # A certificate recorded after the fact takes effect from the start of its issue date.
-    effective_at = None if issue_date == today else dt.datetime.combine(
-        issue_date, dt.time.min, tzinfo=timezone.get_current_timezone()
+    effective_at = (
+        None
+        if issue_date == today
+        else dt.datetime.combine(issue_date, dt.time.min, tzinfo=timezone.get_current_timezone())
     )
     initial = renewed_from.initial_issue_date if renewed_from else issue_date
     certificate = Certificate.objects.create(
@@ -167,7 +175,7 @@ def issue_certificate(
         initial_issue_date=initial,
         issue_date=issue_date,
         expiry_date=default_expiry(issue_date, category),
-        status=transition.to_status,
+        status=transition.target(""),
         status_reason_code=reason_code,
         renewed_from=renewed_from,
     )
@@ -176,7 +184,7 @@ def issue_certificate(
         event_type="issued",
         actor=actor,
         status_before="",
-        status_after=transition.to_status,
+        status_after=certificate.status,
         reason_code=reason_code,
         payload={
             "holder": holder.credit_code,
@@ -227,10 +235,9 @@ def _transition(
         if before not in transition.from_statuses:
             _refuse(certificate, event_type, transition)
         # The reason code explains the current status, so events that keep it leave it alone.
+        after = transition.target(before)
         status_fields = (
-            {"status": transition.to_status, "status_reason_code": reason_code}
-            if transition.to_status != before
-            else {}
+            {"status": after, "status_reason_code": reason_code} if after != before else {}
         )
         updated = Certificate.objects.filter(pk=certificate.pk, status=before).update(
             updated_at=timezone.now(), **status_fields, **(updates or {})
@@ -245,7 +252,7 @@ def _transition(
         event_type=event_type,
         actor=actor,
         status_before=before,
-        status_after=transition.to_status,
+        status_after=after,
         reason_code=reason_code,
         payload=payload or {},
         effective_at=effective_at,

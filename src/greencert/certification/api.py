@@ -14,7 +14,8 @@ from greencert.certification.lookup import MESSAGES, PUBLIC_RELATED, find_certif
 from greencert.certification.models import Certificate
 from greencert.certification.numbers import prefix
 from greencert.certification.presenters import detail_dict, summary_dict
-from greencert.certification.schemas import CertificateDetail, CertificatePage, ErrorOut
+from greencert.core.schemas import ERROR_STATUSES, ErrorBody
+from greencert.certification.schemas import CertificateDetail, CertificatePage
 from greencert.core.errors import ValidationFailed
 
 router = Router(tags=["certificates 证书"])
@@ -61,7 +62,11 @@ def _encode_cursor(pk: int) -> str:
     return base64.urlsafe_b64encode(str(pk).encode()).decode().rstrip("=")
 
 
-@router.get("", response=CertificatePage, summary="List certificates 证书列表")
+@router.get(
+    "",
+    response={200: CertificatePage, ERROR_STATUSES: ErrorBody},
+    summary="List certificates 证书列表",
+)
 def list_certificates(request: HttpRequest, filters: Query[CertificateFilters]) -> JsonResponse:
     """Certificates in registry order, filtered; follow `next_cursor` to page through all of them."""
     qs = Certificate.objects.select_related("holder", "body", "category").order_by("id")
@@ -96,7 +101,7 @@ def list_certificates(request: HttpRequest, filters: Query[CertificateFilters]) 
 
 @router.get(
     "/{number}",
-    response={200: CertificateDetail, 404: ErrorOut, 400: ErrorOut},
+    response={200: CertificateDetail, ERROR_STATUSES: ErrorBody},
     summary="One certificate 证书详情",
 )
 def get_certificate(request: HttpRequest, number: str, at: dt.date | None = None) -> JsonResponse:

@@ -26,8 +26,11 @@ class Label:
 class Transition:
     event_type: str
     from_statuses: tuple[str, ...]
-    to_status: str
+    to_status: str | None  # None: the event leaves the status as it is
     reason_group: str
+
+    def target(self, current: str) -> str:
+        return self.to_status or current
 
 
 @cache
@@ -43,7 +46,7 @@ def transitions() -> dict[str, Transition]:
     groups = set(reasons())
     result = {}
     for event_type, spec in data["transitions"].items():
-        for status in [*spec["from"], spec["to"]]:
+        for status in [*spec["from"], *([spec["to"]] if spec["to"] else [])]:
             if status not in known:
                 raise ValueError(
                     f"statuses.yaml: transition {event_type} names unknown status {status}"

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from greencert.certification import codes
-from greencert.certification.history import status_from_events
+from greencert.certification.history import end_of_day
 from greencert.certification.models import Certificate
 from greencert.core.models import CertificateEvent
 
@@ -113,20 +113,13 @@ def detail_dict(cert: Certificate, at: dt.date | None = None) -> dict[str, Any]:
     return data
 
 
-class _EventView:
-    __slots__ = ("effective_at", "reason_code", "status_after")
-
-    def __init__(self, row: dict[str, Any]) -> None:
-        self.effective_at = row["effective_at"]
-        self.status_after = row["status_after"]
-        self.reason_code = row["reason_code"]
-
-
 def status_at_dict(history: list[dict[str, Any]], day: dt.date) -> dict[str, Any]:
-    events = [_EventView(row) for row in history]
-    code = status_from_events(events, day)  # type: ignore[arg-type]
-    reason = ""
-    for event in events:
-        if event.status_after == code:
-            reason = event.reason_code
+    """Status at the end of ``day`` with the reason that brought it about, from the log."""
+    limit = end_of_day(day)
+    code, reason = None, ""
+    for row in history:  # in sequence order
+        if row["effective_at"] >= limit:
+            continue
+        if row["status_after"] != code:
+            code, reason = row["status_after"], row["reason_code"]
     return {"date": day, "status": status_dict(code, reason) if code else None}

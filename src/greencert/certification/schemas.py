@@ -7,6 +7,8 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from greencert.core.schemas import ErrorBody
+
 
 class StatusOut(Schema):
     code: str = Field(examples=["01"])
@@ -91,16 +93,5 @@ class CertificatePage(Schema):
     )
 
 
-class LookupError(Schema):
-    code: str = Field(examples=["mistyped"], description="malformed, mistyped or not_found")
-    field: str
-    value: str
-    message_zh: str
-    message_en: str
-    candidates: list[str] = Field(
-        default_factory=list, description="existing numbers one typo away, for a mistyped number"
-    )
-
-
-class ErrorOut(Schema):
-    error: LookupError
+# The error body of every endpoint; the name under which certificate endpoints declare it.
+ErrorOut = ErrorBody

@@ -26,3 +26,26 @@ def kinds() -> dict[str, dict[str, str]]:
 
 def amount_bands() -> list[str]:
     return [band["code"] for band in adoption_data()["amount_bands"]]
+
+
+def adoption_rows(certificate: Any, language: str) -> list[dict[str, Any]]:
+    """The certificate's adoption records, labelled for a page in ``language``."""
+    english = language.startswith("en")
+    kind_labels = kinds()
+    band_labels = {b["code"]: b for b in adoption_data()["amount_bands"]}
+    rows = []
+    for record in certificate.adoptions.select_related("client").order_by("-adopted_on"):
+        kind = kind_labels.get(record.kind, {"zh": record.kind, "en": record.kind})
+        band = band_labels.get(
+            record.amount_band, {"zh": record.amount_band, "en": record.amount_band}
+        )
+        rows.append(
+            {
+                "adopted_on": record.adopted_on,
+                "kind": kind["en" if english else "zh"],
+                "reference": record.reference,
+                "amount_band": band["en" if english else "zh"],
+                "client": str(record.client),
+            }
+        )
+    return rows

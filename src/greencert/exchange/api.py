@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
+from greencert.core.schemas import ERROR_STATUSES, ErrorBody
 from greencert.certification.lookup import find_certificate
 from greencert.core.actors import Actor
 from greencert.core.errors import ValidationFailed
@@ -32,7 +33,10 @@ router = Router(tags=["adoption 采信"])
 
 
 @router.post(
-    "/verify", response=VerifyOut, auth=ClientToken("verify"), summary="Batch verification 批量查验"
+    "/verify",
+    response={200: VerifyOut, ERROR_STATUSES: ErrorBody},
+    auth=ClientToken("verify"),
+    summary="Batch verification 批量查验",
 )
 def verify(request: HttpRequest, body: VerifyIn) -> dict:
     """Up to 1,000 certificate numbers or holder credit codes in one call.
@@ -59,7 +63,10 @@ class ChangesQuery(Schema):
 
 
 @router.get(
-    "/changes", response=ChangesOut, auth=ClientToken("feed"), summary="Change feed 变更订阅"
+    "/changes",
+    response={200: ChangesOut, ERROR_STATUSES: ErrorBody},
+    auth=ClientToken("feed"),
+    summary="Change feed 变更订阅",
 )
 def changes(request: HttpRequest, query: Query[ChangesQuery]) -> dict:
     """The event log in sequence order. Resume with `after=next_after`: the sequence is gapless
@@ -84,7 +91,7 @@ def _webhook_out(sub: WebhookSubscription) -> dict:
 
 @router.post(
     "/webhooks",
-    response={201: WebhookCreated},
+    response={201: WebhookCreated, ERROR_STATUSES: ErrorBody},
     auth=ClientToken("webhooks"),
     summary="Subscribe a webhook 订阅推送",
 )
@@ -103,7 +110,10 @@ def create_webhook(request: HttpRequest, body: WebhookIn) -> Status:
 
 
 @router.get(
-    "/webhooks", response=list[WebhookOut], auth=ClientToken("webhooks"), summary="Your webhooks"
+    "/webhooks",
+    response={200: list[WebhookOut], ERROR_STATUSES: ErrorBody},
+    auth=ClientToken("webhooks"),
+    summary="Your webhooks",
 )
 def list_webhooks(request: HttpRequest) -> list[dict]:
     client = request.auth  # type: ignore[attr-defined]
@@ -112,7 +122,7 @@ def list_webhooks(request: HttpRequest) -> list[dict]:
 
 @router.delete(
     "/webhooks/{webhook_id}",
-    response={204: None},
+    response={204: None, ERROR_STATUSES: ErrorBody},
     auth=ClientToken("webhooks"),
     summary="Stop a webhook",
 )
@@ -125,7 +135,7 @@ def delete_webhook(request: HttpRequest, webhook_id: int) -> Status:
 
 @router.get(
     "/webhooks/{webhook_id}/dead-letters",
-    response=list[DeadLetterOut],
+    response={200: list[DeadLetterOut], ERROR_STATUSES: ErrorBody},
     auth=ClientToken("webhooks"),
     summary="Parked deliveries 死信",
 )
@@ -152,7 +162,7 @@ def dead_letters(request: HttpRequest, webhook_id: int) -> list[dict]:
 
 @router.post(
     "/webhooks/{webhook_id}/dead-letters/replay",
-    response=ReplayOut,
+    response={200: ReplayOut, ERROR_STATUSES: ErrorBody},
     auth=ClientToken("webhooks"),
     summary="Replay parked deliveries",
 )
@@ -175,7 +185,7 @@ def _adoption_out(record: AdoptionRecord) -> dict:
 
 @router.post(
     "/adoptions",
-    response={201: AdoptionOut, 200: AdoptionOut},
+    response={201: AdoptionOut, 200: AdoptionOut, ERROR_STATUSES: ErrorBody},
     auth=ClientToken("adoption"),
     summary="Record an adoption 记录采信",
 )
@@ -206,7 +216,7 @@ def create_adoption(request: HttpRequest, body: AdoptionIn) -> Status:
 
 @router.get(
     "/adoptions",
-    response=list[AdoptionOut],
+    response={200: list[AdoptionOut], ERROR_STATUSES: ErrorBody},
     auth=ClientToken("adoption"),
     summary="Your adoption records",
 )

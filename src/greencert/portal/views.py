@@ -11,6 +11,9 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 
 from greencert.certification import codes
+from greencert.core.actors import Actor
+from greencert.exchange.adoption_data import adoption_rows
+from greencert.exchange.permissions import can_see_adoptions
 from greencert.certification.lookup import MESSAGES, find_certificate
 from greencert.certification.numbers import prefix
 from greencert.certification.presenters import history_of
@@ -40,7 +43,12 @@ def verify(request: HttpRequest, number: str) -> HttpResponse:
     """The page a phone opens from the mark's QR code."""
     lookup = find_certificate(number)
     language = get_language() or "zh-hans"
-    context: dict[str, object] = {"lookup": lookup, "typed": number, "lang": language}
+    context: dict[str, object] = {
+        "lookup": lookup,
+        "typed": number,
+        "lang": language,
+        "adoptions": None,
+    }
     if lookup.certificate is None:
         zh, en = MESSAGES[lookup.verdict]
         message = en if language.startswith("en") else zh
@@ -54,4 +62,6 @@ def verify(request: HttpRequest, number: str) -> HttpResponse:
         reason = codes.reason_label(row["reason_code"])
         row["reason_label"] = reason.get(language) if reason else ""
     context.update(certificate=cert, status_label=cert.status_label(language), history=history)
+    if can_see_adoptions(Actor.for_user(request.user), cert):
+        context["adoptions"] = adoption_rows(cert, language)
     return render(request, "portal/verify.html", context)

@@ -1,0 +1,66 @@
+"""The published OpenAPI document is a contract: schemathesis fuzzes every operation against it.
+
+Each generated request must get no server error, and every response must have a documented
+status code, content type and body shape. A registered client's token is sent so the adoption
+endpoints are exercised beyond their authentication.
+"""
+
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from greencert.core.actors import Actor
+from greencert.core.tests.fixtures import *  # noqa: F403
+from greencert.exchange.actions import create_client
+from greencert.wsgi import application
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_transaction_open():
+    """Like Django's test client: requests must not close the connection holding the test data."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def token(db: None, issued_certificate) -> str:  # a certificate exists to be found
+    _, token = create_client(
+        Actor.for_system("console"),
+        name="fuzzer",
+        scopes=["verify", "feed", "webhooks", "adoption"],
+        rate_limit_per_minute=100_000,
+    )
+    return token
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+def test_every_operation_honours_the_published_schema(case, token):
+    case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=CHECKS)
