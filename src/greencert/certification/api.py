@@ -14,9 +14,9 @@ from greencert.certification.lookup import MESSAGES, PUBLIC_RELATED, find_certif
 from greencert.certification.models import Certificate
 from greencert.certification.numbers import prefix
 from greencert.certification.presenters import detail_dict, summary_dict
-from greencert.core.schemas import ERROR_STATUSES, ErrorBody
 from greencert.certification.schemas import CertificateDetail, CertificatePage
 from greencert.core.errors import ValidationFailed
+from greencert.core.schemas import ERROR_STATUSES, ErrorBody
 
 router = Router(tags=["certificates 证书"])
 
