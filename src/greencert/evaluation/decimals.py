@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import decimal
 import math
-import re
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from .errors import Problem, SubmissionError
 
@@ -14,39 +13,53 @@ CONTEXT = decimal.Context(prec=28, rounding=decimal.ROUND_HALF_EVEN, Emin=-999, 
 
 MAX_TEXT_LENGTH = 40
 MAX_MAGNITUDE = 30  # decimal exponent bound: keeps formatting and arithmetic cheap
-_DECIMAL_TEXT = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,3})?")
 
 
 def parse_decimal(raw: object, field: str) -> Decimal:
     """A Decimal from a JSON string, int or finite float; anything else names the field."""
-    if isinstance(raw, bool):
-        number = None
-    elif isinstance(raw, int):
-        number = Decimal(raw)
-    elif isinstance(raw, float):
-        if not math.isfinite(raw):
-            raise _bad_number(field, raw)
-        number = Decimal(repr(raw))
-    elif isinstance(raw, str):
-        text = raw.strip()
-        if len(text) > MAX_TEXT_LENGTH or not _DECIMAL_TEXT.fullmatch(text):
-            raise _bad_number(field, raw)
-        number = Decimal(text)
-    else:
-        number = None
+    number = read_decimal(raw)
     if number is None:
-        raise _bad_number(field, raw)
-    if number and abs(number.adjusted()) > MAX_MAGNITUDE:
         raise _bad_number(field, raw)
     return number
 
 
+def read_decimal(raw: object) -> Decimal | None:
+    """The Decimal ``raw`` stands for, or None when it is not a finite, plain decimal number."""
+    if isinstance(raw, str):
+        # Decimal() alone would also take "NaN", "1_000", non-ASCII digits and outer spaces.
+        if not 0 < len(raw) <= MAX_TEXT_LENGTH or not raw.isascii() or "_" in raw:
+            return None
+        try:
+            number = Decimal(raw)
+        except InvalidOperation:
+            return None
+        if not number.is_finite() or raw[0] <= " " or raw[-1] <= " ":
+            return None
+        if len(raw) <= MAX_MAGNITUDE and "e" not in raw and "E" not in raw:
+            return number  # too few digits to be out of bounds
+    elif isinstance(raw, bool):
+        return None
+    elif isinstance(raw, int):
+        number = Decimal(raw)
+    elif isinstance(raw, float) and math.isfinite(raw):
+        number = Decimal(repr(raw))
+    else:
+        return None
+    if number and abs(number.adjusted()) > MAX_MAGNITUDE:
+        return None
+    return number
+
+
 def canonical_text(number: Decimal) -> str:
-    """Plain positional notation, digits as measured (trailing zeros kept)."""
+    """Plain positional notation without trailing zeros: 40 g/L and 40000 mg/L both read "40"."""
     text = str(number)
+    if "E" not in text and ("." not in text or text[-1] != "0") and text != "-0":
+        return text
     if "E" in text:
-        text = format(number, "f")
-    return text
+        text = format(number.normalize(CONTEXT), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
 
 
 def _bad_number(field: str, raw: object) -> SubmissionError:

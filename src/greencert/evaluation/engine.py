@@ -22,64 +22,96 @@ from decimal import Decimal
 
 from .decimals import CONTEXT
 from .errors import ExpressionError, Problem, SubmissionError
+from .expressions import Expression
 from .fingerprint import fingerprint
 from .model import Scheme, Tier
-from .results import Evaluation, ItemOutcome, MetricValue, SectionOutcome, Verdict
+from .results import Evaluation, ItemOutcome, MetricValue, Outcome, SectionOutcome, Verdict
 from .submission import read_submission
+
+# Outcomes of indicators are built with tuple.__new__ and all seven fields in order:
+# a NamedTuple's generated __new__ costs about three times as much per item.
+_new = tuple.__new__
+_NOT_APPLICABLE_UNIT = ("not_applicable", None, (), "unit")
+_NOT_APPLICABLE_CONDITION = ("not_applicable", None, (), "condition")
 
 
 def evaluate(scheme: Scheme, submission: Mapping[str, object]) -> Evaluation:
     """Judge ``submission`` against ``scheme``; raises SubmissionError for malformed input."""
     data = read_submission(scheme, submission)
-    environment: dict[str, Decimal] = {
-        k: v for k, v in data.values.items() if isinstance(v, Decimal)
-    }
-    metrics = tuple(_metrics(scheme, environment))
+    values = data.values
+    environment = dict(data.numbers)
+    metrics = tuple(_metrics(scheme, environment)) if scheme.derived else ()
     items: list[ItemOutcome] = []
+    add = items.append
+    failed = lacking_data = False
     for requirement in scheme.baseline:
         answer = data.baseline.get(requirement.id)
         if answer is None:
-            items.append(ItemOutcome("baseline", requirement, "missing", None, (requirement.id,)))
+            lacking_data = True
+            add(ItemOutcome("baseline", requirement, "missing", None, (requirement.id,)))
         else:
-            items.append(ItemOutcome("baseline", requirement, "pass" if answer else "fail", answer))
+            failed = failed or not answer
+            add(ItemOutcome("baseline", requirement, "pass" if answer else "fail", answer))
     unit = data.certification_unit
-    for indicator in scheme.indicators:
-        if indicator.applies_to is not None and unit not in indicator.applies_to:
-            items.append(ItemOutcome("indicator", indicator, "not_applicable", None, (), "unit"))
+    for indicator, identifier, applies_to, when, formula, check, required in scheme.indicator_plan:
+        if applies_to is not None and unit not in applies_to:
+            add(_new(ItemOutcome, ("indicator", indicator, *_NOT_APPLICABLE_UNIT, required)))
             continue
-        when = indicator.when
         if when is not None:
             if not when.names <= environment.keys():
+                lacking_data = lacking_data or required
                 lacking = tuple(sorted(when.names - environment.keys()))
-                items.append(ItemOutcome("indicator", indicator, "missing", None, lacking))
-                continue
-            if not _run(when, environment, indicator.id):
-                items.append(
-                    ItemOutcome("indicator", indicator, "not_applicable", None, (), "condition")
+                add(
+                    _new(
+                        ItemOutcome,
+                        ("indicator", indicator, "missing", None, lacking, None, required),
+                    )
                 )
                 continue
-        formula = indicator.formula
+            if not _run(when, environment, identifier):
+                add(
+                    _new(
+                        ItemOutcome, ("indicator", indicator, *_NOT_APPLICABLE_CONDITION, required)
+                    )
+                )
+                continue
         if formula is None:
-            measured = data.values.get(indicator.id)
-            lacking = (indicator.id,)
+            measured = values.get(identifier)
         elif formula.names <= environment.keys():
-            measured = environment[indicator.id] = _run(formula, environment, indicator.id)  # type: ignore[assignment]
-            lacking = ()
+            computed = _run(formula, environment, identifier)
+            assert isinstance(computed, Decimal)  # the scheme loader only accepts numeric formulas
+            measured = environment[identifier] = computed
         else:
-            measured, lacking = None, tuple(sorted(formula.names - environment.keys()))
+            measured = None
         if measured is None:
-            items.append(ItemOutcome("indicator", indicator, "missing", None, lacking))
+            lacking_data = lacking_data or required
+            lacking = (
+                (identifier,)
+                if formula is None
+                else tuple(sorted(formula.names - environment.keys()))
+            )
+            add(
+                _new(
+                    ItemOutcome, ("indicator", indicator, "missing", None, lacking, None, required)
+                )
+            )
+        elif check(measured):
+            add(_new(ItemOutcome, ("indicator", indicator, "pass", measured, (), None, required)))
         else:
-            outcome = "pass" if indicator.reference.check(measured) else "fail"
-            items.append(ItemOutcome("indicator", indicator, outcome, measured))
-    sections = tuple(_sections(scheme, data.values, environment, items))
-    verdict = _verdict(items, sections)
+            failed = failed or required
+            add(_new(ItemOutcome, ("indicator", indicator, "fail", measured, (), None, required)))
+    sections = tuple(_sections(scheme, values, environment, items)) if scheme.sections else ()
+    for part in sections:
+        failed = failed or part.outcome == "fail"
+        lacking_data = lacking_data or part.outcome == "missing"
+    verdict: Verdict = "fail" if failed else "incomplete" if lacking_data else "pass"
     grade = grade_value = tier = share = None
     if verdict == "pass":
         grading = scheme.grading
         if grading is not None and grading.metric.names <= environment.keys():
-            grade_value = _run(grading.metric, environment, "grading.metric")
-            grade = grading.band_for(grade_value)  # type: ignore[arg-type]
+            metric = _run(grading.metric, environment, "grading.metric")
+            assert isinstance(metric, Decimal)  # the scheme loader only accepts numeric metrics
+            grade, grade_value = grading.band_for(metric), metric
         if scheme.tiers:
             tier, share = _tier(scheme.tiers, items)
     return Evaluation(
@@ -92,14 +124,14 @@ def evaluate(scheme: Scheme, submission: Mapping[str, object]) -> Evaluation:
         grade,
         grade_value,
         tier,
-        share,  # type: ignore[arg-type]
+        share,
         fingerprint(scheme, data),
     )
 
 
-def _run(expression: object, environment: dict[str, Decimal], owner: str) -> Decimal | bool:
+def _run(expression: Expression, environment: dict[str, Decimal], owner: str) -> Decimal | bool:
     try:
-        return expression.evaluate(environment)  # type: ignore[attr-defined,no-any-return]
+        return expression.evaluate(environment)
     except ExpressionError as exc:
         raise SubmissionError(
             [
@@ -146,36 +178,22 @@ def _sections(
     for section in scheme.sections:
         score, unscored, lacking = Decimal(0), Decimal(0), []
         for scored in section.items:
-            awarded = values.get(scored.id)
+            awarded = environment.get(scored.id)
             if awarded is None:
                 unscored += scored.points
                 lacking.append(scored.id)
                 items.append(ItemOutcome("scored_item", scored, "missing", None, (scored.id,)))
             else:
-                score = CONTEXT.add(score, awarded)  # type: ignore[arg-type]
-                items.append(ItemOutcome("scored_item", scored, "pass", awarded))  # type: ignore[arg-type]
+                score = CONTEXT.add(score, awarded)
+                items.append(ItemOutcome("scored_item", scored, "pass", awarded))
+        outcome: Outcome
         if not lacking:
             environment[section.id] = score
             outcome = "pass" if score >= section.pass_mark else "fail"
         else:
             outcome = "fail" if score + unscored < section.pass_mark else "missing"
-        outcomes.append(SectionOutcome(section, score, outcome, tuple(lacking)))  # type: ignore[arg-type]
+        outcomes.append(SectionOutcome(section, score, outcome, tuple(lacking)))
     return outcomes
-
-
-def _verdict(items: list[ItemOutcome], sections: tuple[SectionOutcome, ...]) -> Verdict:
-    incomplete = False
-    for result in items:
-        if result.kind == "scored_item" or not result.required:
-            continue
-        if result.outcome == "fail":
-            return "fail"
-        incomplete = incomplete or result.outcome == "missing"
-    for part in sections:
-        if part.outcome == "fail":
-            return "fail"
-        incomplete = incomplete or part.outcome == "missing"
-    return "incomplete" if incomplete else "pass"
 
 
 def _tier(tiers: tuple[Tier, ...], items: list[ItemOutcome]) -> tuple[Tier | None, Decimal]:

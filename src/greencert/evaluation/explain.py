@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from .decimals import canonical_text
@@ -58,10 +59,13 @@ def requirement(indicator: Indicator) -> Text:
     return Text(text, text)
 
 
-def measured_text(result: ItemOutcome) -> str:
+def measured_text(result: ItemOutcome, lang: str = "en") -> str:
     measured = result.measured
-    if measured is None or isinstance(measured, bool):
-        return "—" if measured is None else ("是" if measured else "否")
+    if measured is None:
+        return "—"
+    if isinstance(measured, bool):
+        words = ("是", "否") if lang == "zh" else ("yes", "no")
+        return words[0] if measured else words[1]
     if isinstance(measured, str):
         return measured
     unit = result.item.unit if isinstance(result.item, Indicator) else "points"
@@ -138,7 +142,7 @@ def _scored(result: ItemOutcome, subject: ScoredItem) -> Text:
             f"{name.zh}：未评分（满分 {points} 分）。",
             f"{name.en}: not scored (out of {points} points).",
         )
-    awarded = canonical_text(result.measured) if result.measured is not None else "0"  # type: ignore[arg-type]
+    awarded = canonical_text(result.measured) if isinstance(result.measured, Decimal) else "0"
     return Text(
         f"{name.zh}：得 {awarded} 分，满分 {points} 分。",
         f"{name.en}: {awarded} of {points} points.",
@@ -153,7 +157,8 @@ def section(result: SectionOutcome) -> Text:
     if result.outcome == "missing":
         return Text(
             f"{part.name.zh}：已评 {score} 分，尚有评分项未评，合格线 {pass_mark}/{top} 分，无法判定。",
-            f"{part.name.en}: {score} points so far with items not yet scored; pass mark {pass_mark} of {top}; cannot be judged.",
+            f"{part.name.en}: {score} points so far with items not yet scored; "
+            f"pass mark {pass_mark} of {top}; cannot be judged.",
         )
     word = OUTCOME_WORDS[result.outcome]
     return Text(
@@ -168,11 +173,8 @@ def summary(evaluation: Evaluation) -> Text:
     zh = f"依据 {scheme.standard}《{scheme.title.zh}》（方案 {scheme.key}）评价结论：{verdict[0]}。"
     en = f"Evaluated against {scheme.standard} {scheme.title.en} (scheme {scheme.key}): {verdict[1]}."
     if evaluation.verdict == "fail":
-        failed = [
-            r.id
-            for r in (*evaluation.items, *evaluation.sections)
-            if r.outcome == "fail" and _required(r)
-        ]
+        results: list[ItemOutcome | SectionOutcome] = [*evaluation.items, *evaluation.sections]
+        failed = [r.id for r in results if r.outcome == "fail" and _required(r)]
         zh += f"不符合项：{', '.join(failed)}。"
         en += f" Not met: {', '.join(failed)}."
     elif evaluation.verdict == "incomplete":

@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, cast
 
 from .decimals import CONTEXT
 from .errors import ExpressionError
@@ -32,6 +32,7 @@ Kind = Literal["number", "boolean"]
 Value = Decimal | bool
 Environment = Mapping[str, Decimal]
 Runner = Callable[[Environment], Value]
+NumberRunner = Callable[[Environment], Decimal]
 
 _SPELLINGS = {"×": "*", "÷": "/", "−": "-", "≤": "<=", "≥": ">=", "≠": "!=", "=": "=="}
 _TOKEN = re.compile(
@@ -139,8 +140,8 @@ def _tokenize(source: str) -> list[_Token]:
         match = _TOKEN.match(source, position)
         if match is None:
             raise _character_error(source, len(source) - len(source[position:].lstrip()))
-        group = match.lastgroup
-        text = match.group(group or "op")
+        group = match.lastgroup or "op"
+        text = match.group(group)
         start = match.start(group)
         if group == "number" and len(text) > MAX_NUMBER_LENGTH:
             raise ExpressionError(
@@ -148,7 +149,8 @@ def _tokenize(source: str) -> list[_Token]:
                 f"数字过长；最多 {MAX_NUMBER_LENGTH} 位",
                 f"number too long; at most {MAX_NUMBER_LENGTH} characters",
             )
-        tokens.append(_Token(group, _SPELLINGS.get(text, text), start))  # type: ignore[arg-type]
+        kind = cast(Literal["number", "name", "op"], group)
+        tokens.append(_Token(kind, _SPELLINGS.get(text, text), start))
         if len(tokens) > MAX_TOKENS:
             raise ExpressionError(
                 start,
@@ -298,7 +300,7 @@ class _Parser:
         for argument in arguments:
             if argument.kind != "number":
                 raise _kind_error(argument, "number")
-        runners = [argument.run for argument in arguments]
+        runners = [cast(NumberRunner, argument.run) for argument in arguments]
         return _Node("number", _FUNCTION_BUILDERS[token.text](runners), token.position)
 
     def unary(self, token: _Token, operand: _Node) -> _Node:
@@ -340,39 +342,39 @@ class _Parser:
         return _Node("number", lambda env: apply(first(env), second(env)), token.position)
 
 
-def _min(runners: list[Runner]) -> Runner:
-    return lambda env: min(run(env) for run in runners)  # type: ignore[type-var]
+def _min(runners: list[NumberRunner]) -> Runner:
+    return lambda env: min(run(env) for run in runners)
 
 
-def _max(runners: list[Runner]) -> Runner:
-    return lambda env: max(run(env) for run in runners)  # type: ignore[type-var]
+def _max(runners: list[NumberRunner]) -> Runner:
+    return lambda env: max(run(env) for run in runners)
 
 
-def _abs(runners: list[Runner]) -> Runner:
+def _abs(runners: list[NumberRunner]) -> Runner:
     (run,) = runners
-    return lambda env: CONTEXT.abs(run(env))  # type: ignore[arg-type]
+    return lambda env: CONTEXT.abs(run(env))
 
 
-def _round(runners: list[Runner]) -> Runner:
+def _round(runners: list[NumberRunner]) -> Runner:
     value_of = runners[0]
-    places_of = runners[1] if len(runners) == 2 else (lambda env: Decimal(0))
+    places_of: NumberRunner = runners[1] if len(runners) == 2 else (lambda env: Decimal(0))
 
     def run(env: Environment) -> Decimal:
         places = places_of(env)
-        if places != places.to_integral_value() or not 0 <= places <= 10:  # type: ignore[operator,union-attr]
+        if places != places.to_integral_value() or not 0 <= places <= 10:
             raise ArithmeticError("round() places must be an integer from 0 to 10")
         exponent = Decimal(1).scaleb(-int(places))
-        return value_of(env).quantize(exponent, context=CONTEXT)  # type: ignore[union-attr]
+        return value_of(env).quantize(exponent, context=CONTEXT)
 
     return run
 
 
-def _clamp(runners: list[Runner]) -> Runner:
+def _clamp(runners: list[NumberRunner]) -> Runner:
     value_of, low_of, high_of = runners
-    return lambda env: min(max(value_of(env), low_of(env)), high_of(env))  # type: ignore[type-var]
+    return lambda env: min(max(value_of(env), low_of(env)), high_of(env))
 
 
-_FUNCTION_BUILDERS: dict[str, Callable[[list[Runner]], Runner]] = {
+_FUNCTION_BUILDERS: dict[str, Callable[[list[NumberRunner]], Runner]] = {
     "min": _min,
     "max": _max,
     "abs": _abs,

@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal, cast
 
 from .expressions import Expression
 
@@ -14,6 +14,7 @@ Attribute = Literal["resource", "energy", "environment", "quality", "low_carbon"
 Better = Literal["higher", "lower"]
 Measured = Decimal | str
 
+_DIRECTIONS: dict[str, Better] = {"<=": "lower", "<": "lower", ">=": "higher", ">": "higher"}
 ATTRIBUTE_NAMES: dict[str, tuple[str, str]] = {
     "resource": ("资源", "resource"),
     "energy": ("能源", "energy"),
@@ -89,7 +90,7 @@ class DerivedMetric:
 
     def compute(self, environment: dict[str, Decimal]) -> Decimal:
         if self.formula is not None:
-            return self.formula.evaluate(environment)  # type: ignore[return-value]
+            return cast(Decimal, self.formula.evaluate(environment))  # numeric, checked at load
         value = environment[self.source or ""]
         for at_least, points in self.steps:
             if value >= at_least:
@@ -110,7 +111,7 @@ class Reference:
 
     @property
     def better(self) -> Better | None:
-        return {"<=": "lower", "<": "lower", ">=": "higher", ">": "higher"}.get(self.comparator)  # type: ignore[return-value]
+        return _DIRECTIONS.get(self.comparator)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +132,18 @@ class Indicator:
     required: bool
     confirmed: bool
     note: str | None
+
+
+# What the engine reads for each indicator, unpacked in one step in its hot loop.
+IndicatorPlan = tuple[
+    Indicator,
+    str,
+    frozenset[str] | None,
+    Expression | None,
+    Expression | None,
+    Callable[[Measured], bool],
+    bool,
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,12 +210,15 @@ class Tier:
 
 @dataclass(frozen=True, slots=True)
 class ValueSpec:
-    """What a submission's ``values[id]`` must look like."""
+    """What a submission's ``values[id]`` must look like, with look-ups prepared at load."""
 
     id: str
     unit: str | None
     categorical: bool
     valid_range: ValueRange | None
+    factors: dict[str, Decimal | None] = field(default_factory=dict, compare=False)
+    bare: bool = False
+    json_prefix: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,6 +249,9 @@ class Scheme:
     tiers: tuple[Tier, ...]
     value_specs: dict[str, ValueSpec]
     content_hash: str
+    unit_ids: frozenset[str]
+    baseline_ids: frozenset[str]
+    indicator_plan: tuple[IndicatorPlan, ...]
     document: dict[str, object] = field(repr=False, compare=False)
 
     @property
@@ -252,6 +271,38 @@ class Scheme:
             if unit.id == unit_id:
                 return unit.name
         return Text(unit_id, unit_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Identity and outline for a catalog entry; ``document`` holds every criterion as written."""
+        return {
+            "id": self.id,
+            "version": self.version,
+            "key": self.key,
+            "kind": self.kind,
+            "title": self.title.to_dict(),
+            "standard": self.standard,
+            "standard_title": self.standard_title.to_dict(),
+            "related_standards": list(self.related_standards),
+            "category_code": self.category_code,
+            "certification_units": [
+                {"id": unit.id, "name": unit.name.to_dict()} for unit in self.certification_units
+            ],
+            "effective_from": self.effective_from.isoformat(),
+            "effective_until": self.effective_until.isoformat() if self.effective_until else None,
+            "superseded_by": self.superseded_by,
+            "attributes": sorted({indicator.attribute for indicator in self.indicators}),
+            "counts": {
+                "baseline": len(self.baseline),
+                "indicators": len(self.indicators),
+                "scored_items": len(self.scored_items),
+                "grades": len(self.grading.bands) if self.grading else 0,
+                "tiers": len(self.tiers),
+            },
+            "sources": list(self.sources),
+            "unconfirmed": list(self.unconfirmed),
+            "content_hash": self.content_hash,
+            "document": self.document,
+        }
 
     def in_force_on(self, day: datetime.date) -> bool:
         return self.effective_from <= day and (

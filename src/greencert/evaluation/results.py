@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal, NamedTuple
 
 from . import explain
 from .decimals import canonical_text
@@ -33,8 +33,7 @@ def _number(value: Decimal | None) -> str | None:
     return None if value is None else canonical_text(value)
 
 
-@dataclass(frozen=True, slots=True)
-class ItemOutcome:
+class ItemOutcome(NamedTuple):
     """How one baseline requirement, indicator or scored item came out, and why."""
 
     kind: ItemKind
@@ -43,23 +42,20 @@ class ItemOutcome:
     measured: Measured | bool | None
     lacking: tuple[str, ...] = ()
     reason: Literal["unit", "condition"] | None = None
+    required: bool = True
 
     @property
     def id(self) -> str:
         return self.item.id
 
     @property
-    def required(self) -> bool:
-        return not isinstance(self.item, Indicator) or self.item.required
-
-    @property
     def explanation(self) -> Text:
         return explain.item(self)
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self) -> dict[str, Any]:
         item = self.item
         measured = self.measured
-        data: dict[str, object] = {
+        data: dict[str, Any] = {
             "id": item.id,
             "kind": self.kind,
             "name": (item.text if isinstance(item, BaselineRequirement) else item.name).to_dict(),
@@ -106,10 +102,14 @@ class SectionOutcome:
     lacking: tuple[str, ...]
 
     @property
+    def id(self) -> str:
+        return self.section.id
+
+    @property
     def explanation(self) -> Text:
         return explain.section(self)
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self) -> dict[str, Any]:
         section = self.section
         return {
             "id": section.id,
@@ -131,7 +131,7 @@ class MetricValue:
     value: Decimal | None
     lacking: tuple[str, ...]
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self) -> dict[str, Any]:
         metric = self.metric
         return {
             "id": metric.id,
@@ -165,7 +165,8 @@ class Evaluation:
     def missing(self) -> tuple[str, ...]:
         """Ids of the data that were needed but absent, in scheme order."""
         seen: dict[str, None] = {}
-        for result in (*self.items, *self.sections):
+        results: list[ItemOutcome | SectionOutcome] = [*self.items, *self.sections]
+        for result in results:
             for identifier in result.lacking:
                 seen.setdefault(identifier, None)
         return tuple(seen)
@@ -180,7 +181,7 @@ class Evaluation:
                 return result
         raise KeyError(item_id)
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self) -> dict[str, Any]:
         scheme = self.scheme
         grading = scheme.grading
         return {

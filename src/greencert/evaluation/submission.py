@@ -30,7 +30,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .decimals import CONTEXT, canonical_text, parse_decimal
+from .decimals import CONTEXT, canonical_text, parse_decimal, read_decimal
 from .errors import Problem, SubmissionError
 from .model import Measured, Scheme, ValueSpec
 from .units import unit_table
@@ -46,6 +46,7 @@ class NormalisedSubmission:
     baseline: dict[str, bool]
     values: dict[str, Measured]
     specs: Mapping[str, ValueSpec]
+    numbers: dict[str, Decimal]  # the numeric values alone, for formulas and conditions
 
     def to_dict(self) -> dict[str, object]:
         values: dict[str, object] = {}
@@ -88,15 +89,14 @@ def read_submission(scheme: Scheme, submission: object) -> NormalisedSubmission:
         )
     unit = _certification_unit(scheme, submission.get("certification_unit"), problems)
     baseline = _baseline(scheme, submission.get("baseline"), problems)
-    values = _values(scheme, submission.get("values"), problems)
+    values, numbers = _values(scheme, submission.get("values"), problems)
     if problems:
         raise SubmissionError(problems)
-    return NormalisedSubmission(unit, baseline, values, scheme.value_specs)
+    return NormalisedSubmission(unit, baseline, values, scheme.value_specs, numbers)
 
 
 def _certification_unit(scheme: Scheme, raw: object, problems: list[Problem]) -> str | None:
-    known = [unit.id for unit in scheme.certification_units]
-    if not known:
+    if not scheme.unit_ids:
         if raw is not None:
             problems.append(
                 Problem(
@@ -106,13 +106,15 @@ def _certification_unit(scheme: Scheme, raw: object, problems: list[Problem]) ->
                 )
             )
         return None
-    if raw not in known:
+    if type(raw) is not str or raw not in scheme.unit_ids:
+        known = [unit.id for unit in scheme.certification_units]
         shown = "（缺失）" if raw is None else repr(raw)
+        shown_en = "(missing)" if raw is None else repr(raw)
         problems.append(
             Problem(
                 "certification_unit",
                 f"认证单元 {shown} 无效；应为以下之一：{', '.join(known)}",
-                f"certification unit {'(missing)' if raw is None else repr(raw)} is not valid; expected one of {', '.join(known)}",
+                f"certification unit {shown_en} is not valid; expected one of {', '.join(known)}",
             )
         )
         return None
@@ -129,7 +131,7 @@ def _baseline(scheme: Scheme, raw: object, problems: list[Problem]) -> dict[str,
             )
         )
         return {}
-    known = {item.id for item in scheme.baseline}
+    known = scheme.baseline_ids
     answers: dict[str, bool] = {}
     for key, answer in raw.items():
         if key not in known:
@@ -153,16 +155,19 @@ def _baseline(scheme: Scheme, raw: object, problems: list[Problem]) -> dict[str,
     return answers
 
 
-def _values(scheme: Scheme, raw: object, problems: list[Problem]) -> dict[str, Measured]:
+def _values(
+    scheme: Scheme, raw: object, problems: list[Problem]
+) -> tuple[dict[str, Measured], dict[str, Decimal]]:
     if raw is None:
-        return {}
+        return {}, {}
     if not isinstance(raw, Mapping):
         problems.append(
             Problem("values", "应为 {编号: 数值} 对象", "expected an object of {id: value}")
         )
-        return {}
+        return {}, {}
     specs = scheme.value_specs
     values: dict[str, Measured] = {}
+    numbers: dict[str, Decimal] = {}
     for key, entry in raw.items():
         spec = specs.get(key)
         if spec is None:
@@ -174,6 +179,21 @@ def _values(scheme: Scheme, raw: object, problems: list[Problem]) -> dict[str, M
                 )
             )
             continue
+        # Fast path for the usual {"value": "0.05", "unit": "mg/m³"}; anything else, or anything
+        # wrong, goes through _value, which gives the precise error.
+        if type(entry) is dict and len(entry) == 2:
+            unit = entry.get("unit")
+            factor = (
+                spec.factors.get(unit, _NOT_CONVERTIBLE) if type(unit) is str else _NOT_CONVERTIBLE
+            )
+            number = read_decimal(entry.get("value")) if factor is not _NOT_CONVERTIBLE else None
+            if number is not None:
+                if factor is not None:
+                    number = CONTEXT.multiply(number, factor)
+                valid = spec.valid_range
+                if valid is None or valid.low <= number <= valid.high:
+                    values[key] = numbers[key] = number
+                    continue
         try:
             measured = _value(spec, entry)
         except SubmissionError as exc:
@@ -181,55 +201,67 @@ def _values(scheme: Scheme, raw: object, problems: list[Problem]) -> dict[str, M
             continue
         if measured is not None:
             values[key] = measured
-    return values
+            if isinstance(measured, Decimal):
+                numbers[key] = measured
+    return values, numbers
+
+
+_ENTRY_KEYS = frozenset(("value", "unit"))
+_NOT_CONVERTIBLE = Decimal(-1)
 
 
 def _value(spec: ValueSpec, entry: object) -> Measured | None:
-    field = f"values.{spec.id}"
     unit: object = None
+    boxed = isinstance(entry, Mapping)
     if isinstance(entry, Mapping):
-        extra = set(entry) - {"value", "unit"}
-        if extra:
+        if not entry.keys() <= _ENTRY_KEYS:
+            extra = ", ".join(sorted(map(str, entry.keys() - _ENTRY_KEYS)))
             raise SubmissionError(
                 [
                     Problem(
-                        field,
-                        f"不认识的字段 {', '.join(map(str, extra))}；应只含 value 与 unit",
-                        f"unexpected field {', '.join(map(str, extra))}; expected only value and unit",
+                        f"values.{spec.id}",
+                        f"不认识的字段 {extra}；应只含 value 与 unit",
+                        f"unexpected field {extra}; expected only value and unit",
                     )
                 ]
             )
         unit, entry = entry.get("unit"), entry.get("value")
-        field += ".value"
     if entry is None:
         return None
     if spec.categorical:
-        if not isinstance(entry, str) or not entry or unit is not None:
+        if type(entry) is not str or not entry or unit is not None:
             raise SubmissionError(
                 [
                     Problem(
-                        field,
+                        _field(spec, boxed),
                         f"值 {entry!r} 无效；应为文字类别（不带单位）",
                         f"value {entry!r} is not valid; expected a category name as text, without a unit",
                     )
                 ]
             )
         return entry
-    number = parse_decimal(entry, field)
+    number = read_decimal(entry)
+    if number is None:
+        number = parse_decimal(entry, _field(spec, boxed))  # raises the precise number error
     target = spec.unit or "1"
-    table = unit_table()
     if unit is None:
-        if not table.accepts_bare_numbers(target):
+        if not spec.bare:
             raise SubmissionError(
                 [
                     Problem(
-                        field,
+                        _field(spec, boxed),
                         f'缺少单位；应写成 {{"value": "{entry}", "unit": "{target}"}}',
                         f'missing unit; expected {{"value": "{entry}", "unit": "{target}"}}',
                     )
                 ]
             )
-    elif not isinstance(unit, str):
+    elif type(unit) is str and unit in spec.factors:
+        factor = spec.factors[unit]
+        if factor is not None:
+            number = CONTEXT.multiply(number, factor)
+    elif isinstance(unit, str):
+        unit_table().factor(unit, target, f"values.{spec.id}.unit")  # raises the precise unit error
+    else:
         raise SubmissionError(
             [
                 Problem(
@@ -239,20 +271,20 @@ def _value(spec: ValueSpec, entry: object) -> Measured | None:
                 )
             ]
         )
-    else:
-        factor = table.factor(unit, target, f"values.{spec.id}.unit")
-        if factor is not None:
-            number = CONTEXT.multiply(number, factor)
     valid = spec.valid_range
     if valid is not None and not valid.low <= number <= valid.high:
         shown = canonical_text(number)
         raise SubmissionError(
             [
                 Problem(
-                    field,
+                    _field(spec, boxed),
                     f"数值 {shown} {target} 超出有效范围；应在 {valid.low}–{valid.high} {target} 之间",
                     f"value {shown} {target} is out of range; expected {valid.low} to {valid.high} {target}",
                 )
             ]
         )
     return number
+
+
+def _field(spec: ValueSpec, boxed: bool) -> str:
+    return f"values.{spec.id}.value" if boxed else f"values.{spec.id}"

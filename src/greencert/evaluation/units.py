@@ -42,6 +42,20 @@ class UnitTable:
     def accepts_bare_numbers(self, symbol: str) -> bool:
         return self.get(symbol).bare
 
+    def factors_to(self, target: str) -> dict[str, Decimal | None]:
+        """Every symbol and alias convertible to ``target``, with its multiplier (None: same unit)."""
+        goal = self.get(target)
+        factors: dict[str, Decimal | None] = {}
+        for symbol, unit in self._units.items():
+            if unit.dimension == goal.dimension:
+                factors[symbol] = (
+                    None if symbol == goal.symbol else CONTEXT.divide(unit.factor, goal.factor)
+                )
+        for alias, symbol in self._aliases.items():
+            if symbol in factors:
+                factors[alias] = factors[symbol]
+        return factors
+
     def factor(self, given: str, target: str, field: str) -> Decimal | None:
         """Multiplier turning a value in ``given`` into ``target``; None when they are the same."""
         given_symbol = self.canonical(given)

@@ -88,7 +88,8 @@ def _leaf_errors(errors: Iterable[ValidationError]) -> Iterator[ValidationError]
 
 
 def _all_required(error: ValidationError) -> bool:
-    return all(set(branch) == {"required"} for branch in error.validator_value)
+    branches: Any = error.validator_value
+    return all(set(branch) == {"required"} for branch in branches)
 
 
 def _sort_key(error: ValidationError) -> tuple[str, str]:
@@ -105,12 +106,15 @@ def describe(error: ValidationError) -> Problem:
 
 
 def _expectation(error: ValidationError) -> tuple[str, str]:
-    kind, expected, instance = error.validator, error.validator_value, error.instance
+    kind = error.validator
+    expected: Any = error.validator_value
+    instance: Any = error.instance
+    schema: Any = error.schema
     if kind == "required":
         missing = [name for name in expected if name not in instance]
         return f"缺少必填字段 {', '.join(missing)}", f"missing required field {', '.join(missing)}"
     if kind == "additionalProperties":
-        allowed = error.schema.get("properties", {})
+        allowed = schema.get("properties", {})
         extra = sorted(key for key in instance if key not in allowed)
         return (
             f"不认识的字段 {', '.join(extra)}；可用字段：{', '.join(allowed)}",
