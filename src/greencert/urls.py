@@ -15,5 +15,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("office/", include("greencert.certification.urls")),
+    path("", include("greencert.marks.urls")),
+    path("", include("greencert.catalog.urls")),
     path("", include("greencert.portal.urls")),
 ]

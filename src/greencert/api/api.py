@@ -8,6 +8,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from greencert.api.errors import describe
+from greencert.catalog.api import router as evaluation_router
 from greencert.certification.api import router as certificates_router
 from greencert.core.errors import UserFacingError
 from greencert.exchange.api import router as exchange_router
@@ -37,6 +38,7 @@ api = NinjaAPI(
 )
 api.add_router("/certificates", certificates_router)
 api.add_router("", exchange_router)
+api.add_router("", evaluation_router)
 api.add_router("/certificates", marks_router)
 
 

@@ -134,3 +134,47 @@ class Category(models.Model):
     def current_standard(self) -> Standard | None:
         """The newest standard version of the category (by year)."""
         return self.standards.order_by("-year").first()
+
+
+class EvaluationScheme(models.Model):
+    """评价方案: one version of an evaluation scheme, loaded from the shipped YAML files."""
+
+    scheme_id = models.SlugField("方案 scheme id", max_length=64)
+    version = models.CharField("版本 version", max_length=32)
+    kind = models.CharField("类型 kind", max_length=32)
+    title_zh = models.CharField("中文名称 title (zh)", max_length=200)
+    title_en = models.CharField("英文名称 title (en)", max_length=300)
+    standard_code = models.CharField("标准 standard", max_length=40)
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="schemes",
+        verbose_name="认证类别 category",
+    )
+    effective_from = models.DateField("生效日期 effective from", null=True, blank=True)
+    effective_until = models.DateField("失效日期 effective until", null=True, blank=True)
+    superseded_by = models.CharField("被代替 superseded by", max_length=100, blank=True)
+    content_hash = models.CharField("内容摘要 content hash", max_length=64)
+    summary = models.JSONField("概要 summary", default=dict)
+
+    class Meta:
+        ordering = ["scheme_id", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme_id", "version"], name="scheme_id_version")
+        ]
+        verbose_name = "评价方案 evaluation scheme"
+        verbose_name_plural = "评价方案 evaluation schemes"
+
+    def __str__(self) -> str:
+        return f"{self.scheme_id}@{self.version}"
+
+    @property
+    def key(self) -> str:
+        return f"{self.scheme_id}@{self.version}"
+
+    def in_force_on(self, day: object) -> bool:
+        starts = self.effective_from is None or self.effective_from <= day  # type: ignore[operator]
+        ends = self.effective_until is None or day <= self.effective_until  # type: ignore[operator]
+        return starts and ends
