@@ -31,8 +31,8 @@ def can_change(actor: Actor, certificate: Certificate, event_type: str) -> bool:
     if certificate.body_id in body_ids_of(actor):
         return True
     if event_type in REGULATOR_EVENTS:
-        scope = regulated_region_codes(actor)
+        regions = regulated_region_codes(actor)
         return bool(
-            scope & {certificate.province_code, certificate.city_code, certificate.site_region_id}
+            regions & {certificate.province_code, certificate.city_code, certificate.site_region_id}
         )
     return False

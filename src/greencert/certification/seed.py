@@ -1,25 +1,36 @@
 """Deterministic demo and benchmark data: bodies, enterprises, certificates and their full histories.
 
-Rows are written in bulk (a million certificates in minutes), but with exactly the shape the
-action layer produces: every certificate's status equals the ``status_after`` of its last event,
-and sequence numbers are gapless in time order.
+Rows are written in bulk (a million certificates in a few minutes on SQLite), but with exactly the
+shape the action layer produces: every certificate's status equals the ``status_after`` of its last
+event, and sequence numbers are gapless in time order.
+
+Why it is written the way it is: at a million certificates and 3.6 million events, Django model
+instances and ``bulk_create`` cost more than the database does. So the plan is kept compact (one
+tuple per certificate, one integer per event), primary keys are reserved up front so that
+``renewed_from_id`` and ``last_event_sequence`` are known before the insert, and rows go to the
+database as plain tuples: ``executemany`` on SQLite, ``COPY`` on PostgreSQL.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import json
+import os
 import random
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from typing import Any
-from zoneinfo import ZoneInfo
+from bisect import bisect
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import accumulate
+from typing import Any, NamedTuple
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
+from django.utils import timezone
 
-from greencert.catalog.models import Category
+from greencert.catalog.models import Category, Standard
 from greencert.certification.actions import add_years, in_zone
 from greencert.certification.models import Certificate
-from greencert.certification.numbers import compose
+from greencert.certification.numbers import SERIAL_DIGITS, compose, prefix
+from greencert.core.checkchars import MOD37_CHARSET
 from greencert.core.models import CertificateEvent, Counter
 from greencert.core.sequence import EVENT_SEQUENCE
 from greencert.parties.factory import (
@@ -32,7 +43,6 @@ from greencert.parties.factory import (
 from greencert.parties.models import CertificationBody, Enterprise
 from greencert.regions.models import Region
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 FIRST_ISSUE = dt.date(2019, 6, 1)
 CATEGORY_WEIGHTS = {
     "coatings": 14,
@@ -84,43 +94,57 @@ TRADES = {
 }
 GRADES = {"rural-homestays": ["三钻", "四钻", "五钻"], "data-centres": ["一级", "二级"]}
 BATCH = 5000
+ACTOR_LABEL = "system:seed"
+# Event times are whole minutes, Beijing time: China has kept UTC+8 all year since 1991.
+UTC_OFFSET_MINUTES = 8 * 60
+MINUTES_PER_DAY = 24 * 60
+# Reason codes a seeded history draws from, in the order it draws them.
+SUSPENSIONS = ["S01", "S03", "S04", "S06", "S07"]
+REVOCATIONS_AFTER_SUSPENSION = ["R01", "R02", "R04"]
+CANCELLATIONS = ["C02", "C04", "C03"]
+REVOCATIONS = ["R03", "R05"]
+MODEL_LETTERS = "ABCDEFGHJKLMNPRSTWXYZ"
+# Transitions a seeded history uses: (event type, status before, status after, reason code).
+TRANSITIONS: list[tuple[str, str, str, str]] = [
+    ("issued", "", "01", "I01"),
+    ("issued", "", "01", "I02"),
+    *[("suspended", "01", "02", code) for code in SUSPENSIONS],
+    ("restored", "02", "01", "T01"),
+    *[("revoked", "02", "03", code) for code in REVOCATIONS_AFTER_SUSPENSION],
+    *[("cancelled", "01", "04", code) for code in CANCELLATIONS],
+    *[("revoked", "01", "03", code) for code in REVOCATIONS],
+    ("surveillance_passed", "01", "01", "V01"),
+    ("expired", "01", "05", "E01"),
+    ("expired", "02", "05", "E01"),
+]
+KIND = {t: i for i, t in enumerate(TRANSITIONS)}
+# An event is planned as one integer, so millions of them sort fast and take little memory:
+# ((minute * certificates + certificate index) * MAX_EVENTS + position) << KIND_BITS | kind.
+# Sorting these integers is sorting by (time, certificate, position in its history).
+MAX_EVENTS = 64
+KIND_BITS = 6
+KIND_MASK = (1 << KIND_BITS) - 1
+POSITION_AND_KIND = MAX_EVENTS << KIND_BITS
 
 
-@dataclass
-class PlannedEvent:
-    at: dt.datetime
-    cert_index: int
-    event_type: str
-    before: str
-    after: str
-    reason: str
-    payload: dict[str, Any] = field(default_factory=dict)
+class PlannedCertificate(NamedTuple):
+    """One certificate of the plan; dates are ordinals, ``products`` is already JSON text."""
 
-
-@dataclass
-class PlannedCertificate:
-    index: int
-    holder_id: int
+    holder: int  # index into the enterprises
     body_id: int
-    category: Category
+    category: int  # index into the categories
     region: Region
     unit: str
-    issue: dt.date
-    initial_issue: dt.date
-    expiry: dt.date
-    products: list[dict[str, Any]]
+    issue: int
+    initial_issue: int
+    expiry: int
+    products: str
     service_site: str
     grade: str
-    renewed_from_index: int | None = None
-    status: str = "01"
-    reason: str = "I01"
-    suspended_until: dt.date | None = None
-    number: str = ""
-    events: list[PlannedEvent] = field(default_factory=list)
-
-
-def _moment(rng: random.Random, day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(rng.randint(8, 17), rng.randint(0, 59)), SHANGHAI)
+    renewed_from: int | None  # index of the predecessor in the plan
+    status: str
+    reason: str
+    suspended_until: int | None
 
 
 class DemoDataGenerator:
@@ -137,6 +161,10 @@ class DemoDataGenerator:
         self.rng = random.Random(seed)
         self.today = today
         self.progress = progress or (lambda message: None)
+        self.now = timezone.now()
+        # Filled by ``plan``: the certificates and their events, one integer per event.
+        self.planned: list[PlannedCertificate] = []
+        self.event_keys: list[int] = []
 
     # -- parties ---------------------------------------------------------------------------------
     def _bodies(
@@ -185,136 +213,117 @@ class DemoDataGenerator:
     def _enterprises(
         self, count: int, sites: list[tuple[Region, list[Region]]]
     ) -> list[tuple[int, Region, str]]:
+        """Write ``count`` enterprises; return (id, region, name) of each."""
+        rng = self.rng
         seen: set[str] = set()
         names: set[str] = set()
-        rows = []
         trades = list(TRADES.values())
-        for _ in range(count):
+        ids = reserve_ids(Enterprise, count)
+        holders: list[tuple[int, Region, str]] = []
+        rows: list[tuple[Any, ...]] = []
+        for pk in ids:
             region = self._site(sites)
-            code = credit_code(self.rng, region.code)
+            code = credit_code(rng, region.code)
             while code in seen:
-                code = credit_code(self.rng, region.code)
+                code = credit_code(rng, region.code)
             seen.add(code)
-            trade = self.rng.choice(trades)
-            name = enterprise_name(self.rng, short_place(region.name_zh), trade)
+            trade = rng.choice(trades)
+            name = enterprise_name(rng, short_place(region.name_zh), trade)
             while name in names:
-                name = enterprise_name(self.rng, short_place(region.name_zh), trade)
+                name = enterprise_name(rng, short_place(region.name_zh), trade)
                 if name in names:
-                    name = name.replace("有限公司", f"{self.rng.choice(BRAND_HEADS)}有限公司", 1)
+                    name = name.replace("有限公司", f"{rng.choice(BRAND_HEADS)}有限公司", 1)
             names.add(name)
-            rows.append(
-                Enterprise(
-                    credit_code=code,
-                    name=name,
-                    region=region,
-                    address=f"{region.name_zh}{self.rng.choice(BRAND_HEADS)}"
-                    f"{self.rng.choice(['路', '大道', '街'])}{self.rng.randint(1, 999)}号",
-                )
+            address = (
+                f"{region.name_zh}{rng.choice(BRAND_HEADS)}"
+                f"{rng.choice(['路', '大道', '街'])}{rng.randint(1, 999)}号"
             )
-        for start in range(0, len(rows), BATCH):
-            Enterprise.objects.bulk_create(rows[start : start + BATCH])
-        ids = dict(Enterprise.objects.values_list("credit_code", "id"))
-        return [(ids[e.credit_code], e.region, e.name) for e in rows]
+            holders.append((pk, region, name))
+            rows.append((pk, code, name, region.pk, address))
+        TableWriter(
+            Enterprise, ["id", "credit_code", "name", "region_id", "address"], self.now
+        ).write(rows)
+        return holders
 
-    # -- certificates ----------------------------------------------------------------------------
-    def _products(self, category: Category, unit: str) -> tuple[list[dict[str, Any]], str]:
+    # -- the plan --------------------------------------------------------------------------------
+    # The plan draws millions of numbers, so it calls ``Random._randbelow`` directly: it is what
+    # ``randint(a, b)`` (a + _randbelow(b - a + 1)) and ``choice(s)`` (s[_randbelow(len(s))])
+    # draw with, so the data are the same as with those calls, at half the cost per draw.
+    def _products(self, category: Category, unit: str) -> str:
         if category.kind == "service":
-            return [], ""
-        letters = "".join(self.rng.choice("ABCDEFGHJKLMNPRSTWXYZ") for _ in range(2))
-        models = [f"{letters}-{self.rng.randint(100, 9999)}" for _ in range(self.rng.randint(1, 3))]
-        return [{"name": unit, "models": models}], ""
-
-    def _history(self, cert: PlannedCertificate) -> None:
-        rng = self.rng
-        issue_reason = "I02" if cert.renewed_from_index is not None else "I01"
-        cert.events.append(
-            PlannedEvent(
-                _moment(rng, cert.issue),
-                cert.index,
-                "issued",
-                "",
-                "01",
-                issue_reason,
-                {"expiry_date": cert.expiry.isoformat()},
-            )
+            return "[]"
+        below = self.rng._randbelow  # type: ignore[attr-defined]
+        letters = MODEL_LETTERS[below(21)] + MODEL_LETTERS[below(21)]
+        models = [f'"{letters}-{100 + below(9900)}"' for _ in range(1 + below(3))]
+        # The text json.dumps(..., ensure_ascii=False) gives, built directly: models are ASCII.
+        return (
+            f'[{{"name": {json.dumps(unit, ensure_ascii=False)}, "models": [{", ".join(models)}]}}]'
         )
+
+    def _history(
+        self, index: int, issue: dt.date, expiry: dt.date, renewal: bool
+    ) -> tuple[str, str, int | None]:
+        """Plan the certificate's events; return its final status, reason and suspended-until."""
+        rng = self.rng
+        below = rng._randbelow  # type: ignore[attr-defined]
+
+        def moment(day: dt.date) -> int:
+            """A random minute of office hours on ``day``, in minutes since 0001-01-01 (Beijing)."""
+            hour = 8 + below(10)
+            return day.toordinal() * MINUTES_PER_DAY + hour * 60 + below(60)
+
+        issue_reason = "I02" if renewal else "I01"
+        events = [(moment(issue), KIND["issued", "", "01", issue_reason])]
         status, reason = "01", issue_reason
-        end = min(self.today, cert.expiry)
+        suspended_until: dt.date | None = None
+        end = min(self.today, expiry)
         year = 1
         while True:
-            check = add_years(cert.issue, year) - dt.timedelta(days=rng.randint(0, 40))
+            check = add_years(issue, year) - dt.timedelta(days=below(41))
             if check > end or status in {"03", "04"}:
                 break
             roll = rng.random()
             if status == "01" and roll < 0.06:
                 until = check + dt.timedelta(days=90)
-                code = rng.choice(["S01", "S03", "S04", "S06", "S07"])
-                cert.events.append(
-                    PlannedEvent(
-                        _moment(rng, check),
-                        cert.index,
-                        "suspended",
-                        "01",
-                        "02",
-                        code,
-                        {"until": until.isoformat()},
-                    )
-                )
+                code = SUSPENSIONS[below(5)]
+                events.append((moment(check), KIND["suspended", "01", "02", code]))
                 status, reason = "02", code
                 outcome = rng.random()
-                follow = check + dt.timedelta(days=rng.randint(10, 85))
+                follow = check + dt.timedelta(days=10 + below(76))
                 if follow > end:
-                    cert.suspended_until = until
+                    suspended_until = until
                 elif outcome < 0.6:
-                    cert.events.append(
-                        PlannedEvent(
-                            _moment(rng, follow), cert.index, "restored", "02", "01", "T01"
-                        )
-                    )
+                    events.append((moment(follow), KIND["restored", "02", "01", "T01"]))
                     status, reason = "01", "T01"
                 else:
-                    code = rng.choice(["R01", "R02", "R04"])
-                    cert.events.append(
-                        PlannedEvent(_moment(rng, follow), cert.index, "revoked", "02", "03", code)
-                    )
+                    code = REVOCATIONS_AFTER_SUSPENSION[below(3)]
+                    events.append((moment(follow), KIND["revoked", "02", "03", code]))
                     status, reason = "03", code
             elif status == "01" and roll < 0.09:
-                code = rng.choice(["C02", "C04", "C03"])
-                cert.events.append(
-                    PlannedEvent(_moment(rng, check), cert.index, "cancelled", "01", "04", code)
-                )
+                code = CANCELLATIONS[below(3)]
+                events.append((moment(check), KIND["cancelled", "01", "04", code]))
                 status, reason = "04", code
             elif status == "01" and roll < 0.105:
-                code = rng.choice(["R03", "R05"])
-                cert.events.append(
-                    PlannedEvent(_moment(rng, check), cert.index, "revoked", "01", "03", code)
-                )
+                code = REVOCATIONS[below(2)]
+                events.append((moment(check), KIND["revoked", "01", "03", code]))
                 status, reason = "03", code
             elif status == "01":
-                cert.events.append(
-                    PlannedEvent(
-                        _moment(rng, check), cert.index, "surveillance_passed", "01", "01", "V01"
-                    )
-                )
+                events.append((moment(check), KIND["surveillance_passed", "01", "01", "V01"]))
             year += 1
-        if status in {"01", "02"} and cert.expiry < self.today:
-            day = cert.expiry + dt.timedelta(days=1)
-            cert.events.append(
-                PlannedEvent(
-                    dt.datetime.combine(day, dt.time.min, SHANGHAI),
-                    cert.index,
-                    "expired",
-                    status,
-                    "05",
-                    "E01",
-                    {"expiry_date": cert.expiry.isoformat()},
-                )
-            )
+        if status in {"01", "02"} and expiry < self.today:
+            day = expiry + dt.timedelta(days=1)
+            events.append((day.toordinal() * MINUTES_PER_DAY, KIND["expired", status, "05", "E01"]))
             status, reason = "05", "E01"
-            cert.suspended_until = None
         if status != "02":
-            cert.suspended_until = None
-        cert.status, cert.reason = status, reason
+            suspended_until = None
+        if len(events) > MAX_EVENTS:
+            raise RuntimeError(f"certificate {index} has {len(events)} events; {MAX_EVENTS} fit")
+        stride = self.total
+        self.event_keys += [
+            (((minute * stride + index) * MAX_EVENTS + position) << KIND_BITS) + kind
+            for position, (minute, kind) in enumerate(events)
+        ]
+        return status, reason, suspended_until.toordinal() if suspended_until else None
 
     def plan(
         self,
@@ -323,102 +332,170 @@ class DemoDataGenerator:
         bodies_by_category: dict[int, list[int]],
     ) -> list[PlannedCertificate]:
         rng = self.rng
-        weights = [CATEGORY_WEIGHTS.get(c.code, 1) for c in categories]
+        below = rng._randbelow  # type: ignore[attr-defined]
+        cumulative = list(accumulate(CATEGORY_WEIGHTS.get(c.code, 1) for c in categories))
+        total_weight = cumulative[-1] + 0.0
+        last_category = len(categories) - 1
+        units = [c.certification_units or [c.name_zh] for c in categories]
+        grades = [GRADES.get(c.code, [""]) for c in categories]
         span = (self.today - FIRST_ISSUE).days
-        planned: list[PlannedCertificate] = []
+        planned = self.planned
         while len(planned) < self.total:
-            category = rng.choices(categories, weights)[0]
-            holder_id, region, holder_name = rng.choice(holders)
-            unit = rng.choice(category.certification_units or [category.name_zh])
+            # What rng.choices(categories, weights) draws, without re-accumulating the weights.
+            c = bisect(cumulative, rng.random() * total_weight, 0, last_category)
+            category = categories[c]
+            h = below(len(holders))
+            _, region, holder_name = holders[h]
+            unit = units[c][below(len(units[c]))]
             issue = FIRST_ISSUE + dt.timedelta(days=int(span * rng.random() ** 0.8))
-            products, _ = self._products(category, unit)
+            products = self._products(category, unit)
             service_site = (
                 f"{holder_name.split('有限')[0]}（{region.name_zh}）"
                 if category.kind == "service"
                 else ""
             )
+            choices = bodies_by_category[category.pk]
+            body_id = choices[below(len(choices))]
+            grade = grades[c][below(len(grades[c]))]
+            expiry = add_years(issue, category.validity_years) - dt.timedelta(days=1)
+            index = len(planned)
+            status, reason, until = self._history(index, issue, expiry, renewal=False)
             cert = PlannedCertificate(
-                index=len(planned),
-                holder_id=holder_id,
-                body_id=rng.choice(bodies_by_category[category.pk]),
-                category=category,
+                holder=h,
+                body_id=body_id,
+                category=c,
                 region=region,
                 unit=unit,
-                issue=issue,
-                initial_issue=issue,
-                expiry=add_years(issue, category.validity_years) - dt.timedelta(days=1),
+                issue=issue.toordinal(),
+                initial_issue=issue.toordinal(),
+                expiry=expiry.toordinal(),
                 products=products,
                 service_site=service_site,
-                grade=rng.choice(GRADES.get(category.code, [""])),
+                grade=grade,
+                renewed_from=None,
+                status=status,
+                reason=reason,
+                suspended_until=until,
             )
-            self._history(cert)
             planned.append(cert)
             # About a third of certificates reaching expiry are renewed into a successor.
-            if cert.status == "05" and rng.random() < 0.35 and len(planned) < self.total:
-                renewal_day = cert.expiry - dt.timedelta(days=rng.randint(5, 60))
-                succ = PlannedCertificate(
-                    index=len(planned),
-                    holder_id=holder_id,
-                    body_id=cert.body_id,
-                    category=category,
-                    region=region,
-                    unit=unit,
-                    issue=renewal_day,
-                    initial_issue=cert.initial_issue,
-                    expiry=add_years(renewal_day, category.validity_years) - dt.timedelta(days=1),
-                    products=cert.products,
-                    service_site=service_site,
-                    grade=cert.grade,
-                    renewed_from_index=cert.index,
+            if status == "05" and rng.random() < 0.35 and len(planned) < self.total:
+                renewal_day = expiry - dt.timedelta(days=5 + below(56))
+                succ_expiry = add_years(renewal_day, category.validity_years) - dt.timedelta(days=1)
+                status, reason, until = self._history(
+                    index + 1, renewal_day, succ_expiry, renewal=True
                 )
-                self._history(succ)
-                planned.append(succ)
+                planned.append(
+                    cert._replace(
+                        issue=renewal_day.toordinal(),
+                        expiry=succ_expiry.toordinal(),
+                        renewed_from=index,
+                        status=status,
+                        reason=reason,
+                        suspended_until=until,
+                    )
+                )
         return planned
 
-    # -- writing ---------------------------------------------------------------------------------
-    def _number(self, planned: list[PlannedCertificate]) -> dict[str, int]:
-        counters: dict[str, int] = {}
-        for cert in sorted(planned, key=lambda c: (c.issue, c.index)):
+    def _numbers(self, planned: list[PlannedCertificate]) -> tuple[list[str], dict[str, int]]:
+        """Certificate numbers in issue order, per province and year; and the counters' values."""
+        series: dict[tuple[str, int], NumberSeries] = {}
+        numbers = [""] * len(planned)
+        stride = len(planned)
+        for key in sorted(cert.issue * stride + i for i, cert in enumerate(planned)):
+            index = key % stride
+            cert = planned[index]
             province = cert.region.province_code[:2]
-            key = f"certificate-number:{province}:{cert.issue.year}"
-            while True:
-                counters[key] = counters.get(key, 0) + 1
-                number = compose(province, cert.issue.year, counters[key])
-                if number:
-                    cert.number = number
-                    break
-        return counters
+            year = dt.date.fromordinal(cert.issue).year
+            if (province, year) not in series:
+                series[province, year] = NumberSeries(province, year)
+            numbers[index] = series[province, year].next()
+        counters = {f"certificate-number:{p}:{y}": s.serial for (p, y), s in series.items()}
+        return numbers, counters
 
+    # -- writing ---------------------------------------------------------------------------------
     def _certificate_rows(
-        self, planned: list[PlannedCertificate], standards: dict[int, list[Any]]
-    ) -> Iterator[Certificate]:
-        for cert in planned:
-            stds = standards.get(cert.category.pk, [])
-            in_force = [s for s in stds if s.in_force_on is None or s.in_force_on <= cert.issue]
-            standard = (in_force or stds or [None])[-1]
-            yield Certificate(
-                number=cert.number,
-                holder_id=cert.holder_id,
-                body_id=cert.body_id,
-                category_id=cert.category.pk,
-                standard=standard,
-                certification_unit=cert.unit,
-                products=cert.products,
-                service_site=cert.service_site,
-                production_site=f"{cert.region.name_zh}生产基地" if not cert.service_site else "",
-                site_region=cert.region,
-                province_code=cert.region.province_code,
-                city_code=cert.region.city_code,
-                in_pilot_zone=in_zone(cert.region, "pilot_zone"),
-                in_demonstration_zone=in_zone(cert.region, "demonstration_zone"),
-                initial_issue_date=cert.initial_issue,
-                issue_date=cert.issue,
-                expiry_date=cert.expiry,
-                grade=cert.grade,
-                status=cert.status,
-                status_reason_code=cert.reason,
-                suspended_until=cert.suspended_until,
+        self,
+        ids: Sequence[int],
+        numbers: list[str],
+        last_sequence: list[int],
+        holders: list[tuple[int, Region, str]],
+        categories: list[Category],
+        standards: dict[int, list[Standard]],
+    ) -> Iterator[tuple[Any, ...]]:
+        date_text = DateText()
+        standard_on: dict[tuple[int, int], int | None] = {}
+        places: dict[str, tuple[str, bool, bool]] = {}
+        for index, cert in enumerate(self.planned):
+            category = categories[cert.category]
+            key = (cert.category, cert.issue)
+            if key not in standard_on:
+                stds = standards.get(category.pk, [])
+                issue = dt.date.fromordinal(cert.issue)
+                in_force = [s for s in stds if s.in_force_on is None or s.in_force_on <= issue]
+                candidates: list[Standard | None] = [*(in_force or stds)] or [None]
+                standard = candidates[-1]
+                standard_on[key] = standard.pk if standard else None
+            region = cert.region
+            if region.pk not in places:
+                places[region.pk] = (
+                    f"{region.name_zh}生产基地",
+                    in_zone(region, "pilot_zone"),
+                    in_zone(region, "demonstration_zone"),
+                )
+            production_site, pilot, demonstration = places[region.pk]
+            yield (
+                ids[index],
+                numbers[index],
+                holders[cert.holder][0],
+                cert.body_id,
+                category.pk,
+                standard_on[key],
+                cert.unit,
+                cert.products,
+                cert.service_site,
+                "" if cert.service_site else production_site,
+                region.pk,
+                region.province_code,
+                region.city_code,
+                pilot,
+                demonstration,
+                date_text[cert.initial_issue],
+                date_text[cert.issue],
+                date_text[cert.expiry],
+                cert.grade,
+                cert.status,
+                cert.reason,
+                None if cert.suspended_until is None else date_text[cert.suspended_until],
+                None if cert.renewed_from is None else ids[cert.renewed_from],
+                last_sequence[index],
             )
+
+    def _event_rows(self, ids: Sequence[int]) -> Iterator[tuple[Any, ...]]:
+        """Events in time order, numbered from 1; the keys are sorted already."""
+        stride = self.total
+        moment = MomentText()
+        expiry = [cert.expiry for cert in self.planned]
+        date_text = DateText()
+        # The payloads the actions write: the expiry date at issue and at expiry, the end of a
+        # suspension (ninety days after the day it began); nothing for the other transitions.
+        payload_field = {
+            i: "expiry_date" if t[0] in {"issued", "expired"} else "until" if t[0] == "suspended"
+            else ""
+            for i, t in enumerate(TRANSITIONS)
+        }  # fmt: skip
+        payloads: dict[tuple[str, int], str] = {}
+        for sequence, key in enumerate(self.event_keys, start=1):
+            kind = key & KIND_MASK
+            minute, index = divmod(key // POSITION_AND_KIND, stride)
+            field = payload_field[kind]
+            day = expiry[index] if field == "expiry_date" else minute // MINUTES_PER_DAY + 90
+            payload = payloads.get((field, day))
+            if payload is None:
+                value = {field: date_text[day]} if field else {}
+                payload = payloads[field, day] = json.dumps(value, ensure_ascii=False)
+            at = moment[minute]
+            yield (sequence, ids[index], *TRANSITIONS[kind], ACTOR_LABEL, payload, at, at)
 
     def write(self) -> dict[str, int]:
         regions = {r.code: r for r in Region.objects.select_related("parent")}
@@ -438,81 +515,265 @@ class DemoDataGenerator:
         self.progress("bodies")
         bodies = self._bodies(categories, regions)
         bodies_by_category: dict[int, list[int]] = {}
-        for body_id, category_id in CertificationBody.categories.through.objects.values_list(
-            "certificationbody_id", "category_id"
-        ):
+        links = CertificationBody.categories.through.objects.order_by("id")
+        for body_id, category_id in links.values_list("certificationbody_id", "category_id"):
             bodies_by_category.setdefault(category_id, []).append(body_id)
         self.progress("enterprises")
         holders = self._enterprises(max(20, self.total // 4), sites)
         self.progress("plan")
         planned = self.plan(categories, holders, bodies_by_category)
-        counters = self._number(planned)
+        numbers, counters = self._numbers(planned)
+        self.progress("sort events")
+        self.event_keys.sort()
+        last_sequence = [0] * len(planned)
+        stride = self.total
+        for sequence, key in enumerate(self.event_keys, start=1):
+            last_sequence[key // POSITION_AND_KIND % stride] = sequence
         self.progress("certificates")
-        rows = self._certificate_rows(planned, standards)
-        batch: list[Certificate] = []
-        for row in rows:
-            batch.append(row)
-            if len(batch) == BATCH:
-                Certificate.objects.bulk_create(batch)
-                batch = []
-        if batch:
-            Certificate.objects.bulk_create(batch)
-        ids = dict(Certificate.objects.values_list("number", "id"))
-        id_of = [ids[c.number] for c in planned]
-        renewal_links = [
-            (id_of[c.index], id_of[c.renewed_from_index])
-            for c in planned
-            if c.renewed_from_index is not None
-        ]
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                "UPDATE certification_certificate SET renewed_from_id = %s WHERE id = %s",
-                [(old, new) for new, old in renewal_links],
-            )
+        ids = reserve_ids(Certificate, len(planned))
+        TableWriter(Certificate, CERTIFICATE_COLUMNS, self.now).write(
+            self._certificate_rows(ids, numbers, last_sequence, holders, categories, standards)
+        )
+        del numbers, last_sequence
         self.progress("events")
-        events = sorted((e for c in planned for e in c.events), key=lambda e: (e.at, e.cert_index))
-        last_seq = [0] * len(planned)
-        buffer: list[CertificateEvent] = []
-        for seq, event in enumerate(events, start=1):
-            last_seq[event.cert_index] = seq
-            buffer.append(
-                CertificateEvent(
-                    sequence=seq,
-                    certificate_id=id_of[event.cert_index],
-                    event_type=event.event_type,
-                    status_before=event.before,
-                    status_after=event.after,
-                    reason_code=event.reason,
-                    actor_label="system:seed",
-                    payload=event.payload,
-                    effective_at=event.at,
-                    recorded_at=event.at,
-                )
-            )
-            if len(buffer) == BATCH:
-                CertificateEvent.objects.bulk_create(buffer)
-                buffer = []
-        if buffer:
-            CertificateEvent.objects.bulk_create(buffer)
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                "UPDATE certification_certificate SET last_event_sequence = %s WHERE id = %s",
-                [(last_seq[i], id_of[i]) for i in range(len(planned))],
-            )
-        counters[EVENT_SEQUENCE] = len(events)
+        TableWriter(CertificateEvent, EVENT_COLUMNS, self.now).write(self._event_rows(ids))
+        counters[EVENT_SEQUENCE] = len(self.event_keys)
         for name, value in counters.items():
             Counter.objects.update_or_create(name=name, defaults={"value": value})
         return {
             "certificates": len(planned),
-            "events": len(events),
+            "events": len(self.event_keys),
             "enterprises": len(holders),
             "bodies": len(bodies),
         }
+
+
+CERTIFICATE_COLUMNS = [
+    "id",
+    "number",
+    "holder_id",
+    "body_id",
+    "category_id",
+    "standard_id",
+    "certification_unit",
+    "products",
+    "service_site",
+    "production_site",
+    "site_region_id",
+    "province_code",
+    "city_code",
+    "in_pilot_zone",
+    "in_demonstration_zone",
+    "initial_issue_date",
+    "issue_date",
+    "expiry_date",
+    "grade",
+    "status",
+    "status_reason_code",
+    "suspended_until",
+    "renewed_from_id",
+    "last_event_sequence",
+]
+EVENT_COLUMNS = [
+    "sequence",
+    "certificate_id",
+    "event_type",
+    "status_before",
+    "status_after",
+    "reason_code",
+    "actor_label",
+    "payload",
+    "effective_at",
+    "recorded_at",
+]
+
+
+# -- the database side -----------------------------------------------------------------------------
+class DateText(dict[int, str]):
+    """Date ordinal → the text both engines read as that date ('2024-10-26')."""
+
+    def __missing__(self, ordinal: int) -> str:
+        text = self[ordinal] = dt.date.fromordinal(ordinal).isoformat()
+        return text
+
+
+class MomentText(dict[int, str]):
+    """Beijing minute (since 0001-01-01) → the UTC text the engine stores for that instant.
+
+    It is what ``connection.ops.adapt_datetimefield_value`` gives on SQLite ('2024-10-26 09:05:00',
+    UTC, naive); PostgreSQL's COPY reads the same text with an explicit '+00' offset.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.suffix = "+00" if connection.vendor == "postgresql" else ""
+        self.days = DateText()
+
+    def __missing__(self, minute: int) -> str:
+        day, clock = divmod(minute - UTC_OFFSET_MINUTES, MINUTES_PER_DAY)
+        text = f"{self.days[day]} {clock // 60:02d}:{clock % 60:02d}:00{self.suffix}"
+        if len(self) < 1_000_000:  # events cluster on office hours; bound the memory anyway
+            self[minute] = text
+        return text
+
+
+class NumberSeries:
+    """The numbers of one province and year in serial order, as ``numbers.compose`` makes them.
+
+    A million calls to ``compose`` cost seconds, so the MOD 37-2 check (ISO/IEC 7064) is carried
+    from the fixed part and only the seven serial digits are added per number; the first number of
+    every series is checked against ``compose``.
+    """
+
+    def __init__(self, province: str, year: int) -> None:
+        self.head = f"{prefix()}{province}{year:04d}"
+        self.state = 0
+        for ch in self.head:
+            self.state = ((self.state + MOD37_CHARSET.index(ch)) * 2) % 37
+        self.serial = 0
+        expected = next(
+            number for serial in range(1, 40) if (number := compose(province, year, serial))
+        )
+        if self.next() != expected:
+            raise RuntimeError(f"certificate numbers: {expected} expected first")
+        self.serial = 0
+
+    def next(self) -> str:
+        """The next number; serials whose check character would be '*' are skipped."""
+        while True:
+            self.serial += 1
+            digits = f"{self.serial:0{SERIAL_DIGITS}d}"
+            p = self.state
+            for d in digits:
+                p = ((p + ord(d) - 48) * 2) % 37
+            check = MOD37_CHARSET[(38 - p) % 37]
+            if check != "*":
+                return f"{self.head}{digits}{check}"
+
+
+def reserve_ids(model: type[models.Model], count: int) -> Sequence[int]:
+    """``count`` unused primary keys for ``model``, ascending, that the database will not hand out."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [model._meta.db_table, count],
+            )
+            return sorted(row[0] for row in cursor.fetchall())
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
+        highest = cursor.fetchone()[0]
+        if connection.vendor == "sqlite":
+            # AUTOINCREMENT never reuses a key, even one whose row was deleted.
+            cursor.execute(
+                "SELECT seq FROM sqlite_sequence WHERE name = %s", [model._meta.db_table]
+            )
+            row = cursor.fetchone()
+            highest = max(highest, row[0] if row else 0)
+    return range(highest + 1, highest + 1 + count)
+
+
+class TableWriter:
+    """Appends rows to a model's table the fastest way each engine has; other columns get defaults.
+
+    A row is a tuple of database values for ``columns`` in order: dates as 'YYYY-MM-DD', datetimes
+    as the engine stores them (see ``MomentText``), JSON as text.
+    """
+
+    def __init__(self, model: type[models.Model], columns: list[str], now: dt.datetime) -> None:
+        self.model = model
+        fields = {f.column: f for f in model._meta.concrete_fields}
+        unknown = set(columns) - set(fields)
+        if unknown:
+            raise ValueError(f"{model._meta.db_table} has no columns {sorted(unknown)}")
+        defaults = []
+        for column, f in fields.items():
+            if column in columns or f.primary_key:
+                continue
+            auto = getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+            value = now if auto else f.get_default()
+            defaults.append((column, f.get_db_prep_save(value, connection)))
+        self.columns = [*columns, *(column for column, _ in defaults)]
+        self.tail = tuple(value for _, value in defaults)
+
+    def write(self, rows: Iterable[tuple[Any, ...]]) -> None:
+        quote = connection.ops.quote_name
+        table = quote(self.model._meta.db_table)
+        columns = ", ".join(quote(c) for c in self.columns)
+        tail = self.tail
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row + tail)
+                return
+            marks = ", ".join(["%s"] * len(self.columns))
+            sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
+            with self._indexes_built_after(cursor):
+                batch: list[tuple[Any, ...]] = []
+                for row in rows:
+                    batch.append(row + tail)
+                    if len(batch) == BATCH * 10:
+                        cursor.executemany(sql, batch)
+                        batch = []
+                if batch:
+                    cursor.executemany(sql, batch)
+
+    @contextlib.contextmanager
+    def _indexes_built_after(self, cursor: Any) -> Iterator[None]:
+        """Into an empty SQLite table, load first and build the indexes after: half the work.
+
+        Index DDL is part of the transaction, so a failed load rolls back to the old indexes.
+        """
+        table = self.model._meta.db_table
+        cursor.execute(f"SELECT 1 FROM {connection.ops.quote_name(table)} LIMIT 1")
+        if cursor.fetchone() is not None:
+            yield
+            return
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master "
+            "WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL",
+            [table],
+        )
+        indexes = cursor.fetchall()
+        for name, _ in indexes:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+        yield
+        for _, sql in indexes:
+            cursor.execute(sql)
+
+
+@contextlib.contextmanager
+def bulk_load_settings() -> Iterator[None]:
+    """On SQLite, settings for one big load, restored after it.
+
+    A larger page cache and in-memory temporary storage keep index builds off the disk, and the
+    sorts behind them may use every core; ``synchronous=OFF`` skips the fsyncs of the checkpoint
+    that follows the commit (the load is one transaction, all or nothing, either way).
+    """
+    if connection.vendor != "sqlite":
+        yield
+        return
+    wanted = {"cache_size": -262144, "threads": os.cpu_count() or 1}  # 256 MiB
+    if not connection.in_atomic_block:  # these two cannot change inside a transaction
+        wanted |= {"temp_store": 2, "synchronous": 0}
+    with connection.cursor() as cursor:
+        before = {}
+        for name, value in wanted.items():
+            cursor.execute(f"PRAGMA {name}")
+            before[name] = int(cursor.fetchone()[0])
+            cursor.execute(f"PRAGMA {name} = {int(value)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            for name, value in before.items():
+                cursor.execute(f"PRAGMA {name} = {value}")
 
 
 def seed(
     certificates: int, seed: int, today: dt.date, progress: Callable[[str], None] | None = None
 ) -> dict[str, int]:
     """Write the data set in one transaction: all of it or, on any error, none of it."""
-    with transaction.atomic():
+    with bulk_load_settings(), transaction.atomic():
         return DemoDataGenerator(certificates, seed, today, progress=progress).write()

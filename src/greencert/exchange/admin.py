@@ -29,7 +29,7 @@ class ApiClientAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: ApiClient, form: Any, change: bool) -> None:
         if not change:
-            obj.created_by = request.user
+            obj.created_by = request.user  # type: ignore[assignment]  # the admin requires a login
         super().save_model(request, obj, form, change)
 
     @admin.action(description="签发新令牌（旧令牌 24 小时后失效） / issue a new token")

@@ -6,11 +6,11 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
-from greencert.core.schemas import ERROR_STATUSES, ErrorBody
 from greencert.certification.lookup import find_certificate
 from greencert.core.actors import Actor
 from greencert.core.errors import ValidationFailed
 from greencert.core.models import CertificateEvent
+from greencert.core.schemas import ERROR_STATUSES, ErrorBody
 from greencert.exchange import actions
 from greencert.exchange.auth import ClientToken
 from greencert.exchange.feed import read_changes

@@ -48,7 +48,7 @@ def short_place(region_name: str) -> str:
     return region_name
 
 
-class EnterpriseFactory(factory.django.DjangoModelFactory):
+class EnterpriseFactory(factory.django.DjangoModelFactory[Enterprise]):
     class Meta:
         model = Enterprise
         django_get_or_create = ("credit_code",)
@@ -58,7 +58,7 @@ class EnterpriseFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: enterprise_name(random.Random(n), "湖州", "涂料") + f"{n}")
 
 
-class CertificationBodyFactory(factory.django.DjangoModelFactory):
+class CertificationBodyFactory(factory.django.DjangoModelFactory[CertificationBody]):
     class Meta:
         model = CertificationBody
         django_get_or_create = ("approval_number",)
@@ -76,7 +76,7 @@ class CertificationBodyFactory(factory.django.DjangoModelFactory):
             self.categories.set(extracted)
 
 
-class LaboratoryFactory(factory.django.DjangoModelFactory):
+class LaboratoryFactory(factory.django.DjangoModelFactory[Laboratory]):
     class Meta:
         model = Laboratory
 

@@ -19,7 +19,7 @@ class EnterpriseForm(forms.ModelForm):
         fields = ["credit_code", "name", "name_en", "region", "address", "check_override_reason"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         raw = data.get("credit_code") or ""
         code, problem = clean_credit_code(raw)
         data["credit_code"] = code

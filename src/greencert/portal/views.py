@@ -11,13 +11,13 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 
 from greencert.certification import codes
-from greencert.core.actors import Actor
-from greencert.exchange.adoption_data import adoption_rows
-from greencert.exchange.permissions import can_see_adoptions
 from greencert.certification.lookup import MESSAGES, find_certificate
 from greencert.certification.numbers import prefix
 from greencert.certification.presenters import history_of
+from greencert.core.actors import Actor
 from greencert.core.sequence import EVENT_SEQUENCE, current_value
+from greencert.exchange.adoption_data import adoption_rows
+from greencert.exchange.permissions import can_see_adoptions
 
 
 @never_cache

@@ -35,9 +35,9 @@ def registry(make_actor):
     """
     coatings = Category.objects.get(code="coatings")
     furniture = Category.objects.get(code="furniture")
-    h1, h2 = EnterpriseFactory(), EnterpriseFactory()
-    b1 = CertificationBodyFactory(categories=[coatings, furniture])
-    b2 = CertificationBodyFactory(categories=[coatings, furniture])
+    h1, h2 = EnterpriseFactory.create(), EnterpriseFactory.create()
+    b1 = CertificationBodyFactory.create(categories=[coatings, furniture])
+    b2 = CertificationBodyFactory.create(categories=[coatings, furniture])
     staff = {
         b1: make_actor("b1-staff", Role.BODY_STAFF, body=b1),
         b2: make_actor("b2-staff", Role.BODY_STAFF, body=b2),

@@ -60,17 +60,17 @@ def furniture(db: None) -> Category:
 @pytest.fixture
 def body(coatings: Category) -> CertificationBody:
     """A certification body authorised for coatings only."""
-    return CertificationBodyFactory(categories=[coatings])
+    return CertificationBodyFactory.create(categories=[coatings])
 
 
 @pytest.fixture
 def other_body(coatings: Category) -> CertificationBody:
-    return CertificationBodyFactory(categories=[coatings])
+    return CertificationBodyFactory.create(categories=[coatings])
 
 
 @pytest.fixture
 def holder(db: None) -> Enterprise:
-    return EnterpriseFactory()
+    return EnterpriseFactory.create()
 
 
 @pytest.fixture

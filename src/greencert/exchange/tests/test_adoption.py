@@ -32,7 +32,7 @@ def test_an_adoption_is_appended_to_the_log_without_changing_the_status(buyer, i
     _, api = buyer
     response = adopt(api, issued_certificate)
     assert response.status_code == 201
-    event = CertificateEvent.objects.order_by("sequence").last()
+    event = CertificateEvent.objects.latest("sequence")
     assert (event.event_type, event.reason_code, event.status_after) == ("adopted", "A01", "01")
     assert event.actor_label == "client:zcy-procurement"
     assert response.json()["event_sequence"] == event.sequence

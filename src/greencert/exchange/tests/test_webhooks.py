@@ -61,7 +61,7 @@ def test_every_event_arrives_once_in_order_per_certificate_with_valid_signatures
         assert dispatch_all() == 5
         run_until_delivered(subscription)
         arrived = receiver.accepted()
-    by_id = {}
+    by_id: dict[str, tuple] = {}
     for headers, body, raw in arrived:
         by_id.setdefault(headers["webhook-id"], (headers, body, raw))
     expected = list(
@@ -131,6 +131,8 @@ def test_deliveries_failing_for_24_hours_are_parked_and_can_be_replayed(buyer, i
     delivery = WebhookDelivery.objects.get(subscription=subscription)
     assert delivery.state == DeliveryState.DEAD
     assert delivery.attempts >= 8
+    assert delivery.next_attempt_at is not None
+    assert delivery.first_attempt_at is not None
     assert delivery.next_attempt_at - delivery.first_attempt_at >= dt.timedelta(hours=24)
     letters = api.get(f"/api/v1/webhooks/{subscription.pk}/dead-letters").json()
     assert [letter["sequence"] for letter in letters] == [1]

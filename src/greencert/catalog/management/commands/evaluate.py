@@ -37,6 +37,6 @@ class Command(BaseCommand):
             argv.append("--json")
         if options["on"]:
             argv += ["--on", options["on"]]
-        code = main(argv, stdout=self.stdout._out, stderr=self.stderr._out)
+        code = main(argv, stdout=self.stdout._out, stderr=self.stderr._out)  # type: ignore[arg-type]
         if code:
             sys.exit(code)

@@ -1,0 +1,105 @@
+"""The status a certificate had on any past date, read from the event log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from greencert.certification.actions import (
+    expire_due_certificates,
+    restore_certificate,
+    suspend_certificate,
+)
+from greencert.certification.history import status_from_events, status_history, status_on
+
+pytestmark = pytest.mark.django_db
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+ISSUED = dt.date(2025, 3, 1)
+SUSPENDED = dt.date(2025, 4, 10)
+RESTORED = dt.date(2025, 5, 20)
+EXPIRY = dt.date(2030, 2, 28)  # five years less a day after ISSUED
+
+
+def at(day: dt.date, hour: int = 10, minute: int = 0) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour, minute), BEIJING)
+
+
+@pytest.fixture
+def lived_certificate(issue, body_staff, time_machine):
+    """Issued, suspended late one evening (Beijing time), restored, then expired by the job."""
+    time_machine.move_to(at(ISSUED), tick=False)
+    certificate = issue()
+    time_machine.move_to(at(SUSPENDED, 23, 30), tick=False)  # 15:30 UTC
+    suspend_certificate(body_staff, certificate, reason_code="S01", until=dt.date(2025, 7, 1))
+    time_machine.move_to(at(RESTORED), tick=False)
+    restore_certificate(body_staff, certificate, reason_code="T01")
+    time_machine.move_to(at(EXPIRY + dt.timedelta(days=2), 2), tick=False)
+    assert expire_due_certificates() == 1
+    certificate.refresh_from_db()
+    return certificate
+
+
+def test_the_lifecycle_fixture_issues_on_the_expected_days(lived_certificate):
+    assert lived_certificate.issue_date == ISSUED
+    assert lived_certificate.expiry_date == EXPIRY
+    assert [e.event_type for e in status_history(lived_certificate)] == [
+        "issued",
+        "suspended",
+        "restored",
+        "expired",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("day", "status"),
+    [
+        (ISSUED - dt.timedelta(days=1), None),
+        (ISSUED, "01"),
+        (SUSPENDED - dt.timedelta(days=1), "01"),
+        (SUSPENDED, "02"),
+        (RESTORED - dt.timedelta(days=1), "02"),
+        (RESTORED, "01"),
+        (EXPIRY, "01"),
+        (EXPIRY + dt.timedelta(days=1), "05"),
+        (EXPIRY + dt.timedelta(days=400), "05"),
+    ],
+)
+def test_status_on_a_date_follows_the_event_log(lived_certificate, day, status):
+    assert status_on(lived_certificate.pk, day) == status
+
+
+@pytest.mark.parametrize("offset", range(-2, 90, 7))
+def test_status_from_loaded_events_agrees_with_the_database_query(lived_certificate, offset):
+    events = status_history(lived_certificate)
+    day = ISSUED + dt.timedelta(days=offset)
+    assert status_from_events(events, day) == status_on(lived_certificate.pk, day)
+
+
+def test_expiry_takes_effect_at_the_start_of_the_day_after_the_expiry_date(lived_certificate):
+    expired = status_history(lived_certificate)[-1]
+    assert expired.effective_at == dt.datetime.combine(
+        EXPIRY + dt.timedelta(days=1), dt.time.min, BEIJING
+    )
+    assert expired.actor_label == "system:expiry"
+    assert expired.status_before == "01"
+
+
+def test_the_expiry_job_expires_suspended_certificates_too(issue, body_staff, time_machine):
+    time_machine.move_to(at(ISSUED), tick=False)
+    certificate = issue()
+    suspend_certificate(body_staff, certificate, reason_code="S07", until=dt.date(2025, 5, 1))
+    assert expire_due_certificates(today=EXPIRY) == 0
+    assert expire_due_certificates(today=EXPIRY + dt.timedelta(days=1)) == 1
+    certificate.refresh_from_db()
+    assert certificate.status == "05"
+    assert status_history(certificate)[-1].status_before == "02"
+
+
+def test_the_expiry_job_leaves_final_statuses_alone(certificate_in_status):
+    revoked = certificate_in_status("03")
+    assert expire_due_certificates(today=dt.date(2099, 1, 1)) == 0
+    revoked.refresh_from_db()
+    assert revoked.status == "03"

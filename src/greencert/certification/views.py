@@ -1,0 +1,639 @@
+"""Office pages (/office/): work queues, applications and certificates with their timelines, and a
+form for each step. Views only read and call actions; they never change a model themselves."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from greencert.certification import codes, forms
+from greencert.certification.models import (
+    Application,
+    ApplicationDocument,
+    Certificate,
+    Nonconformity,
+    SurveillanceTask,
+)
+from greencert.certification.workflow import actions, deadlines, surveillance
+from greencert.certification.workflow.certificates import apply_certificate_action
+from greencert.certification.workflow.machine import state_label, workflow
+from greencert.certification.workflow.permissions import (
+    can_order_surveillance,
+    can_record_surveillance,
+    can_view,
+    can_view_certificate,
+    enterprise_ids_of,
+    roles_in_scope,
+    visible_applications,
+)
+from greencert.core.actors import Actor
+from greencert.core.errors import UserFacingError, ValidationFailed
+from greencert.core.models import CertificateEvent
+from greencert.parties.models import Enterprise
+from greencert.parties.permissions import body_ids_of, is_alliance_admin, regulated_region_codes
+
+
+def _status(error: UserFacingError) -> int:
+    return error.http_status
+
+
+def _label(text: codes.Label) -> str:
+    return forms.label(text)
+
+
+# ---------------------------------------------------------------- work queue
+
+
+def _open_applications(actor: Actor) -> list[Application]:
+    finals = workflow().final_states
+    return list(
+        visible_applications(actor)
+        .exclude(state__in=finals)
+        .select_related("enterprise", "body", "category", "site_region")
+        .prefetch_related("samples", "steps")
+        .order_by("state_changed_at")[:300]
+    )
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """Each role's work: what awaits the user, what is overdue, surveillance due."""
+    actor = Actor.for_user(request.user)
+    flow = workflow()
+    awaiting: list[dict[str, Any]] = []
+    watching: list[dict[str, Any]] = []
+    for application in _open_applications(actor):
+        roles = roles_in_scope(actor, application)
+        steps = list(application.steps.all())
+        row = {
+            "application": application,
+            "state": _label(state_label(application.state)),
+            "overdue": [_label(d.limit.label) for d in deadlines.overdue(application, steps)],
+        }
+        mine = [t for t in flow.allowed_from(application.state) if t.role in roles]
+        if application.state == "evaluated" and application.reviewer_id == request.user.pk:
+            mine = []
+        (awaiting if mine else watching).append(row)
+    today = timezone.localdate()
+    tasks = SurveillanceTask.objects.filter(state="scheduled").select_related("certificate")
+    if not is_alliance_admin(actor):
+        tasks = (
+            tasks.filter(certificate__body_id__in=body_ids_of(actor))
+            | tasks.filter(certificate__province_code__in=regulated_region_codes(actor))
+            | tasks.filter(certificate__city_code__in=regulated_region_codes(actor))
+        )
+    tasks = tasks.filter(due_on__lte=today + dt.timedelta(days=60), certificate__status="01")
+    certificates = Certificate.objects.none()
+    ent_ids = enterprise_ids_of(actor)
+    if ent_ids:
+        certificates = Certificate.objects.filter(holder_id__in=ent_ids).order_by("expiry_date")
+    context = {
+        "awaiting": sorted(awaiting, key=lambda r: not r["overdue"]),
+        "watching": watching,
+        "tasks": tasks.order_by("due_on")[:100],
+        "today": today,
+        "certificates": [
+            (c, codes.status_label(c.status).get("en" if forms.is_english() else "zh"))
+            for c in certificates[:100]
+        ],
+        "is_enterprise": bool(ent_ids),
+        "roles": sorted({a.role for a in _roles(actor)}),
+    }
+    return render(request, "certification/queue.html", context)
+
+
+def _roles(actor: Actor) -> list[Any]:
+    from greencert.parties.permissions import roles_of
+
+    return roles_of(actor)
+
+
+# ---------------------------------------------------------------- applications
+
+
+def _application_for(request: HttpRequest, reference: str) -> tuple[Actor, Application]:
+    actor = Actor.for_user(request.user)
+    application = get_object_or_404(
+        Application.objects.select_related(
+            "enterprise", "body", "category", "site_region", "certificate", "renewal_of"
+        ),
+        reference=reference,
+    )
+    if not can_view(actor, application):
+        raise Http404  # never reveal that another party's application exists
+    return actor, application
+
+
+@dataclass
+class Panel:
+    """One step's form on the application page."""
+
+    slug: str
+    transitions: tuple[str, ...]
+    title: codes.Label
+    build: Callable[..., forms.StepForm]
+    run: Callable[[Actor, Application, Any], Any]
+
+
+def _sample(application: Application) -> Any:
+    return application.samples.select_related("laboratory").order_by("-id").first()
+
+
+def _run_decision(actor: Actor, app: Application, form: Any) -> Any:
+    data = form.cleaned_data
+    return actions.decide_application(
+        actor,
+        app,
+        approve=data["decision"] == "approve",
+        note=data["note"],
+        idempotency_key=data["idempotency_key"],
+    )
+
+
+def _run_close(actor: Actor, app: Application, form: Any) -> Any:
+    nc = get_object_or_404(
+        Nonconformity, pk=form.cleaned_data["nonconformity"], inspection__application=app
+    )
+    actions.close_nonconformity(actor, nc, closure_note=form.cleaned_data["closure_note"])
+
+
+def _simple(fn: Callable[..., Any]) -> Callable[[Actor, Application, Any], Any]:
+    def run(actor: Actor, app: Application, form: Any) -> Any:
+        data = form.cleaned_data
+        return fn(actor, app, note=data.get("note", ""), idempotency_key=data["idempotency_key"])
+
+    return run
+
+
+def _kw(form: Any, *names: str) -> dict[str, Any]:
+    return {name: form.cleaned_data[name] for name in names}
+
+
+def _panels() -> list[Panel]:
+    flow = workflow()
+    t = flow.transitions
+    return [
+        Panel("accept", ("accept",), t["accept"].label, forms.NoteForm,
+              _simple(actions.accept_application)),
+        Panel("return", ("return",), t["return"].label, forms.ReasonForm,
+              _simple(actions.return_application)),
+        Panel("resubmit", ("resubmit",), t["resubmit"].label, forms.NoteForm,
+              _simple(actions.resubmit_application)),
+        Panel("inspection", ("inspection_passed",), codes.Label("初始检查", "initial inspection"),
+              forms.InspectionForm,
+              lambda a, app, f: actions.record_inspection(
+                  a, app,
+                  nonconformities=f.cleaned_data["nonconformities"].splitlines(),
+                  **_kw(f, "outcome", "inspected_on", "inspectors", "man_days", "findings",
+                        "idempotency_key"))),
+        Panel("close", ("corrective_actions_verified",),
+              codes.Label("关闭不符合项", "close a nonconformity"),
+              forms.CloseNonconformityForm, _run_close),
+        Panel("corrective", ("corrective_actions_verified",),
+              t["corrective_actions_verified"].label, forms.NoteForm,
+              _simple(actions.verify_corrective_actions)),
+        Panel("sampling", ("sampled",), t["sampled"].label, forms.SamplingForm,
+              lambda a, app, f: actions.record_sampling(
+                  a, app, scheme_key=f.cleaned_data["scheme"],
+                  **_kw(f, "laboratory", "sample_code", "product_model", "quantity",
+                        "sampled_on", "sampled_at_site", "idempotency_key"))),
+        Panel("test-report", ("test_reported",), t["test_reported"].label, forms.TestReportForm,
+              lambda a, app, f: actions.enter_test_report(
+                  a, app, values=f.values(),
+                  **_kw(f, "report_number", "issued_on", "conclusion", "idempotency_key"))),
+        Panel("evaluate", ("evaluated",), t["evaluated"].label, forms.EvaluateForm,
+              lambda a, app, f: actions.evaluate_application(
+                  a, app, **_kw(f, "scheme_unit", "idempotency_key"))),
+        Panel("decide", ("approved", "rejected"), codes.Label("批准决定", "decision"),
+              forms.DecisionForm, _run_decision),
+        Panel("issue", ("issued",), t["issued"].label, forms.IssueForm,
+              lambda a, app, f: actions.issue_application_certificate(
+                  a, app, **_kw(f, "issue_date", "idempotency_key"))),
+        Panel("withdraw", ("withdraw",), t["withdraw"].label, forms.ReasonForm,
+              _simple(actions.withdraw_application)),
+    ]  # fmt: skip
+
+
+def _build(panel: Panel, application: Application, data: Any = None) -> forms.StepForm:
+    kwargs: dict[str, Any] = {}
+    if panel.slug == "sampling":
+        kwargs["application"] = application
+    elif panel.slug == "test-report":
+        kwargs["sample"] = _sample(application)
+    elif panel.slug == "evaluate":
+        kwargs.update(application=application, sample=_sample(application))
+    elif panel.slug == "inspection":
+        kwargs["initial"] = {"inspected_on": timezone.localdate(), "man_days": "2.0"}
+    elif panel.slug == "issue":
+        kwargs["initial"] = {"issue_date": timezone.localdate()}
+    return panel.build(data, **kwargs) if data is not None else panel.build(**kwargs)
+
+
+def _available(actor: Actor, application: Application) -> list[Panel]:
+    flow = workflow()
+    roles = roles_in_scope(actor, application)
+    result = []
+    for panel in _panels():
+        for name in panel.transitions:
+            transition = flow.transitions[name]
+            if application.state in transition.from_states and transition.role in roles:
+                if panel.slug == "decide" and application.reviewer_id == actor.user.pk:
+                    continue
+                result.append(panel)
+                break
+    return result
+
+
+def _application_page(
+    request: HttpRequest,
+    actor: Actor,
+    application: Application,
+    bound: tuple[str, forms.StepForm] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    flow = workflow()
+    steps = list(application.steps.select_related("actor").order_by("recorded_at", "id"))
+    timeline = [
+        {
+            "step": step,
+            "label": _label(flow.transitions[step.transition].label),
+            "state": _label(state_label(step.state_after)),
+        }
+        for step in steps
+    ]
+    panels = []
+    for panel in _available(actor, application):
+        if panel.slug == "close":
+            for nc in Nonconformity.objects.filter(
+                inspection__application=application, closed_at__isnull=True
+            ):
+                form = (
+                    bound[1]
+                    if bound
+                    and bound[0] == "close"
+                    and bound[1].data.get("nonconformity") == str(nc.pk)
+                    else _build(panel, application)
+                )
+                if not form.is_bound:
+                    form.initial["nonconformity"] = nc.pk
+                panels.append(
+                    {
+                        "slug": "close",
+                        "title": f"{_label(panel.title)}：{nc.description}",
+                        "form": form,
+                    }
+                )
+            continue
+        form = bound[1] if bound and bound[0] == panel.slug else _build(panel, application)
+        panels.append({"slug": panel.slug, "title": _label(panel.title), "form": form})
+    roles = roles_in_scope(actor, application)
+    documents = list(application.documents.order_by("uploaded_at"))
+    for document in documents:
+        kind = flow.document_kinds.get(document.kind)
+        document.kind_label = _label(kind) if kind else document.kind  # type: ignore[attr-defined]
+    context = {
+        "application": application,
+        "state": _label(state_label(application.state)),
+        "timeline": timeline,
+        "deadlines": deadlines.deadlines(application, steps),
+        "deadline_labels": {
+            d.limit.name: _label(d.limit.label) for d in deadlines.deadlines(application, steps)
+        },
+        "documents": documents,
+        "inspections": application.inspections.prefetch_related("nonconformities"),
+        "samples": application.samples.select_related("laboratory", "report"),
+        "evaluation": application.evaluation_result,
+        "panels": panels,
+        "upload_form": (bound[1] if bound and bound[0] == "documents" else forms.DocumentForm())
+        if "enterprise" in roles and application.state not in flow.final_states
+        else None,
+        "own_review": application.state == "evaluated"
+        and application.reviewer_id == actor.user.pk
+        and "body_staff" in roles,
+        "english": forms.is_english(),
+    }
+    return render(request, "certification/application.html", context, status=status)
+
+
+@login_required
+def application_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    actor, application = _application_for(request, reference)
+    return _application_page(request, actor, application)
+
+
+@login_required
+@require_POST
+def application_step(request: HttpRequest, reference: str, slug: str) -> HttpResponse:
+    actor, application = _application_for(request, reference)
+    panel = next((p for p in _panels() if p.slug == slug), None)
+    if panel is None:
+        raise Http404
+    form = _build(panel, application, request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            result = panel.run(actor, application, form)
+        except UserFacingError as error:
+            form.add_action_error(error)
+            status = _status(error)
+        else:
+            if getattr(result, "replayed", False):
+                messages.info(request, _("This form was already submitted; nothing was changed."))
+            else:
+                messages.success(request, _("Saved: %(step)s") % {"step": _label(panel.title)})
+            return redirect("office:application", reference=application.reference)
+    application.refresh_from_db()
+    return _application_page(request, actor, application, (slug, form), status)
+
+
+@login_required
+@require_POST
+def upload_document(request: HttpRequest, reference: str) -> HttpResponse:
+    actor, application = _application_for(request, reference)
+    form = forms.DocumentForm(request.POST, request.FILES)
+    status = 400
+    if form.is_valid():
+        try:
+            actions.add_document(
+                actor, application, form.cleaned_data["kind"], form.cleaned_data["file"]
+            )
+        except UserFacingError as error:
+            form.add_action_error(error)
+            status = _status(error)
+        else:
+            messages.success(request, _("Document uploaded."))
+            return redirect("office:application", reference=application.reference)
+    return _application_page(request, actor, application, ("documents", form), status)
+
+
+@login_required
+def document_download(request: HttpRequest, reference: str, pk: int) -> FileResponse:
+    """Documents go only to the application's parties; to anyone else they do not exist."""
+    _actor, application = _application_for(request, reference)
+    document = get_object_or_404(ApplicationDocument, pk=pk, application=application)
+    response = FileResponse(
+        document.file.open("rb"), as_attachment=True, filename=document.original_name
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def apply(request: HttpRequest) -> HttpResponse:
+    """申请: the enterprise user fills in one application with its first document."""
+    actor = Actor.for_user(request.user)
+    enterprises = list(Enterprise.objects.filter(pk__in=enterprise_ids_of(actor)))
+    if not enterprises:
+        return render(request, "certification/not_enterprise.html", status=403)
+    initial: dict[str, Any] = {}
+    renewal = request.GET.get("renewal_of", "")
+    if renewal:
+        old = Certificate.objects.filter(number=renewal, holder__in=enterprises).first()
+        if old:
+            initial = {
+                "category": old.category_id,
+                "certification_unit": old.certification_unit,
+                "body": old.body_id,
+                "site_region": old.site_region_id,
+                "production_site": old.production_site,
+                "service_site": old.service_site,
+                "renewal_of": old.number,
+                "products": "\n".join(
+                    f"{p['name']}: {', '.join(p['models'])}" for p in old.products
+                ),
+            }
+    status = 200
+    if request.method == "POST":
+        form = forms.ApplicationForm(request.POST, request.FILES)
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            renewal_of = None
+            if data["renewal_of"]:
+                renewal_of = Certificate.objects.filter(number=data["renewal_of"]).first()
+            try:
+                if data["renewal_of"] and renewal_of is None:
+                    raise ValidationFailed(
+                        field="renewal_of",
+                        value=data["renewal_of"],
+                        expected_zh="本企业持有的证书编号",
+                        expected_en="the number of a certificate the enterprise holds",
+                    )
+                application = actions.submit_application(
+                    actor,
+                    enterprise=enterprises[0],
+                    body=data["body"],
+                    category=data["category"],
+                    certification_unit=data["certification_unit"],
+                    site_region=data["site_region"],
+                    products=data["products"],
+                    production_site=data["production_site"],
+                    service_site=data["service_site"],
+                    renewal_of=renewal_of,
+                    documents=[(data["document_kind"], data["document"])],
+                    idempotency_key=data["idempotency_key"],
+                )
+            except UserFacingError as error:
+                form.add_action_error(error)
+                status = _status(error)
+            else:
+                messages.success(request, _("Application submitted."))
+                return redirect("office:application", reference=application.reference)
+    else:
+        form = forms.ApplicationForm(initial=initial)
+    return render(
+        request,
+        "certification/apply.html",
+        {"form": form, "enterprise": enterprises[0]},
+        status=status,
+    )
+
+
+# ---------------------------------------------------------------- certificates
+
+CERTIFICATE_FORMS = {
+    "suspend": "suspension",
+    "restore": "restoration",
+    "revoke": "revocation",
+    "cancel": "cancellation",
+}
+
+
+def _certificate_for(request: HttpRequest, number: str) -> tuple[Actor, Certificate]:
+    actor = Actor.for_user(request.user)
+    certificate = get_object_or_404(
+        Certificate.objects.select_related("holder", "body", "category", "renewed_from"),
+        number=number,
+    )
+    if not can_view_certificate(actor, certificate):
+        raise Http404
+    return actor, certificate
+
+
+def _certificate_page(
+    request: HttpRequest,
+    actor: Actor,
+    certificate: Certificate,
+    bound: tuple[str, forms.StepForm] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    from greencert.certification.permissions import can_change
+
+    language = "en" if forms.is_english() else "zh-hans"
+    events = []
+    for event in CertificateEvent.objects.filter(certificate=certificate).order_by("sequence"):
+        reason = codes.reason_label(event.reason_code)
+        events.append(
+            {
+                "event": event,
+                "label": codes.event_label(event.event_type).get(language),
+                "reason": reason.get(language) if reason else "",
+                "status": codes.status_label(event.status_after).get(language),
+            }
+        )
+    transitions = codes.transitions()
+    action_forms = []
+    for action, group in CERTIFICATE_FORMS.items():
+        event_type = {"suspend": "suspended", "restore": "restored", "revoke": "revoked",
+                      "cancel": "cancelled"}[action]  # fmt: skip
+        if certificate.status in transitions[event_type].from_statuses and can_change(
+            actor, certificate, event_type
+        ):
+            form = bound[1] if bound and bound[0] == action else forms.StatusChangeForm(group=group)
+            action_forms.append(
+                {"slug": action, "title": codes.event_label(event_type).get(language), "form": form}
+            )
+    if certificate.status == "01" and can_change(actor, certificate, "changed"):
+        form = bound[1] if bound and bound[0] == "change" else forms.ChangeForm()
+        action_forms.append(
+            {"slug": "change", "title": codes.event_label("changed").get(language), "form": form}
+        )
+    if certificate.status in {"01", "02"} and can_order_surveillance(actor, certificate):
+        form = bound[1] if bound and bound[0] == "unannounced" else forms.UnannouncedForm()
+        action_forms.append(
+            {"slug": "unannounced", "title": _("Order unannounced surveillance"), "form": form}
+        )
+    tasks = []
+    recording = can_record_surveillance(actor, certificate) and certificate.status == "01"
+    offered = False
+    outcomes = workflow().surveillance_outcomes
+    for task in certificate.surveillance_tasks.order_by("due_on", "id"):
+        kind, _code = workflow().surveillance_kinds[task.kind]
+        result_form: forms.StepForm | None = None
+        if recording and task.state == "scheduled" and not offered:
+            offered = True  # one result at a time: the earliest task due
+            result_form = (
+                bound[1]
+                if bound
+                and bound[0] == "surveillance"
+                and bound[1].data.get("task") == str(task.pk)
+                else forms.SurveillanceResultForm(initial={"task": task.pk})
+            )
+        tasks.append(
+            {
+                "task": task,
+                "state": _label(outcomes[task.state]) if task.state in outcomes else _("scheduled"),
+                "kind": _label(kind),
+                "form": result_form,
+                "overdue": task.state == "scheduled" and task.due_on < timezone.localdate(),
+            }
+        )
+    today = timezone.localdate()
+    window_opens = certificate.expiry_date - dt.timedelta(
+        days=certificate.category.renewal_window_days
+    )
+    context = {
+        "certificate": certificate,
+        "status_label": codes.status_label(certificate.status).get(language),
+        "events": events,
+        "action_forms": action_forms,
+        "tasks": tasks,
+        "application": Application.objects.filter(certificate=certificate).first(),
+        "renewals": certificate.renewals.all(),
+        "can_renew": certificate.holder_id in enterprise_ids_of(actor)
+        and certificate.status == "01"
+        and window_opens <= today <= certificate.expiry_date,
+        "window_opens": window_opens,
+    }
+    return render(request, "certification/certificate.html", context, status=status)
+
+
+@login_required
+def certificate_detail(request: HttpRequest, number: str) -> HttpResponse:
+    actor, certificate = _certificate_for(request, number)
+    return _certificate_page(request, actor, certificate)
+
+
+@login_required
+@require_POST
+def certificate_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
+    actor, certificate = _certificate_for(request, number)
+    form: forms.StepForm
+    if action in CERTIFICATE_FORMS:
+        form = forms.StatusChangeForm(request.POST, group=CERTIFICATE_FORMS[action])
+    elif action == "change":
+        form = forms.ChangeForm(request.POST)
+    elif action == "unannounced":
+        form = forms.UnannouncedForm(request.POST)
+    elif action == "surveillance":
+        form = forms.SurveillanceResultForm(request.POST)
+    else:
+        raise Http404
+    status = 400
+    if form.is_valid():
+        data = form.cleaned_data
+        key = data["idempotency_key"]
+        try:
+            if action == "unannounced":
+                surveillance.order_unannounced_surveillance(
+                    actor, certificate, reason=data["reason"], due_on=data["due_on"],
+                    idempotency_key=key,
+                )  # fmt: skip
+            elif action == "surveillance":
+                task = get_object_or_404(SurveillanceTask, pk=data["task"], certificate=certificate)
+                surveillance.record_surveillance_result(
+                    actor, task, outcome=data["outcome"], note=data["note"], idempotency_key=key
+                )
+            elif action == "change":
+                apply_certificate_action(
+                    actor, certificate, "change", reason_code=data["reason_code"],
+                    changes=form.changes() if isinstance(form, forms.ChangeForm) else {},
+                    idempotency_key=key,
+                )  # fmt: skip
+            else:
+                apply_certificate_action(
+                    actor, certificate, action, reason_code=data["reason_code"],
+                    note=data["note"], until=data.get("until"), idempotency_key=key,
+                )  # fmt: skip
+        except UserFacingError as error:
+            form.add_action_error(error)
+            status = _status(error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(reverse("office:certificate", args=[certificate.number]))
+    certificate.refresh_from_db()
+    return _certificate_page(request, actor, certificate, (action, form), status)
+
+
+__all__ = [
+    "application_detail",
+    "application_step",
+    "apply",
+    "certificate_action",
+    "certificate_detail",
+    "document_download",
+    "queue",
+    "upload_document",
+]

@@ -1,0 +1,157 @@
+"""Marks endpoints of /api/v1, mounted beside the certificate router under /certificates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from ninja import Router, Schema
+
+from greencert.certification.lookup import MESSAGES, find_certificate
+from greencert.certification.models import Certificate
+from greencert.certification.numbers import prefix
+from greencert.certification.presenters import verify_url
+from greencert.core.errors import UserFacingError
+from greencert.core.schemas import ERROR_STATUSES, ErrorBody
+from greencert.marks import printing
+from greencert.marks.credentials import MEDIA_TYPE, issue_credential
+from greencert.marks.receipts import issue_receipt
+from greencert.marks.scans import scan_summary
+
+router = Router(tags=["marks and credentials 标识与凭证"])
+
+
+class CertificateNotFound(UserFacingError):
+    """Answered like ``GET /certificates/{number}``: 404 unknown, 400 malformed or mistyped."""
+
+    http_status = 404
+
+
+class ReceiptOut(Schema):
+    receipt: str
+    statement: dict
+
+
+class RegionScans(Schema):
+    code: str
+    name_zh: str
+    name_en: str
+    scans: int
+
+
+class DayScans(Schema):
+    day: dt.date
+    scans: int
+
+
+class ScansOut(Schema):
+    number: str
+    total: int
+    last_days: int
+    recent: int
+    top_regions: list[RegionScans]
+    by_day: list[DayScans]
+
+
+def _certificate(number: str) -> Certificate:
+    lookup = find_certificate(number)
+    if lookup.certificate is None:
+        zh, en = MESSAGES[lookup.verdict]
+        error = CertificateNotFound(
+            field="number",
+            value=number,
+            expected_zh=zh.format(prefix=prefix()),
+            expected_en=en.format(prefix=prefix()),
+            code=lookup.verdict,
+            extra={"candidates": lookup.candidates},
+        )
+        error.http_status = 404 if lookup.verdict == "not_found" else 400
+        raise error
+    return lookup.certificate
+
+
+@router.get(
+    "/{number}/credential",
+    response={200: str, ERROR_STATUSES: ErrorBody},
+    url_name="certificate_credential",
+    summary="Signed credential 可验证凭证",
+)
+def certificate_credential(request: HttpRequest, number: str) -> HttpResponse:
+    """The certificate as a W3C Verifiable Credential 2.0 (UNTP Digital Conformity Credential).
+
+    A compact JWS (`application/vc+jwt`, `alg: EdDSA`, `typ: vc+jwt`) signed with the node's key
+    published at `/.well-known/did.json` and `/.well-known/jwks.json`. Only valid certificates get
+    one (410 otherwise); suspension and revocation are published in the status lists it names.
+    """
+    token = issue_credential(_certificate(number))
+    response = HttpResponse(token, content_type=MEDIA_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{number.upper()}.vc.jwt"'
+    return response
+
+
+@router.get(
+    "/{number}/receipt",
+    response={200: ReceiptOut, ERROR_STATUSES: ErrorBody},
+    url_name="certificate_receipt",
+    summary="Status receipt 状态核验回执",
+)
+def certificate_receipt(
+    request: HttpRequest,
+    number: str,
+    at: dt.date | None = None,
+    format: Literal["json", "pdf"] = "json",
+) -> HttpResponse:
+    """A signed statement: certificate N had status S on date D (default today), as recorded by
+    this node at time T from the event log read at sequence Q.
+
+    JSON: `receipt` (compact JWS, `typ: receipt+jwt`) and `statement` (its payload). `format=pdf`:
+    a one-page PDF with the statement, a QR to the verify page and the JWS attached.
+    """
+    cert = _certificate(number)
+    token, statement = issue_receipt(cert, at)
+    if format == "pdf":
+        name = f"receipt-{cert.number}-{statement['date']}.json"
+        attachment = JsonResponse(
+            {"receipt": token, "statement": statement},
+            encoder=DjangoJSONEncoder,
+            json_dumps_params={"ensure_ascii": False, "indent": 2},
+        ).content.decode("utf-8")
+        pdf = printing.render_pdf(
+            "marks/receipt_pdf.html",
+            {
+                "s": statement,
+                "token": token,
+                "attachment": name,
+                "qr": printing.qr_data_uri(verify_url(cert.number)),
+            },
+            attachments={name: attachment},
+        )
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{name[:-5]}.pdf"'
+        return response
+    return JsonResponse(
+        {"receipt": token, "statement": statement},
+        encoder=DjangoJSONEncoder,
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@router.get(
+    "/{number}/scans",
+    response={200: ScansOut, ERROR_STATUSES: ErrorBody},
+    url_name="certificate_scans",
+    summary="QR scan counts 扫码统计",
+)
+def certificate_scans(request: HttpRequest, number: str) -> HttpResponse:
+    """How often the mark's QR code was scanned: total, last 30 days, by day and top provinces.
+
+    Only daily counts per province (GB/T 2260, from the front proxy) are kept, no personal data.
+    """
+    cert = _certificate(number)
+    return JsonResponse(
+        {"number": cert.number, **scan_summary(cert)},
+        encoder=DjangoJSONEncoder,
+        json_dumps_params={"ensure_ascii": False},
+    )

@@ -1,0 +1,82 @@
+"""Verification receipts (核验回执): a signed statement of a certificate's status on a date.
+
+"Certificate N had status S on date D, as recorded by node K at time T, read at event sequence
+Q" — what a bidder attaches to a tender instead of a screenshot. The status comes from the event
+log (``history.status_on``); the statement is signed with the node's key (``typ: receipt+jwt``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from django.utils import timezone
+
+from greencert.certification import codes
+from greencert.certification.history import status_on
+from greencert.certification.models import Certificate
+from greencert.certification.presenters import verify_url
+from greencert.core.canonical import canonical_json
+from greencert.core.errors import ValidationFailed
+from greencert.core.sequence import EVENT_SEQUENCE, current_value
+from greencert.marks import keys
+from greencert.marks.identity import node_did, node_id
+from greencert.marks.verification import RECEIPT_TYPE
+
+NOT_YET_ISSUED = codes.Label("尚未颁发", "not yet issued")
+
+
+def _status_at_sequence(cert: Certificate, day: dt.date) -> tuple[str | None, int]:
+    """The status on ``day`` and the sequence the log stood at, read so that both agree."""
+    for _attempt in range(5):
+        before = current_value(EVENT_SEQUENCE)
+        status = status_on(cert.pk, day)
+        if current_value(EVENT_SEQUENCE) == before:
+            return status, before
+    return status, current_value(EVENT_SEQUENCE)
+
+
+def receipt_claims(cert: Certificate, day: dt.date | None = None) -> dict[str, Any]:
+    today = timezone.localdate()
+    day = day or today
+    if day > today:
+        raise ValidationFailed(
+            field="at",
+            value=day.isoformat(),
+            expected_zh="今天或以前的日期",
+            expected_en="today or a past date",
+        )
+    status, sequence = _status_at_sequence(cert, day)
+    recorded = timezone.localtime().replace(microsecond=0)
+    label = codes.status_label(status) if status else NOT_YET_ISSUED
+    code = f"（{status}）" if status else ""
+    code_en = f" ({status})" if status else ""
+    return {
+        "type": "CertificateStatusReceipt",
+        "certificate": cert.number,
+        "holder": {"id": cert.holder.credit_code, "name": cert.holder.name},
+        "date": day,
+        "status": {"code": status, "label_zh": label.zh, "label_en": label.en},
+        "node": node_id(),
+        "issuer": node_did(),
+        "recordedAt": recorded,
+        "eventSequence": sequence,
+        "verifyUrl": verify_url(cert.number),
+        "statement_zh": (
+            f"证书 {cert.number}（持证人 {cert.holder.name}）于 {day.isoformat()} 的状态为"
+            f"「{label.zh}」{code}，由节点 {node_id()} 于 {recorded.isoformat()} "
+            f"依据事件日志（序号 {sequence}）记录。"
+        ),
+        "statement_en": (
+            f"Certificate {cert.number} (holder {cert.holder.name}) had status "
+            f"'{label.en}'{code_en} on {day.isoformat()}, as recorded by node {node_id()} at "
+            f"{recorded.isoformat()} from the event log read at sequence {sequence}."
+        ),
+    }
+
+
+def issue_receipt(cert: Certificate, day: dt.date | None = None) -> tuple[str, dict[str, Any]]:
+    """The signed receipt (compact JWS) and the statement it carries."""
+    claims = receipt_claims(cert, day)
+    return keys.sign(claims, typ=RECEIPT_TYPE), json.loads(canonical_json(claims))

@@ -1,0 +1,64 @@
+"""Scan counts of a certificate's mark: totals, recent days and the provinces scans came from.
+
+Many scans from a province where the holder does not sell, or a sudden jump, suggest the mark was
+copied onto counterfeit goods (假冒标识). Only daily counts per province are kept.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Sum
+from django.http import HttpRequest
+from django.utils import timezone
+
+from greencert.certification.codes import Label
+from greencert.certification.models import Certificate
+from greencert.marks.models import MarkScan
+
+PROVINCES = Path(__file__).parent / "data" / "provinces.csv"
+REGION_CODE = re.compile(r"^\s*(\d{2})(\d{4})?\s*$")
+TOP_REGIONS = 5
+
+
+@cache
+def provinces() -> dict[str, Label]:
+    with PROVINCES.open(encoding="utf-8") as f:
+        return {row["code"]: Label(row["name_zh"], row["name_en"]) for row in csv.DictReader(f)}
+
+
+def request_region(request: HttpRequest) -> str:
+    """The province (GB/T 2260, e.g. 320000) the front proxy placed the request in, or ""."""
+    header = getattr(settings, "GREENCERT_GEO_REGION_HEADER", "X-Geo-Region")
+    match = REGION_CODE.match(request.headers.get(header, ""))
+    if not match:
+        return ""
+    code = match.group(1) + "0000"
+    return code if code in provinces() else ""
+
+
+def scan_summary(certificate: Certificate, days: int = 30) -> dict[str, Any]:
+    rows = MarkScan.objects.filter(certificate=certificate)
+    since = timezone.localdate() - dt.timedelta(days=days - 1)
+    total = rows.aggregate(n=Sum("count"))["n"] or 0
+    recent = rows.filter(day__gte=since).aggregate(n=Sum("count"))["n"] or 0
+    by_region = rows.values("region_code").annotate(n=Sum("count")).order_by("-n", "region_code")
+    top = []
+    for row in by_region[:TOP_REGIONS]:
+        code = row["region_code"]
+        label = provinces().get(code, Label("未知地区", "unknown region"))
+        top.append({"code": code, "name_zh": label.zh, "name_en": label.en, "scans": row["n"]})
+    by_day = rows.filter(day__gte=since).values("day").annotate(n=Sum("count")).order_by("day")
+    return {
+        "total": total,
+        "last_days": days,
+        "recent": recent,
+        "top_regions": top,
+        "by_day": [{"day": r["day"], "scans": r["n"]} for r in by_day],
+    }

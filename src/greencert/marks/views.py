@@ -1,0 +1,227 @@
+"""Public marks pages: artwork, printable certificate, QR scan entry points, keys, status lists."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import cache_control
+
+from greencert.certification.lookup import MESSAGES, find_certificate
+from greencert.certification.models import Certificate
+from greencert.certification.numbers import prefix
+from greencert.certification.presenters import verify_url
+from greencert.marks import artwork, keys, printing, statuslist
+from greencert.marks.actions import record_scan
+from greencert.marks.artwork import BodyPanel, Logo, MarkContent
+from greencert.marks.availability import CertificateNotValid, require_valid
+from greencert.marks.identity import node_id
+from greencert.marks.products import certificates_for_product
+from greencert.marks.qr import certificate_qr_url, product_qr_url
+from greencert.marks.scans import request_region
+
+CONTENT_TYPES = {
+    "svg": "image/svg+xml; charset=utf-8",
+    "png": "image/png",
+    "pdf": "application/pdf",
+}
+
+
+def _explain(request: HttpRequest, status: int, zh: str, en: str) -> HttpResponse:
+    context = {"message_zh": zh, "message_en": en, "status": status}
+    return render(request, "marks/unavailable.html", context, status=status)
+
+
+def _valid_certificate(
+    request: HttpRequest, number: str, view: Callable[[Certificate], HttpResponse]
+) -> HttpResponse:
+    lookup = find_certificate(number)
+    if lookup.certificate is None:
+        zh, en = MESSAGES[lookup.verdict]
+        status = 404 if lookup.verdict == "not_found" else 400
+        return _explain(request, status, zh.format(prefix=prefix()), en.format(prefix=prefix()))
+    try:
+        require_valid(lookup.certificate)
+    except CertificateNotValid as exc:
+        return _explain(request, exc.http_status, exc.message_zh, exc.message_en)
+    return view(lookup.certificate)
+
+
+def body_logo(cert: Certificate) -> Logo | None:
+    logo = cert.body.logo
+    if not logo:
+        return None
+    name = logo.name.lower()
+    mime = (
+        "image/svg+xml"
+        if name.endswith(".svg")
+        else "image/jpeg"
+        if name.endswith((".jpg", ".jpeg"))
+        else "image/png"
+    )
+    try:
+        with logo.open("rb") as f:
+            return Logo(f.read(), mime)
+    except OSError:
+        return None
+
+
+def certificate_mark(cert: Certificate) -> MarkContent:
+    return MarkContent(
+        qr_text=certificate_qr_url(cert.number),
+        bodies=(BodyPanel(cert.body.name, body_logo(cert)),),
+        lines=("证书编号 No.", cert.number),
+    )
+
+
+def product_mark(credit_code: str, model: str, certificates: list[Certificate]) -> MarkContent:
+    bodies: dict[int, BodyPanel] = {}
+    for cert in certificates:
+        bodies.setdefault(cert.body_id, BodyPanel(cert.body.name, body_logo(cert)))
+    return MarkContent(
+        qr_text=product_qr_url(credit_code, model),
+        bodies=tuple(bodies.values()),
+        lines=(f"型号 Model {model}", *(c.number for c in certificates)),
+    )
+
+
+def _artwork_response(content: MarkContent, fmt: str, filename: str, title: str) -> HttpResponse:
+    if fmt == "svg":
+        data: bytes = artwork.to_svg(content, title).encode("utf-8")
+    elif fmt == "png":
+        data = artwork.to_png(content)
+    else:
+        data = printing.render_pdf(
+            "marks/mark_pdf.html",
+            {
+                "svg": printing.svg_data_uri(artwork.to_svg(content, title)),
+                "title": title,
+                "width": f"{artwork.WIDTH_MM:g}",
+                "height": f"{artwork.HEIGHT_MM:g}",
+            },
+        )
+    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'inline; filename="{filename}.{fmt}"'
+    return response
+
+
+@cache_control(public=True, max_age=300)
+def certificate_mark_view(request: HttpRequest, number: str, fmt: str) -> HttpResponse:
+    """``/certificates/<number>/mark.svg|png|pdf``: the mark of a valid certificate."""
+
+    def draw(cert: Certificate) -> HttpResponse:
+        title = f"绿色产品标识 {cert.number} {cert.body.name}"
+        return _artwork_response(certificate_mark(cert), fmt, f"mark-{cert.number}", title)
+
+    return _valid_certificate(request, number, draw)
+
+
+@cache_control(public=True, max_age=300)
+def certificate_pdf_view(request: HttpRequest, number: str) -> HttpResponse:
+    """``/certificates/<number>/certificate.pdf``: the printable A4 certificate."""
+
+    def pdf(cert: Certificate) -> HttpResponse:
+        url = verify_url(cert.number)
+        context = {
+            "c": cert,
+            "verify_url": url,
+            "qr": printing.qr_data_uri(url),
+            "emblem": printing.emblem_data_uri(),
+            "node": node_id(),
+            "printed_at": timezone.localtime(),
+        }
+        response = HttpResponse(
+            printing.render_pdf("marks/certificate_pdf.html", context),
+            content_type="application/pdf",
+        )
+        response["Content-Disposition"] = f'inline; filename="certificate-{cert.number}.pdf"'
+        return response
+
+    return _valid_certificate(request, number, pdf)
+
+
+def _no_product(request: HttpRequest, credit_code: str, model: str) -> HttpResponse:
+    return _explain(
+        request,
+        404,
+        f"统一社会信用代码 {credit_code} 的企业没有覆盖型号「{model}」的有效证书；"
+        "若此标识印在商品上，可能是假冒标识。",
+        f"the enterprise with credit code {credit_code} holds no valid certificate covering "
+        f"model {model!r}; a mark carrying this code on goods may be counterfeit.",
+    )
+
+
+@cache_control(public=True, max_age=300)
+def product_mark_view(request: HttpRequest, credit_code: str, model: str, fmt: str) -> HttpResponse:
+    """``/marks/products/<credit code>/<model>/mark.svg|png``: one QR for every certificate."""
+    certificates = certificates_for_product(credit_code, model)
+    if not certificates:
+        return _no_product(request, credit_code, model)
+    title = f"绿色产品标识 {credit_code} {model}"
+    content = product_mark(credit_code, model, certificates)
+    return _artwork_response(content, fmt, f"mark-{credit_code}-{model}", title)
+
+
+def product_verify_view(request: HttpRequest, credit_code: str, model: str) -> HttpResponse:
+    """The page the combined QR opens: every valid certificate covering holder + model."""
+    certificates = certificates_for_product(credit_code, model)
+    if not certificates:
+        return _no_product(request, credit_code, model)
+    context = {
+        "credit_code": credit_code.upper(),
+        "model": model,
+        "holder": certificates[0].holder,
+        "certificates": certificates,
+    }
+    return render(request, "marks/product_verify.html", context)
+
+
+def certificate_scan_view(request: HttpRequest, number: str) -> HttpResponse:
+    """``/V/<number>``, what the mark's QR code carries: count the scan, open the verify page."""
+    lookup = find_certificate(number)
+    if lookup.certificate is not None:
+        record_scan(lookup.certificate, region_code=request_region(request))
+    return HttpResponseRedirect(reverse("portal:verify", args=[lookup.normalised or number]))
+
+
+def product_scan_view(request: HttpRequest, credit_code: str, model: str) -> HttpResponse:
+    """``/P/<credit code>/<model>``: the combined QR; counts a scan for each certificate."""
+    region = request_region(request)
+    for cert in certificates_for_product(credit_code, model):
+        record_scan(cert, region_code=region)
+    return HttpResponseRedirect(reverse("marks:product-verify", args=[credit_code, model]))
+
+
+def _json(data: object, content_type: str = "application/json") -> HttpResponse:
+    body = json.dumps(data, ensure_ascii=False, indent=2)
+    response = HttpResponse(body, content_type=f"{content_type}; charset=utf-8")
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@cache_control(public=True, max_age=300)
+def did_document_view(request: HttpRequest) -> HttpResponse:
+    """``/.well-known/did.json``: the node's ``did:web`` document with every key it signed with."""
+    return _json(keys.did_document(), "application/did+json")
+
+
+@cache_control(public=True, max_age=300)
+def jwks_view(request: HttpRequest) -> HttpResponse:
+    """``/.well-known/jwks.json``: the same keys as a JWK Set."""
+    return _json(keys.public_jwks(), "application/jwk-set+json")
+
+
+@cache_control(public=True, max_age=60)
+def status_list_view(request: HttpRequest, purpose: str, block: int = 0) -> HttpResponse:
+    """``/credentials/status/<revocation|suspension>[/<n>]``: the signed Bitstring Status List."""
+    if purpose not in statuslist.purposes():
+        raise Http404(f"unknown status purpose {purpose!r}")
+    token, sequence = statuslist.signed_list(purpose, block)
+    response = HttpResponse(token, content_type="application/vc+jwt")
+    response["ETag"] = f'"{purpose}-{block}-{sequence}"'
+    response["Access-Control-Allow-Origin"] = "*"
+    return response

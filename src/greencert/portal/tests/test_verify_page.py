@@ -1,0 +1,143 @@
+"""``/verify/{number}``: the page a phone opens from the mark's QR code."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.conf import settings
+
+from greencert.certification.numbers import compose
+
+pytestmark = pytest.mark.django_db
+
+# status -> (label zh, label en, explanation zh, explanation en)
+STATUS_PAGES = {
+    "01": ("有效", "valid", "该证书有效。", "This certificate is valid."),
+    "02": ("暂停", "suspended", "该证书已暂停", "This certificate is suspended"),
+    "03": ("撤销", "revoked", "该证书已撤销", "This certificate has been revoked"),
+    "04": ("注销", "cancelled", "该证书已注销", "This certificate has been cancelled"),
+    "05": ("过期失效", "expired", "该证书已过期失效", "This certificate has expired"),
+}
+
+
+def status_section(html: str) -> tuple[str, str]:
+    """The CSS classes of the status card and its heading."""
+    section = re.search(r'<section class="([^"]*\bstatus\b[^"]*)"', html)
+    heading = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S)
+    assert section and heading, html
+    return section.group(1), heading.group(1).strip()
+
+
+def page(client, number, **params):
+    response = client.get(f"/verify/{number}", params)
+    return response, response.content.decode()
+
+
+@pytest.mark.parametrize("status", sorted(STATUS_PAGES))
+def test_each_status_has_its_own_unmistakable_page(client, certificate_in_status, status):
+    certificate = certificate_in_status(status)
+    response, html = page(client, certificate.number)
+    assert response.status_code == 200
+    classes, heading = status_section(html)
+    assert f"status-{status}" in classes.split()
+    assert heading == STATUS_PAGES[status][0]
+    assert STATUS_PAGES[status][2] in html
+    for other, texts in STATUS_PAGES.items():
+        if other != status:
+            assert texts[2] not in html
+            assert f"status-{other}" not in html
+
+
+@pytest.mark.parametrize("status", sorted(STATUS_PAGES))
+def test_each_status_page_reads_in_english_with_lang_en(client, certificate_in_status, status):
+    certificate = certificate_in_status(status)
+    _, html = page(client, certificate.number, lang="en")
+    _, heading = status_section(html)
+    assert heading == STATUS_PAGES[status][1]
+    assert STATUS_PAGES[status][3] in html
+
+
+def test_the_page_shows_holder_body_number_and_dates(client, issued_certificate, holder, body):
+    _, html = page(client, issued_certificate.number)
+    assert issued_certificate.number in html
+    assert holder.name in html
+    assert holder.credit_code in html
+    assert body.name in html
+    assert body.approval_number in html
+    assert "涂料" in html
+    assert issued_certificate.expiry_date.isoformat() in html
+    assert "GB/T 35602-2017" in html
+
+
+def test_the_page_shows_the_status_history_in_order(client, certificate_in_status):
+    certificate = certificate_in_status("03")  # issued, then revoked with R02
+    _, html = page(client, certificate.number)
+    timeline = html[html.index('class="timeline"') :]
+    assert timeline.index("颁发") < timeline.index("撤销")
+    assert "R02 送检样品与实际产品不一致" in timeline
+    _, html_en = page(client, certificate.number, lang="en")
+    assert "R02 samples submitted did not represent the product" in html_en
+
+
+def test_the_page_defaults_to_simplified_chinese(client, issued_certificate):
+    _, html = page(client, issued_certificate.number)
+    assert settings.LANGUAGE_CODE == "zh-hans"
+    assert '<html lang="zh-Hans">' in html
+    assert "获证组织" in html
+    assert "Holder" not in html
+
+
+def test_lang_en_switches_to_english_and_the_next_page_stays_english(client, issued_certificate):
+    response, html = page(client, issued_certificate.number, lang="en")
+    assert '<html lang="en">' in html
+    assert "Holder" in html
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    _, next_html = page(client, issued_certificate.number)
+    assert '<html lang="en">' in next_html
+    assert "This certificate is valid." in next_html
+
+
+def test_lang_zh_hans_switches_back_to_chinese(client, issued_certificate):
+    page(client, issued_certificate.number, lang="en")
+    _, html = page(client, issued_certificate.number, lang="zh-hans")
+    assert "该证书有效。" in html
+    _, next_html = page(client, issued_certificate.number)
+    assert "该证书有效。" in next_html
+
+
+def test_an_unknown_number_is_answered_no_such_certificate_with_404(client, issued_certificate):
+    unknown = compose("33", 2025, 9_999_998) or compose("33", 2025, 9_999_997)
+    response, html = page(client, unknown)
+    assert response.status_code == 404
+    classes, heading = status_section(html)
+    assert "status-not_found" in classes.split()
+    assert heading == "查无此证"
+    assert "没有这张证书的记录" in html
+
+
+def test_a_malformed_number_is_answered_not_a_certificate_number_with_400(client):
+    response, html = page(client, "HELLO-WORLD")
+    assert response.status_code == 400
+    classes, heading = status_section(html)
+    assert "status-malformed" in classes.split()
+    assert heading == "不是证书编号"
+
+
+def test_a_mistyped_number_is_answered_with_the_number_it_probably_was(client, issued_certificate):
+    number = issued_certificate.number
+    typo = number[:10] + ("7" if number[10] != "7" else "8") + number[11:]
+    response, html = page(client, typo)
+    assert response.status_code == 400
+    classes, heading = status_section(html)
+    assert "status-mistyped" in classes.split()
+    assert heading == "编号有误"
+    assert f'href="/verify/{number}"' in html
+
+
+def test_the_three_missing_answers_differ_from_each_other_in_english(client, issued_certificate):
+    number = issued_certificate.number
+    typo = number[:10] + ("7" if number[10] != "7" else "8") + number[11:]
+    unknown = compose("33", 2025, 9_999_998) or compose("33", 2025, 9_999_997)
+    headings = {status_section(page(client, n, lang="en")[1])[1] for n in (typo, "HELLO", unknown)}
+    assert headings == {"Number mistyped", "Not a certificate number", "No such certificate"}
