@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from greencert.core.actors import Actor
 from greencert.core.models import CertificateEvent
+from greencert.core.projections import project
 from greencert.core.sequence import EVENT_SEQUENCE, next_value
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ def append_event(
     if not connection.in_atomic_block:
         raise RuntimeError("append_event must be called inside the action's transaction")
     now = timezone.now()
-    return CertificateEvent.objects.create(
+    event = CertificateEvent.objects.create(
         sequence=next_value(EVENT_SEQUENCE),
         certificate=certificate,
         event_type=event_type,
@@ -44,3 +45,5 @@ def append_event(
         effective_at=effective_at or now,
         recorded_at=now,
     )
+    project(event)
+    return event
