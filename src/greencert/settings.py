@@ -99,6 +99,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # A file (not :memory:) so threads in transactional tests share it; one per test process.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-greencert-{os.getpid()}.sqlite3")}
+else:
+    # One test database per test process, so two suites can run side by side on one server.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
 
 REDIS_URL = os.environ.get("GREENCERT_REDIS_URL", "")
 if REDIS_URL:
