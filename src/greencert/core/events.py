@@ -31,9 +31,12 @@ def append_event(
     """Append one event with the next gapless sequence number. Must run inside the action's transaction."""
     if not connection.in_atomic_block:
         raise RuntimeError("append_event must be called inside the action's transaction")
+    # The clock is read once the counter row is locked: the lock is held until commit, so
+    # recording times follow the sequence and never go backwards along it.
+    sequence = next_value(EVENT_SEQUENCE)
     now = timezone.now()
     event = CertificateEvent.objects.create(
-        sequence=next_value(EVENT_SEQUENCE),
+        sequence=sequence,
         certificate=certificate,
         event_type=event_type,
         status_before=status_before,

@@ -1,8 +1,8 @@
 """Concurrent writers on PostgreSQL: a gapless sequence in commit order, and one winner per race.
 
 These tests commit for real (``transaction=True``), from several threads, each with its own
-database connection. ``serialized_rollback`` restores the regions and catalog that the
-migrations loaded, which the flush after a transactional test removes.
+database connection. The flush after each of them reloads the regions and catalog that the
+migrations loaded (see the root conftest).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from greencert.core.tests.fixtures import in_days
 
 pytestmark = [
     pytest.mark.postgres_only,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 THREADS = 8
