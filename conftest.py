@@ -33,6 +33,7 @@ def _reload_reference_data() -> None:
 
     from greencert.catalog.loader import sync_catalog
     from greencert.core.sequence import EVENT_SEQUENCE
+    from greencert.portal.targets import sync_targets
     from greencert.regions.loader import sync_regions
 
     sync_regions(apps.get_model("regions", "Region"))
@@ -40,6 +41,7 @@ def _reload_reference_data() -> None:
         *(apps.get_model("catalog", m) for m in ("Category", "Standard", "ImplementationRule"))
     )
     apps.get_model("core", "Counter").objects.get_or_create(name=EVENT_SEQUENCE)
+    sync_targets(apps.get_model("portal", "Target"), apps.get_model("regions", "Region"))
 
 
 @pytest.fixture(autouse=True, scope="session")

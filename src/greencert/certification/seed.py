@@ -32,6 +32,7 @@ from greencert.certification.models import Certificate
 from greencert.certification.numbers import SERIAL_DIGITS, compose, prefix
 from greencert.core.checkchars import MOD37_CHARSET
 from greencert.core.models import CertificateEvent, Counter
+from greencert.core.projections import rebuild_projections
 from greencert.core.sequence import EVENT_SEQUENCE
 from greencert.parties.factory import (
     BRAND_HEADS,
@@ -776,4 +777,7 @@ def seed(
 ) -> dict[str, int]:
     """Write the data set in one transaction: all of it or, on any error, none of it."""
     with bulk_load_settings(), transaction.atomic():
-        return DemoDataGenerator(certificates, seed, today, progress=progress).write()
+        result = DemoDataGenerator(certificates, seed, today, progress=progress).write()
+        # The rows went in without append_event, so the read models are rebuilt from them.
+        rebuild_projections(progress)
+        return result

@@ -16,13 +16,28 @@ if TYPE_CHECKING:
     from greencert.core.models import CertificateEvent
 
 Projection = Callable[["CertificateEvent"], None]
+Rebuild = Callable[[], int]
 
 _projections: dict[str, Projection] = {}
+_rebuilds: dict[str, Rebuild] = {}
 
 
-def register_projection(name: str, projection: Projection) -> None:
-    """Register (or replace, for reloads) the projection called ``name``."""
+def register_projection(name: str, projection: Projection, rebuild: Rebuild | None = None) -> None:
+    """Register (or replace, for reloads) the projection called ``name``; ``rebuild`` recomputes
+    the whole read model from the tables in one go (for bulk loaders) and returns its row count."""
     _projections[name] = projection
+    if rebuild is not None:
+        _rebuilds[name] = rebuild
+
+
+def rebuild_projections(progress: Callable[[str], None] | None = None) -> dict[str, int]:
+    """Rebuild every read model that registered a rebuild, inside the caller's transaction."""
+    rows = {}
+    for name, rebuild in list(_rebuilds.items()):
+        if progress:
+            progress(f"rebuild {name}")
+        rows[name] = rebuild()
+    return rows
 
 
 def project(event: CertificateEvent) -> None:

@@ -18,6 +18,7 @@ from greencert.core.actors import Actor
 from greencert.core.sequence import EVENT_SEQUENCE, current_value
 from greencert.exchange.adoption_data import adoption_rows
 from greencert.exchange.permissions import can_see_adoptions
+from greencert.supervision.blacklist import flags_for
 
 
 @never_cache
@@ -62,6 +63,7 @@ def verify(request: HttpRequest, number: str) -> HttpResponse:
         reason = codes.reason_label(row["reason_code"])
         row["reason_label"] = reason.get(language) if reason else ""
     context.update(certificate=cert, status_label=cert.status_label(language), history=history)
+    context["blacklist"] = flags_for(cert)
     if can_see_adoptions(Actor.for_user(request.user), cert):
         context["adoptions"] = adoption_rows(cert, language)
     return render(request, "portal/verify.html", context)

@@ -1,0 +1,255 @@
+"""Keeping the search index in step: the projection the action layer calls, and bulk rebuilds."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from django.db import connection
+from django.utils import timezone
+
+from greencert.catalog.models import Category
+from greencert.certification.actions import in_zone
+from greencert.certification.models import Certificate
+from greencert.parties.models import CertificationBody, Enterprise
+from greencert.portal import fts
+from greencert.portal.grams import document_grams, normalise
+from greencert.portal.models import DocumentKind, SearchDocument
+from greencert.regions.models import Region
+
+if TYPE_CHECKING:
+    from greencert.core.models import CertificateEvent
+
+DOCUMENT_COLUMNS = [
+    "kind",
+    "key",
+    "certificate_id",
+    "enterprise_id",
+    "holder_id",
+    "body_id",
+    "category_id",
+    "province_code",
+    "city_code",
+    "in_pilot_zone",
+    "in_demonstration_zone",
+    "status",
+    "grade",
+    "issue_date",
+    "search_text",
+    "search_grams",
+]
+
+
+def _text(*parts: object) -> tuple[str, str]:
+    text = normalise(" | ".join(str(p) for p in parts if p))
+    return text, document_grams(text)
+
+
+def _place(region: Region, names: dict[str, str]) -> str:
+    city = names.get(region.city_code, "")
+    return region.name_zh if city == region.name_zh else f"{city}{region.name_zh}"
+
+
+def _product_words(products: Any) -> list[str]:
+    if isinstance(products, str):
+        products = json.loads(products or "[]")
+    words: list[str] = []
+    for product in products or []:
+        words.append(str(product.get("name", "")))
+        words += [str(m) for m in product.get("models", [])]
+    return words
+
+
+def certificate_fields(
+    cert: Certificate, holder: Enterprise, body: CertificationBody, category: Category, place: str
+) -> dict[str, Any]:
+    text, grams = _text(
+        cert.number,
+        holder.name,
+        holder.credit_code,
+        body.name,
+        body.short_name,
+        category.name_zh,
+        category.name_en,
+        cert.certification_unit,
+        *_product_words(cert.products),
+        cert.service_site,
+        cert.grade,
+        place,
+    )
+    return {
+        "kind": DocumentKind.CERTIFICATE,
+        "key": cert.number,
+        "holder_id": holder.pk,
+        "body_id": body.pk,
+        "category_id": category.pk,
+        "province_code": cert.province_code,
+        "city_code": cert.city_code,
+        "in_pilot_zone": cert.in_pilot_zone,
+        "in_demonstration_zone": cert.in_demonstration_zone,
+        "status": cert.status,
+        "grade": cert.grade,
+        "issue_date": cert.issue_date,
+        "search_text": text,
+        "search_grams": grams,
+    }
+
+
+def _zone_fields(region: Region) -> dict[str, Any]:
+    return {
+        "province_code": region.province_code,
+        "city_code": region.city_code,
+        "in_pilot_zone": in_zone(region, "pilot_zone"),
+        "in_demonstration_zone": in_zone(region, "demonstration_zone"),
+        "status": "",
+        "grade": "",
+    }
+
+
+def enterprise_fields(enterprise: Enterprise, region: Region, place: str) -> dict[str, Any]:
+    text, grams = _text(enterprise.name, enterprise.name_en, enterprise.credit_code, place)
+    return {
+        "kind": DocumentKind.ENTERPRISE,
+        "key": enterprise.credit_code,
+        "holder_id": enterprise.pk,
+        **_zone_fields(region),
+        "search_text": text,
+        "search_grams": grams,
+    }
+
+
+def body_fields(body: CertificationBody, region: Region, place: str) -> dict[str, Any]:
+    text, grams = _text(body.name, body.short_name, body.name_en, body.approval_number, place)
+    return {
+        "kind": DocumentKind.BODY,
+        "key": body.approval_number,
+        "body_id": body.pk,
+        **_zone_fields(region),
+        "search_text": text,
+        "search_grams": grams,
+    }
+
+
+def _city_names() -> dict[str, str]:
+    return dict(
+        Region.objects.filter(level__in=["province", "city"]).values_list("code", "name_zh")
+    )
+
+
+def index_event(event: CertificateEvent) -> None:
+    """Projection: bring the certificate's document (and, on issue, its holder's and body's) up to
+    date with the row the action has just written, inside the action's transaction."""
+    cert = Certificate.objects.select_related(
+        "holder__region__parent", "body__region__parent", "category", "site_region"
+    ).get(pk=event.certificate_id)
+    names = _city_names()
+    fields = certificate_fields(
+        cert, cert.holder, cert.body, cert.category, _place(cert.site_region, names)
+    )
+    SearchDocument.objects.update_or_create(certificate_id=cert.pk, defaults=fields)
+    if event.event_type in {"issued", "renewed"}:
+        holder, body = cert.holder, cert.body
+        SearchDocument.objects.update_or_create(
+            enterprise_id=holder.pk,
+            kind=DocumentKind.ENTERPRISE,
+            defaults=enterprise_fields(holder, holder.region, _place(holder.region, names)),
+        )
+        if not SearchDocument.objects.filter(kind=DocumentKind.BODY, body_id=body.pk).exists():
+            SearchDocument.objects.create(
+                **body_fields(body, body.region, _place(body.region, names))
+            )
+
+
+# -- bulk ------------------------------------------------------------------------------------------
+def _rows() -> Iterator[tuple[Any, ...]]:
+    """Every document as a row of DOCUMENT_COLUMNS (dates as text), in certificate order."""
+    regions = {r.code: r for r in Region.objects.select_related("parent")}
+    names = {code: r.name_zh for code, r in regions.items() if r.level in {"province", "city"}}
+    places: dict[str, str] = {}
+
+    def place(code: str) -> str:
+        if code not in places:
+            places[code] = _place(regions[code], names)
+        return places[code]
+
+    categories = {c.pk: c for c in Category.objects.all()}
+    bodies = {b.pk: b for b in CertificationBody.objects.all()}
+    holders: dict[int, Enterprise] = {}
+    columns = [
+        "id",
+        "number",
+        "holder_id",
+        "body_id",
+        "category_id",
+        "certification_unit",
+        "products",
+        "service_site",
+        "grade",
+        "site_region_id",
+        "province_code",
+        "city_code",
+        "in_pilot_zone",
+        "in_demonstration_zone",
+        "status",
+        "issue_date",
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT e.id, e.name, e.name_en, e.credit_code, e.region_id FROM parties_enterprise e "
+            "WHERE EXISTS (SELECT 1 FROM certification_certificate c WHERE c.holder_id = e.id)"
+        )
+        for pk, name, name_en, code, region_id in cursor.fetchall():
+            holders[pk] = Enterprise(
+                pk=pk, name=name, name_en=name_en, credit_code=code, region_id=region_id
+            )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(columns)} FROM certification_certificate ORDER BY id")
+        while batch := cursor.fetchmany(10_000):
+            for row in batch:
+                values = dict(zip(columns, row, strict=True))
+                cert = Certificate(**{k: v for k, v in values.items() if k != "id"})
+                cert.pk = values["id"]
+                fields = certificate_fields(
+                    cert,
+                    holders[values["holder_id"]],
+                    bodies[values["body_id"]],
+                    categories[values["category_id"]],
+                    place(values["site_region_id"]),
+                )
+                fields["certificate_id"] = cert.pk
+                yield tuple(_db(fields.get(c)) for c in DOCUMENT_COLUMNS)
+    for enterprise in holders.values():
+        fields = enterprise_fields(
+            enterprise, regions[enterprise.region_id], place(enterprise.region_id)
+        )
+        fields["enterprise_id"] = enterprise.pk
+        yield tuple(_db(fields.get(c)) for c in DOCUMENT_COLUMNS)
+    used = set(Certificate.objects.values_list("body_id", flat=True).distinct())
+    for body in bodies.values():
+        if body.pk in used:
+            fields = body_fields(body, regions[body.region_id], place(body.region_id))
+            yield tuple(_db(fields.get(c)) for c in DOCUMENT_COLUMNS)
+
+
+def _db(value: Any) -> Any:
+    if value is None:
+        return None
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def rebuild_search_index() -> int:
+    """Replace every document from the registry; returns how many. Runs in the caller's transaction.
+
+    The engine's index is dropped for the load and built once after it: far faster than keeping it
+    in step row by row.
+    """
+    from greencert.certification.seed import TableWriter
+
+    with connection.cursor() as cursor:
+        fts.drop(cursor.execute, connection.vendor)
+        cursor.execute(f"DELETE FROM {fts.TABLE}")
+    TableWriter(SearchDocument, DOCUMENT_COLUMNS, timezone.now()).write(_rows())
+    with connection.cursor() as cursor:
+        fts.create(cursor.execute, connection.vendor)
+    return SearchDocument.objects.count()
