@@ -15,6 +15,7 @@ from greencert.exchange import actions
 from greencert.exchange.auth import ClientToken
 from greencert.exchange.feed import read_changes
 from greencert.exchange.models import AdoptionRecord, DeliveryState, WebhookSubscription
+from greencert.exchange.receipts import issue_batch_receipt
 from greencert.exchange.schemas import (
     AdoptionIn,
     AdoptionOut,
@@ -51,7 +52,10 @@ def verify(request: HttpRequest, body: VerifyIn) -> dict:
             expected_zh=f"每次最多 {MAX_ITEMS} 个编号与信用代码",
             expected_en=f"at most {MAX_ITEMS} numbers and holders together per call",
         )
-    return verify_batch(body.numbers, body.holders, body.at)
+    answer = verify_batch(body.numbers, body.holders, body.at)
+    if body.receipt:
+        answer["receipt"] = issue_batch_receipt(answer)
+    return answer
 
 
 class ChangesQuery(Schema):

@@ -25,6 +25,11 @@ class VerifyIn(Schema):
         examples=["2025-06-30"],
         description="bid date: adds each certificate's status on that date",
     )
+    receipt: bool = Field(
+        False,
+        description="also return a signed receipt (compact JWS, `typ: receipt+jwt`) of the "
+        "whole answer, checked with `greencert receipt verify`",
+    )
 
 
 class StatusBrief(Schema):
@@ -67,6 +72,7 @@ class VerifyOut(Schema):
     as_of_sequence: int = Field(description="the event log sequence the answers were read at")
     at: dt.date | None
     results: list[VerifyItem]
+    receipt: str | None = Field(None, description="the signed receipt, when asked for")
 
 
 class ChangeOut(Schema):

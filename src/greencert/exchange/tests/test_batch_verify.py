@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import io
 import json
 
 import pytest
+from django.core.management import CommandError, call_command
+from jwcrypto import jwk, jws
 
 from greencert.certification.actions import suspend_certificate
 from greencert.certification.numbers import compose
@@ -88,3 +92,63 @@ def test_a_batch_of_1000_is_accepted(buyer, issued_certificate):
     response = post(api, numbers=[issued_certificate.number] * 1000)
     assert response.status_code == 200
     assert len(response.json()["results"]) == 1000
+
+
+def _payload(token: str) -> dict:
+    body = token.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+
+
+def test_no_receipt_is_signed_unless_asked_for(buyer, issued_certificate):
+    _, api = buyer
+    assert post(api, numbers=[issued_certificate.number]).json()["receipt"] is None
+
+
+def test_the_batch_receipt_verifies_with_another_jose_library_and_states_every_answer(
+    buyer, issue, body_staff, client
+):
+    _, api = buyer
+    certificate = issue(issue_date=dt.date(2024, 3, 1))
+    suspend_certificate(body_staff, certificate, reason_code="S01", until=in_days(30))
+    body = post(api, numbers=[certificate.number, "hello"], at="2024-06-30", receipt=True).json()
+
+    signed = jws.JWS()
+    signed.deserialize(body["receipt"])
+    keys = jwk.JWKSet.from_json(client.get("/.well-known/jwks.json").content)
+    kid = json.loads(signed.objects["protected"])["kid"]
+    signed.verify(keys.get_key(kid), alg="EdDSA")
+
+    claims = json.loads(signed.payload)
+    assert claims["type"] == "BatchVerificationReceipt"
+    assert claims["eventSequence"] == body["as_of_sequence"]
+    assert claims["date"] == "2024-06-30"
+    assert [r["result"] for r in claims["results"]] == ["found", "malformed"]
+    found = claims["results"][0]["certificates"][0]
+    assert (found["number"], found["status"], found["status_at"]) == (
+        certificate.number,
+        "02",
+        "01",
+    )
+    assert "2 queries verified, 1 found" in claims["statement_en"]
+
+
+def test_the_console_verifies_a_batch_receipt_and_rejects_an_edited_one(
+    buyer, issued_certificate, client, tmp_path
+):
+    _, api = buyer
+    body = post(api, numbers=[issued_certificate.number], receipt=True).json()
+    trust = tmp_path / "jwks.json"
+    trust.write_bytes(client.get("/.well-known/jwks.json").content)
+    saved = tmp_path / "batch-receipt.json"
+    saved.write_text(json.dumps(body))
+    out = io.StringIO()
+    call_command("receipt", "verify", str(saved), "--trust", str(trust), stdout=out)
+    assert "receipt verified" in out.getvalue()
+
+    header, _, signature = body["receipt"].split(".")
+    claims = _payload(body["receipt"])
+    claims["results"][0]["certificates"][0]["status"] = "03"
+    forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
+    saved.write_text(json.dumps(body | {"receipt": f"{header}.{forged}.{signature}"}))
+    with pytest.raises(CommandError):
+        call_command("receipt", "verify", str(saved), "--trust", str(trust), stdout=io.StringIO())
