@@ -14,6 +14,8 @@ from greencert.core.errors import UserFacingError
 from greencert.exchange.api import router as exchange_router
 from greencert.exchange.ratelimit import RateLimited
 from greencert.marks.api import router as marks_router
+from greencert.portal.api import router as search_router
+from greencert.supervision.api import router as supervision_router
 
 
 class JSONRenderer(renderers.JSONRenderer):
@@ -40,6 +42,8 @@ api.add_router("/certificates", certificates_router)
 api.add_router("", exchange_router)
 api.add_router("", evaluation_router)
 api.add_router("/certificates", marks_router)
+api.add_router("", search_router)
+api.add_router("/supervision", supervision_router)
 
 
 def _error(

@@ -191,6 +191,11 @@ def build_request(
     limit: int = 20,
 ) -> SearchRequest:
     """Check every filter and resolve the codes it names (raises ValidationFailed)."""
+    typed = {"q": q, "kind": kind, "province": province, "city": city, "category": category}
+    typed |= {"body": body, "holder": holder, "status": status, "grade": grade, "cursor": cursor}
+    for name, value in typed.items():
+        if any(ord(ch) < 32 for ch in value):
+            raise _invalid(name, value, "不含控制字符的文本", "text without control characters")
     q = q.strip()
     if len(q) > MAX_QUERY:
         raise _invalid(

@@ -1,4 +1,4 @@
-"""``greencert worker``: the task worker — webhook fan-out and delivery, and the daily expiry job."""
+"""``greencert worker``: the task worker — webhooks, the daily expiry and the open-data export."""
 
 from __future__ import annotations
 
@@ -11,10 +11,11 @@ from django.utils import timezone
 
 from greencert.certification.actions import expire_due_certificates
 from greencert.exchange.webhooks import deliver_due, dispatch_all
+from greencert.portal.opendata import export_register, exported_on
 
 
 class Command(BaseCommand):
-    help = "Run the background jobs: webhook deliveries every few seconds, expiry once a day."
+    help = "Run the background jobs: webhook deliveries every few seconds, expiry and the open-data export once a day."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--once", action="store_true", help="one pass, then exit")
@@ -32,6 +33,8 @@ class Command(BaseCommand):
                 last_expiry_day = today
                 if expired:
                     self.stdout.write(f"{timezone.now():%H:%M:%S} expired {expired} certificates")
+                if not exported_on(today):
+                    export_register(today)  # the day's open-data export, after the expiries
             if queued or sent:
                 self.stdout.write(f"{timezone.now():%H:%M:%S} queued {queued}, delivered {sent}")
             if options["once"]:
