@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "greencert.certification",
     "greencert.marks",
     "greencert.exchange",
+    "greencert.supervision",
     "greencert.api",
     "greencert.portal",
 ]

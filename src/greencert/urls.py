@@ -16,6 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("office/", include("greencert.certification.urls")),
+    path("supervision/", include("greencert.supervision.urls")),
     path("", include("greencert.marks.urls")),
     path("", include("greencert.catalog.urls")),
     path("", include("greencert.portal.urls")),

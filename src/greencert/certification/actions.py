@@ -23,6 +23,7 @@ from greencert.core.errors import PermissionRefused, TransitionRefused, Validati
 from greencert.core.events import append_event
 from greencert.parties.models import CertificationBody, Enterprise
 from greencert.regions.models import Region
+from greencert.supervision.blacklist import refuse_if_listed
 
 CHANGEABLE_FIELDS = {"products", "service_site", "production_site", "certification_unit", "grade"}
 
@@ -136,6 +137,12 @@ def issue_certificate(
             expected_zh=f"「{category.name_zh}」目录所列标准",
             expected_en=f"a standard listed for {category.name_en}",
         )
+    refuse_if_listed(
+        enterprise=holder,
+        body=body,
+        category=category.code,
+        doing=("颁发证书", "be issued certificates"),
+    )
     transition = _require_reason("issued", reason_code)
     today = timezone.localdate()
     issue_date = issue_date or today
@@ -401,12 +408,14 @@ __all__ = [
     "change_certificate",
     "expire_certificate",
     "expire_due_certificates",
+    "flag_certificate",
     "issue_certificate",
     "record_adoption_event",
     "record_surveillance_passed",
     "restore_certificate",
     "revoke_certificate",
     "suspend_certificate",
+    "unflag_certificate",
 ]
 
 
@@ -416,3 +425,19 @@ def record_adoption_event(
 ) -> Certificate:
     """采信: an adoption by a procurement platform, insurer or bank; the status is unchanged."""
     return _transition(actor, certificate, "adopted", reason_code=reason_code, payload=payload)
+
+
+@transaction.atomic
+def flag_certificate(
+    actor: Actor, certificate: Certificate, *, reason_code: str, payload: dict[str, Any]
+) -> Certificate:
+    """列入黑名单提示: the holder or issuing body was listed; the status is unchanged."""
+    return _transition(actor, certificate, "flagged", reason_code=reason_code, payload=payload)
+
+
+@transaction.atomic
+def unflag_certificate(
+    actor: Actor, certificate: Certificate, *, reason_code: str, payload: dict[str, Any]
+) -> Certificate:
+    """移出黑名单提示: the listing behind a flag ended; the status is unchanged."""
+    return _transition(actor, certificate, "unflagged", reason_code=reason_code, payload=payload)

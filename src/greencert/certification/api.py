@@ -17,6 +17,7 @@ from greencert.certification.presenters import detail_dict, summary_dict
 from greencert.certification.schemas import CertificateDetail, CertificatePage
 from greencert.core.errors import ValidationFailed
 from greencert.core.schemas import ERROR_STATUSES, ErrorBody
+from greencert.supervision.blacklist import flagged_certificate_ids, flags_for
 
 router = Router(tags=["certificates 证书"])
 
@@ -91,9 +92,10 @@ def list_certificates(request: HttpRequest, filters: Query[CertificateFilters]) 
     rows = list(qs[: filters.limit + 1])
     more = len(rows) > filters.limit
     rows = rows[: filters.limit]
+    flagged = flagged_certificate_ids(c.pk for c in rows)
     return _json(
         {
-            "items": [summary_dict(c) for c in rows],
+            "items": [summary_dict(c) | {"blacklisted": c.pk in flagged} for c in rows],
             "next_cursor": _encode_cursor(rows[-1].pk) if more else None,
         }
     )
@@ -134,7 +136,10 @@ def get_certificate(request: HttpRequest, number: str, at: dt.date | None = None
             },
             status=404 if lookup.verdict == "not_found" else 400,
         )
-    return _json(detail_dict(lookup.certificate, at))
+    flags = flags_for(lookup.certificate)
+    return _json(
+        detail_dict(lookup.certificate, at) | {"blacklisted": bool(flags), "blacklist": flags}
+    )
 
 
 __all__ = ["PUBLIC_RELATED", "router"]

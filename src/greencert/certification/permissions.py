@@ -9,6 +9,9 @@ from greencert.parties.permissions import body_ids_of, is_alliance_admin, regula
 # Changes a regulator may make as joint supervision; the rest belong to the certification body.
 REGULATOR_EVENTS = {"suspended", "revoked"}
 SYSTEM_EVENTS = {"expired"}
+# Joint punishment (联合惩戒): the blacklist binds all four provinces, so any province's regulator
+# flags a listed party's certificates wherever they were issued; the period-end job unflags them.
+JOINT_EVENTS = {"flagged", "unflagged"}
 # Events an API client records about a certificate, with the scope each needs.
 CLIENT_EVENTS = {"adopted": "adoption"}
 
@@ -23,9 +26,11 @@ def can_change(actor: Actor, certificate: Certificate, event_type: str) -> bool:
         scope = CLIENT_EVENTS.get(event_type)
         return scope is not None and actor.client.has_scope(scope)
     if actor.is_system:
-        return event_type in SYSTEM_EVENTS
+        return event_type in SYSTEM_EVENTS or event_type in JOINT_EVENTS
     if is_alliance_admin(actor):
         return True
+    if event_type in JOINT_EVENTS:
+        return bool(regulated_region_codes(actor))
     if event_type in SYSTEM_EVENTS:
         return False
     if certificate.body_id in body_ids_of(actor):

@@ -55,6 +55,23 @@ class StatusAtOut(Schema):
     status: StatusOut | None = Field(description="null when the certificate had not been issued")
 
 
+class BlacklistFlagOut(Schema):
+    """Why a certificate is flagged: its holder or issuing body is on the blacklist (黑名单)."""
+
+    subject_kind: str = Field(examples=["enterprise"], description="enterprise or body")
+    subject_id: str = Field(description="统一社会信用代码 or CNCA approval number")
+    subject_name: str
+    basis_code: str = Field(examples=["SCL-2022"])
+    basis_zh: str
+    basis_en: str
+    facts: str
+    categories: list[str] = Field(description="category codes the listing covers; empty: all")
+    starts_on: dt.date
+    ends_on: dt.date
+    region: str = Field(description="GB/T 2260 code of the listing region")
+    flagged_sequence: int = Field(description="sequence number of the FLAGGED event")
+
+
 class CertificateSummary(Schema):
     number: str
     status: StatusOut
@@ -68,6 +85,9 @@ class CertificateSummary(Schema):
     province_code: str
     city_code: str
     verify_url: str
+    blacklisted: bool = Field(
+        False, description="the holder or issuing body is on the blacklist (黑名单) today"
+    )
 
 
 class CertificateDetail(CertificateSummary):
@@ -83,6 +103,7 @@ class CertificateDetail(CertificateSummary):
     initial_issue_date: dt.date
     suspended_until: dt.date | None
     history: list[EventOut]
+    blacklist: list[BlacklistFlagOut] = Field(default_factory=list)
     at: StatusAtOut | None = None
 
 

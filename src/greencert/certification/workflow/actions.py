@@ -41,6 +41,7 @@ from greencert.core.sequence import next_value
 from greencert.evaluation import SubmissionError, evaluate
 from greencert.parties.models import CertificationBody, Enterprise, Laboratory
 from greencert.regions.models import Region
+from greencert.supervision.blacklist import refuse_if_listed
 
 YRD_PROVINCES = {"310000", "320000", "330000", "340000"}
 
@@ -202,6 +203,12 @@ def submit_application(
             expected_zh=f"「{transition.label.zh}」须由该企业的用户进行",
             expected_en=f"{transition.label.en} must be done by a user of the enterprise",
         )
+    refuse_if_listed(
+        enterprise=enterprise,
+        body=body,
+        category=category.code,
+        doing=("申请认证", "apply for certification"),
+    )
     products = products or []
     _check_scope(
         body, category, certification_unit, site_region, products, service_site, production_site

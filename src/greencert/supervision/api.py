@@ -1,0 +1,121 @@
+"""Supervision endpoints of /api/v1: the blacklist, credit grades, inspection draws, complaints.
+
+All are public reads: the blacklist and inspection results are published by design (一公开),
+a credit grade is shown with the records behind it, a complaint only to whoever holds its code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema
+
+from greencert.core.errors import ValidationFailed
+from greencert.core.schemas import ERROR_STATUSES, ErrorBody
+from greencert.parties.models import CertificationBody, Enterprise
+from greencert.supervision.blacklist import in_force
+from greencert.supervision.credit import explain_grade
+from greencert.supervision.models import BlacklistEntry, Complaint, InspectionPlan
+from greencert.supervision.presenters import complaint_dict, draw_document, entry_dict, plan_dict
+from greencert.supervision.schemas import (
+    BlacklistEntryOut,
+    ComplaintStatusOut,
+    CreditGradeOut,
+    InspectionPlanOut,
+    PublishedDrawOut,
+)
+
+router = Router(tags=["supervision 联合监督"])
+
+
+class BlacklistQuery(Schema):
+    in_force: bool = Field(True, description="only listings in force today; false: the history")
+    subject: str | None = Field(None, description="统一社会信用代码 or CNCA approval number")
+    limit: int = Field(100, ge=1, le=500)
+
+
+@router.get(
+    "/blacklist",
+    response={200: list[BlacklistEntryOut], ERROR_STATUSES: ErrorBody},
+    summary="The blacklist 黑名单",
+)
+def list_blacklist(request: HttpRequest, query: Query[BlacklistQuery]) -> list[dict]:
+    """Listings binding all four provinces, newest first, with basis, scope and period."""
+    qs = BlacklistEntry.objects.select_related("enterprise", "body")
+    if query.in_force:
+        qs = qs.filter(in_force())
+    if query.subject:
+        code = query.subject.strip().upper()
+        qs = qs.filter(enterprise__credit_code=code) | qs.filter(body__approval_number=code)
+    return [entry_dict(e) for e in qs.order_by("-listed_at", "-id")[: query.limit]]
+
+
+@router.get(
+    "/credit/{code}",
+    response={200: CreditGradeOut, ERROR_STATUSES: ErrorBody},
+    summary="Credit grade explained 信用等级",
+)
+def credit_grade(request: HttpRequest, code: str, at: dt.date | None = None) -> dict:
+    """An enterprise's (by 统一社会信用代码) or body's (by approval number) credit grade on a
+    date, with every record, the points it adds and the rule version applied."""
+    if at is not None and at > timezone.localdate():
+        raise ValidationFailed(
+            field="at",
+            value=at.isoformat(),
+            expected_zh="今天或以前的日期",
+            expected_en="today or a past date",
+        )
+    key = code.strip().upper()
+    enterprise = Enterprise.objects.filter(credit_code=key).first()
+    body = None if enterprise else CertificationBody.objects.filter(approval_number=key).first()
+    if enterprise is None and body is None:
+        raise Http404
+    party = enterprise or body
+    explained = explain_grade(enterprise=enterprise, body=body, on=at)
+    return explained | {
+        "subject_kind": "enterprise" if enterprise else "body",
+        "subject_id": key,
+        "subject_name": getattr(party, "name", ""),
+    }
+
+
+@router.get(
+    "/inspections",
+    response={200: list[InspectionPlanOut], ERROR_STATUSES: ErrorBody},
+    summary="Random inspection plans 双随机抽查计划",
+)
+def list_plans(request: HttpRequest) -> list[dict]:
+    plans = InspectionPlan.objects.exclude(state=InspectionPlan.State.DRAFT).order_by(
+        "-committed_at"
+    )
+    return [plan_dict(p) for p in plans[:200]]
+
+
+@router.get(
+    "/inspections/{code}/draw",
+    response={200: PublishedDrawOut, ERROR_STATUSES: ErrorBody},
+    summary="A published draw 抽取公示",
+)
+def plan_draw(request: HttpRequest, code: str) -> dict:
+    """Pools, fingerprints and the seed's commitment; after the draw the seed, the drawn objects
+    and inspectors and each result. Re-run it with `greencert inspections verify-draw FILE`."""
+    plan = get_object_or_404(
+        InspectionPlan.objects.exclude(state=InspectionPlan.State.DRAFT), code=code
+    )
+    return draw_document(plan)
+
+
+@router.get(
+    "/complaints/{tracking_code}",
+    response={200: ComplaintStatusOut, ERROR_STATUSES: ErrorBody},
+    summary="A complaint by tracking code 举报查询",
+)
+def complaint_status(request: HttpRequest, tracking_code: str) -> dict:
+    complaint = get_object_or_404(
+        Complaint.objects.select_related("certificate"),
+        tracking_code=tracking_code.strip().upper(),
+    )
+    return complaint_dict(complaint)

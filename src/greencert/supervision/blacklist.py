@@ -1,0 +1,150 @@
+"""Who is on the blacklist (黑名单), and which certificates carry its flag.
+
+Read by the certification actions (applications and issue are refused for a listed party), by
+the verify page, the certificate API and the search index. A listing is in force from
+``starts_on`` to ``ends_on`` inclusive, unless removed earlier; it binds all four provinces.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from greencert.core.errors import PermissionRefused
+from greencert.supervision.codes import labels
+from greencert.supervision.models import BlacklistEntry, BlacklistFlag
+
+PartyRef = Any  # a model instance or its primary key
+
+
+def _pk(party: PartyRef) -> int:
+    key: Any = getattr(party, "pk", party)
+    return int(key)
+
+
+def in_force(on: dt.date | None = None) -> Q:
+    day = on or timezone.localdate()
+    return Q(starts_on__lte=day, ends_on__gte=day) & (
+        Q(removed_on__isnull=True) | Q(removed_on__gt=day)
+    )
+
+
+def _in_scope(entry: BlacklistEntry, category: str | None) -> bool:
+    return category is None or not entry.categories or category in entry.categories
+
+
+def entries_in_force(
+    *, enterprise: PartyRef = None, body: PartyRef = None, on: dt.date | None = None
+) -> QuerySet[BlacklistEntry]:
+    subject = Q()
+    if enterprise is not None:
+        subject |= Q(enterprise_id=_pk(enterprise))
+    if body is not None:
+        subject |= Q(body_id=_pk(body))
+    if not subject:
+        return BlacklistEntry.objects.none()
+    return BlacklistEntry.objects.filter(subject & in_force(on)).select_related(
+        "enterprise", "body", "region"
+    )
+
+
+def is_listed(
+    *,
+    enterprise: PartyRef = None,
+    body: PartyRef = None,
+    on: dt.date | None = None,
+    category: str | None = None,
+) -> bool:
+    """Whether the enterprise (or body), given as an instance or an id, is listed on ``on``
+    (today by default), for ``category`` when given (a listing may cover some categories only)."""
+    return any(
+        _in_scope(entry, category)
+        for entry in entries_in_force(enterprise=enterprise, body=body, on=on)
+    )
+
+
+def refuse_if_listed(
+    *,
+    enterprise: PartyRef = None,
+    body: PartyRef = None,
+    category: str | None,
+    doing: tuple[str, str],
+) -> None:
+    """Raise the refusal a listed enterprise or body gets, with the listing's reason."""
+    for entry in entries_in_force(enterprise=enterprise, body=body):
+        if not _in_scope(entry, category):
+            continue
+        basis = labels("bases")[entry.basis_code]
+        field = "enterprise" if entry.enterprise_id else "body"
+        raise PermissionRefused(
+            field=field,
+            value=entry.subject_code,
+            code="blacklisted",
+            expected_zh=(
+                f"{entry.subject} 自 {entry.starts_on} 至 {entry.ends_on} 列入长三角绿色认证黑名单"
+                f"（依据：{basis.zh}；事由：{entry.basis_text}；列入地区：{entry.region.name_zh}），"
+                f"不得{doing[0]}"
+            ),
+            expected_en=(
+                f"{entry.subject} is on the YRD green certification blacklist from "
+                f"{entry.starts_on} to {entry.ends_on} (basis: {basis.en}; facts: "
+                f"{entry.basis_text}; listed in {entry.region.name_en}) and may not {doing[1]}"
+            ),
+            extra={"blacklist_entry": entry.pk, "ends_on": entry.ends_on.isoformat()},
+        )
+
+
+def _open_flags(on: dt.date | None = None) -> QuerySet[BlacklistFlag]:
+    day = on or timezone.localdate()
+    return BlacklistFlag.objects.filter(
+        unflagged_sequence__isnull=True, entry__starts_on__lte=day, entry__ends_on__gte=day
+    )
+
+
+def flagged_certificate_ids(certificate_ids: Iterable[int]) -> set[int]:
+    """Which of these certificates carry a blacklist flag today (one query, for result lists)."""
+    ids = list(certificate_ids)
+    if not ids:
+        return set()
+    return set(
+        _open_flags().filter(certificate_id__in=ids).values_list("certificate_id", flat=True)
+    )
+
+
+def is_certificate_flagged(certificate: PartyRef) -> bool:
+    """The boolean search results show: its holder or issuing body is listed."""
+    return _open_flags().filter(certificate_id=_pk(certificate)).exists()
+
+
+def flags_for(certificate: PartyRef) -> list[dict[str, Any]]:
+    """The listings behind a certificate's flag, as the verify page and the API show them."""
+    rows = []
+    flags = (
+        _open_flags()
+        .filter(certificate_id=_pk(certificate))
+        .select_related("entry__enterprise", "entry__body", "entry__region")
+    )
+    bases = labels("bases")
+    for flag in flags.order_by("entry_id"):
+        entry = flag.entry
+        rows.append(
+            {
+                "subject_kind": "enterprise" if entry.enterprise_id else "body",
+                "subject_id": entry.subject_code,
+                "subject_name": str(entry.subject),
+                "basis_code": entry.basis_code,
+                "basis_zh": bases[entry.basis_code].zh,
+                "basis_en": bases[entry.basis_code].en,
+                "facts": entry.basis_text,
+                "categories": entry.categories,
+                "starts_on": entry.starts_on,
+                "ends_on": entry.ends_on,
+                "region": entry.region_id,
+                "flagged_sequence": flag.flagged_sequence,
+            }
+        )
+    return rows

@@ -1,0 +1,49 @@
+"""Who may act in joint supervision.
+
+Any province's regulator may list a party on the blacklist (it binds all four) and read every
+credit record; records, repairs, plans and complaints are handled by the regulators of their
+region; the alliance administrator may do everything.
+"""
+
+from __future__ import annotations
+
+from greencert.certification.workflow.permissions import region_in_scope
+from greencert.core.actors import Actor
+from greencert.core.errors import PermissionRefused
+from greencert.parties.models import Role
+from greencert.parties.permissions import is_alliance_admin, regulated_region_codes, roles_of
+from greencert.regions.models import Region
+
+
+def is_regulator(actor: Actor) -> bool:
+    return is_alliance_admin(actor) or bool(regulated_region_codes(actor))
+
+
+def acts_for_region(actor: Actor, region: Region) -> bool:
+    return is_alliance_admin(actor) or region_in_scope(actor, region)
+
+
+def home_region(actor: Actor) -> Region | None:
+    """The region a regulator acts in (the widest they hold)."""
+    regions = [r.region for r in roles_of(actor) if r.role == Role.REGULATOR and r.region]
+    return min(regions, key=lambda r: (len(r.code.rstrip("0")), r.code)) if regions else None
+
+
+def require_regulator(actor: Actor, doing: tuple[str, str]) -> None:
+    if not is_regulator(actor):
+        raise PermissionRefused(
+            field="actor",
+            value=actor.label,
+            expected_zh=f"{doing[0]}须由长三角三省一市的监管人员进行",
+            expected_en=f"{doing[1]} must be done by a regulator of Shanghai, Jiangsu, Zhejiang or Anhui",
+        )
+
+
+def require_region(actor: Actor, region: Region, doing: tuple[str, str]) -> None:
+    if not acts_for_region(actor, region):
+        raise PermissionRefused(
+            field="region",
+            value=region.code,
+            expected_zh=f"{doing[0]}须由 {region.name_zh} 的监管人员进行",
+            expected_en=f"{doing[1]} must be done by a regulator of {region.name_en}",
+        )

@@ -1,0 +1,104 @@
+"""Published shapes of the supervision endpoints (documented in the OpenAPI document)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ninja import Field, Schema
+
+
+class BlacklistEntryOut(Schema):
+    id: int
+    subject_kind: str = Field(examples=["enterprise"], description="enterprise or body")
+    subject_id: str = Field(description="统一社会信用代码 or CNCA approval number")
+    subject_name: str
+    basis_code: str
+    basis_zh: str
+    basis_en: str
+    facts: str
+    categories: list[str] = Field(description="category codes covered; empty: all")
+    starts_on: dt.date
+    ends_on: dt.date
+    region: str = Field(description="GB/T 2260 code of the listing region")
+    in_force: bool
+    removed_on: dt.date | None
+    removal_kind: str = Field(description="period_end, decision, or empty")
+    removal_reason: str
+
+
+class CreditRecordOut(Schema):
+    id: int
+    source: str = Field(examples=["inspection_failed"])
+    source_zh: str
+    source_en: str
+    occurred_on: dt.date
+    region: str
+    basis_code: str
+    reference: str
+    points: int = Field(description="points this record adds under the rule version")
+    counted: bool
+    not_counted_because: str = Field(description="repaired, outside_window, or empty")
+    repaired_at: dt.datetime | None
+    repair_reason: str
+
+
+class CreditGradeOut(Schema):
+    subject_kind: str
+    subject_id: str
+    subject_name: str
+    on: dt.date
+    rule_version: str = Field(examples=["2026.1"])
+    start_score: int
+    window_months: int
+    score: int
+    grade: str = Field(examples=["A"])
+    grade_zh: str
+    grade_en: str
+    blacklisted: bool
+    records: list[CreditRecordOut]
+
+
+class InspectionPlanOut(Schema):
+    code: str
+    title: str
+    region: str
+    object_kind: str
+    state: str = Field(description="draft, committed or drawn")
+    commitment: str = Field(description="SHA-256 of the seed, published before the draw")
+    committed_at: dt.datetime | None
+    drawn_at: dt.datetime | None
+    draw_url: str
+
+
+class PublishedDrawOut(Schema):
+    algorithm: str = Field(examples=["greencert-draw-v1"])
+    plan: str
+    title: str
+    region: str
+    state: str
+    items: list[dict[str, Any]]
+    inspectors_per_check: int
+    object_pool: list[dict[str, Any]]
+    inspector_pool: list[dict[str, Any]]
+    fingerprints: dict[str, str]
+    commitment: str
+    committed_at: str | None
+    seed: str | None = Field(description="revealed after the draw; null before")
+    drawn_at: str | None
+    result: list[dict[str, Any]]
+    checks: list[dict[str, Any]] = Field(description="published results per drawn object")
+
+
+class ComplaintStatusOut(Schema):
+    tracking_code: str
+    state: str
+    state_zh: str
+    state_en: str
+    certificate: str
+    received_at: dt.datetime
+    outcome: str
+    outcome_zh: str
+    outcome_en: str
+    outcome_note: str
+    closed_at: dt.datetime | None

@@ -1,0 +1,96 @@
+"""Spam guard for public complaints without a captcha: a per-address rate limit and a
+proof of work (the browser finds a nonce whose SHA-256 with the signed challenge starts with
+``bits`` zero bits; the server checks it with one hash, and each challenge is used once)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import time
+
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+
+from greencert.core.errors import UserFacingError, ValidationFailed
+
+SALT = "greencert.supervision.complaint-pow"
+CHALLENGE_MAX_AGE = 3600
+
+
+class TooManyComplaints(UserFacingError):
+    code = "rate_limited"
+    http_status = 429
+
+
+def difficulty() -> int:
+    return int(getattr(settings, "GREENCERT_COMPLAINT_POW_BITS", 16))
+
+
+def issue_challenge() -> str:
+    return signing.dumps({"n": secrets.token_hex(8), "b": difficulty()}, salt=SALT)
+
+
+def leading_zero_bits(digest: bytes) -> int:
+    bits = 0
+    for byte in digest:
+        if byte == 0:
+            bits += 8
+            continue
+        return bits + 8 - byte.bit_length()
+    return bits
+
+
+def solve(challenge: str) -> str:
+    """What the page's script does (and the tests): the first nonce that meets the difficulty."""
+    bits = signing.loads(challenge, salt=SALT)["b"]
+    nonce = 0
+    while leading_zero_bits(hashlib.sha256(f"{challenge}:{nonce}".encode()).digest()) < bits:
+        nonce += 1
+    return str(nonce)
+
+
+def check_proof(challenge: str, nonce: str) -> None:
+    def refuse(zh: str, en: str) -> ValidationFailed:
+        return ValidationFailed(
+            field="proof", value=nonce, expected_zh=zh, expected_en=en, code="proof_of_work"
+        )
+
+    try:
+        data = signing.loads(challenge, salt=SALT, max_age=CHALLENGE_MAX_AGE)
+    except signing.BadSignature:
+        raise refuse(
+            "页面已过期，请刷新后重新提交（本页需启用 JavaScript）",
+            "the page has expired; reload it and submit again (the page needs JavaScript)",
+        ) from None
+    digest = hashlib.sha256(f"{challenge}:{nonce}".encode()).digest()
+    if leading_zero_bits(digest) < int(data["b"]):
+        raise refuse(
+            "防垃圾校验未完成，请等待页面计算完成后再提交（本页需启用 JavaScript）",
+            "the anti-spam check is not complete; wait for the page to finish (JavaScript needed)",
+        )
+    key = "complaint-pow:" + hashlib.sha256(challenge.encode()).hexdigest()
+    if not cache.add(key, 1, timeout=CHALLENGE_MAX_AGE):
+        raise refuse(
+            "该页面已提交过一次，请刷新后再提交", "this page was already submitted; reload it"
+        )
+
+
+def check_rate(address: str, now: float | None = None) -> None:
+    """At most GREENCERT_COMPLAINTS_PER_HOUR reports an hour from one address."""
+    limit = int(getattr(settings, "GREENCERT_COMPLAINTS_PER_HOUR", 5))
+    window = int((time.time() if now is None else now) // 3600)
+    key = f"complaint-rate:{address}:{window}"
+    cache.add(key, 0, timeout=7200)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=7200)
+        count = 1
+    if count > limit:
+        raise TooManyComplaints(
+            field="address",
+            value=address,
+            expected_zh=f"每小时最多提交 {limit} 次举报，请稍后再试",
+            expected_en=f"at most {limit} reports an hour from one address; try again later",
+        )

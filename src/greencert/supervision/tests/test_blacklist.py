@@ -1,0 +1,198 @@
+"""The blacklist binds all four provinces: every effect of a listing, and of its removal."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+
+from greencert.certification.models import Certificate
+from greencert.certification.workflow.actions import submit_application
+from greencert.core.errors import PermissionRefused, TransitionRefused, ValidationFailed
+from greencert.core.models import CertificateEvent
+from greencert.core.tests.fixtures import COATINGS_UNIT, events_of, in_days, region
+from greencert.exchange.feed import read_changes
+from greencert.supervision.actions import (
+    end_expired_listings,
+    list_on_blacklist,
+    remove_from_blacklist,
+)
+from greencert.supervision.blacklist import (
+    flagged_certificate_ids,
+    is_certificate_flagged,
+    is_listed,
+)
+from greencert.supervision.models import BlacklistEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def listing(actor, **subject):
+    return list_on_blacklist(
+        actor, basis_code="SCL-2022", facts="伪造检验报告", ends_on=in_days(365), **subject
+    )
+
+
+def test_a_regulator_of_any_province_lists_an_enterprise_certified_elsewhere(
+    issued_certificate, anhui_regulator, holder
+):
+    entry = listing(anhui_regulator, enterprise=holder)
+    assert entry.region_id == "340000"
+    assert is_listed(enterprise=holder)
+    assert is_listed(enterprise=holder.pk, on=dt.date.today())
+    assert not is_listed(enterprise=holder, on=dt.date.today() - dt.timedelta(days=1))
+
+
+def test_listing_flags_each_certificate_with_an_event_and_keeps_its_status(
+    issue, anhui_regulator, holder
+):
+    first, second = issue(), issue()
+    listing(anhui_regulator, enterprise=holder)
+    for certificate in (first, second):
+        certificate.refresh_from_db()
+        last = events_of(certificate)[-1]
+        assert (last.event_type, last.reason_code) == ("flagged", "B01")
+        assert last.status_before == last.status_after == certificate.status == "01"
+        assert last.payload["subject_id"] == holder.credit_code
+        assert is_certificate_flagged(certificate)
+    assert flagged_certificate_ids([first.pk, second.pk]) == {first.pk, second.pk}
+
+
+def test_people_who_are_not_regulators_cannot_list(issued_certificate, body_staff, holder):
+    with pytest.raises(PermissionRefused):
+        listing(body_staff, enterprise=holder)
+    assert not BlacklistEntry.objects.exists()
+    assert not CertificateEvent.objects.filter(event_type="flagged").exists()
+
+
+def test_a_listed_enterprise_cannot_apply_and_is_told_why(
+    issued_certificate, anhui_regulator, holder, enterprise_user, body, coatings
+):
+    listing(anhui_regulator, enterprise=holder)
+    with pytest.raises(PermissionRefused) as refusal:
+        submit_application(
+            enterprise_user,
+            enterprise=holder,
+            body=body,
+            category=coatings,
+            certification_unit=COATINGS_UNIT,
+            site_region=region("330500"),
+            products=[{"name": COATINGS_UNIT, "models": ["LH-1"]}],
+            production_site="湖州",
+        )
+    error = refusal.value.as_dict()
+    assert error["code"] == "blacklisted"
+    assert "伪造检验报告" in error["message_zh"] and "blacklist" in error["message_en"]
+
+
+def test_a_listed_body_cannot_issue_certificates(issue, anhui_regulator, body):
+    issue()
+    listing(anhui_regulator, body=body)
+    with pytest.raises(PermissionRefused) as refusal:
+        issue()
+    assert refusal.value.code == "blacklisted"
+    assert Certificate.objects.count() == 1
+
+
+def test_a_listing_limited_to_other_categories_does_not_refuse(issue, anhui_regulator, holder):
+    certificate = issue()
+    list_on_blacklist(
+        anhui_regulator,
+        enterprise=holder,
+        basis_code="PQL-2018",
+        facts="家具甲醛超标",
+        ends_on=in_days(90),
+        categories=["furniture"],
+    )
+    assert not is_certificate_flagged(certificate)
+    assert issue().status == "01"
+
+
+def test_verify_page_shows_the_flag(issued_certificate, anhui_regulator, holder):
+    client = Client()
+    assert "blacklist-flag" not in client.get(f"/verify/{issued_certificate.number}").text
+    listing(anhui_regulator, enterprise=holder)
+    page = client.get(f"/verify/{issued_certificate.number}?lang=en").text
+    assert "blacklist-flag" in page and "伪造检验报告" in page
+
+
+def test_certificate_api_shows_the_flag_in_detail_and_list(
+    issued_certificate, anhui_regulator, holder
+):
+    client = Client()
+    listing(anhui_regulator, enterprise=holder)
+    detail = client.get(f"/api/v1/certificates/{issued_certificate.number}").json()
+    assert detail["blacklisted"] is True
+    assert detail["blacklist"][0]["subject_id"] == holder.credit_code
+    assert detail["blacklist"][0]["basis_code"] == "SCL-2022"
+    items = client.get("/api/v1/certificates").json()["items"]
+    assert [i["blacklisted"] for i in items] == [True]
+
+
+def test_the_change_feed_carries_flag_and_unflag(issued_certificate, anhui_regulator, holder):
+    entry = listing(anhui_regulator, enterprise=holder)
+    remove_from_blacklist(anhui_regulator, entry, reason="已整改并履行处罚")
+    types = [e["type"] for e in read_changes(0, 100)["events"]]
+    assert types == ["issued", "flagged", "unflagged"]
+
+
+def test_removal_by_decision_lifts_every_effect_and_keeps_the_history(
+    issued_certificate, anhui_regulator, holder
+):
+    entry = listing(anhui_regulator, enterprise=holder)
+    remove_from_blacklist(anhui_regulator, entry, reason="行政复议撤销处罚决定")
+    entry.refresh_from_db()
+    assert entry.removal_kind == "decision" and entry.removed_by_label == "user:ah-regulator"
+    assert not is_listed(enterprise=holder)
+    assert is_listed(enterprise=holder, on=dt.date.today() - dt.timedelta(days=0)) is False
+    assert not is_certificate_flagged(issued_certificate)
+    last = events_of(issued_certificate)[-1]
+    assert (last.event_type, last.reason_code) == ("unflagged", "U02")
+    with pytest.raises(TransitionRefused):
+        remove_from_blacklist(anhui_regulator, entry, reason="again")
+
+
+def test_only_the_listing_region_decides_removal(
+    issued_certificate, anhui_regulator, shanghai_regulator, holder
+):
+    entry = listing(anhui_regulator, enterprise=holder)
+    with pytest.raises(PermissionRefused):
+        remove_from_blacklist(shanghai_regulator, entry, reason="x")
+    assert is_listed(enterprise=holder)
+
+
+def test_a_party_is_listed_once_at_a_time(issued_certificate, anhui_regulator, holder):
+    listing(anhui_regulator, enterprise=holder)
+    with pytest.raises(TransitionRefused) as refusal:
+        listing(anhui_regulator, enterprise=holder)
+    assert refusal.value.code == "already_listed"
+    assert CertificateEvent.objects.filter(event_type="flagged").count() == 1
+
+
+def test_bad_input_names_the_field(anhui_regulator, holder):
+    with pytest.raises(ValidationFailed) as refusal:
+        list_on_blacklist(
+            anhui_regulator, enterprise=holder, basis_code="NOPE", facts="x", ends_on=in_days(9)
+        )
+    assert refusal.value.field == "basis_code"
+    with pytest.raises(ValidationFailed) as refusal:
+        list_on_blacklist(
+            anhui_regulator,
+            enterprise=holder,
+            basis_code="SCL-2022",
+            facts="x",
+            ends_on=in_days(-1),
+        )
+    assert refusal.value.field == "ends_on"
+
+
+def test_listings_end_at_their_period_end(issued_certificate, anhui_regulator, holder):
+    entry = listing(anhui_regulator, enterprise=holder)
+    assert end_expired_listings(today=entry.ends_on) == 0
+    assert end_expired_listings(today=entry.ends_on + dt.timedelta(days=1)) == 1
+    entry.refresh_from_db()
+    assert entry.removal_kind == "period_end"
+    assert entry.removed_on == entry.ends_on + dt.timedelta(days=1)
+    assert events_of(issued_certificate)[-1].reason_code == "U01"
+    assert is_listed(enterprise=holder, on=entry.ends_on)

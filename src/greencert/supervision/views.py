@@ -1,0 +1,462 @@
+"""Supervision pages. Public: the blacklist, credit grades, inspection plans and their draws,
+filing and following a complaint. Office (regulators): complaints, listings, credit records and
+plans. Views only read and call actions; they never change a model themselves."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from greencert.certification.forms import StepForm, is_english
+from greencert.core.actors import Actor
+from greencert.core.errors import UserFacingError, ValidationFailed
+from greencert.parties.models import CertificationBody, Enterprise
+from greencert.supervision import actions, complaints, forms, inspections, spamguard
+from greencert.supervision.blacklist import in_force
+from greencert.supervision.codes import labels
+from greencert.supervision.credit import explain_grade
+from greencert.supervision.models import (
+    BlacklistEntry,
+    Complaint,
+    CreditRecord,
+    InspectionCheck,
+    InspectionPlan,
+)
+from greencert.supervision.permissions import is_regulator
+from greencert.supervision.presenters import check_rows, complaint_dict, draw_document, entry_dict
+
+
+def _label(group: str, code: str) -> str:
+    label = labels(group).get(code)
+    return "" if label is None else label.en if is_english() else label.zh
+
+
+def _party(code: str) -> dict[str, Any]:
+    key = code.strip().upper()
+    enterprise = Enterprise.objects.filter(credit_code=key).first()
+    if enterprise is not None:
+        return {"enterprise": enterprise}
+    body = CertificationBody.objects.filter(approval_number=key).first()
+    if body is not None:
+        return {"body": body}
+    raise ValidationFailed(
+        field="subject",
+        value=code,
+        expected_zh="已登记企业的统一社会信用代码或认证机构的批准号",
+        expected_en="the credit code of a registered enterprise or the approval number of a body",
+    )
+
+
+def _regulator(request: HttpRequest) -> Actor:
+    actor = Actor.for_user(request.user)
+    if not is_regulator(actor):
+        raise PermissionDenied
+    return actor
+
+
+def _attempt(form: StepForm, call: Any) -> int:
+    """Run an action for a valid form; returns 0 on success, else the error's HTTP status."""
+    try:
+        call()
+    except UserFacingError as error:
+        form.add_action_error(error)
+        return error.http_status
+    return 0
+
+
+# ---------------------------------------------------------------- public pages
+
+
+def blacklist(request: HttpRequest) -> HttpResponse:
+    qs = BlacklistEntry.objects.select_related("enterprise", "body", "region")
+    current = [entry_dict(e) for e in qs.filter(in_force()).order_by("-listed_at")[:500]]
+    history = [entry_dict(e) for e in qs.exclude(in_force()).order_by("-listed_at")[:200]]
+    return render(request, "supervision/blacklist.html", {"current": current, "history": history})
+
+
+def credit(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        party = _party(code)
+    except ValidationFailed:
+        raise Http404 from None
+    explained = explain_grade(**party)
+    subject = party.get("enterprise") or party.get("body")
+    return render(
+        request, "supervision/credit.html", {"subject": subject, "code": code, "grade": explained}
+    )
+
+
+def plans(request: HttpRequest) -> HttpResponse:
+    rows = InspectionPlan.objects.exclude(state=InspectionPlan.State.DRAFT).select_related("region")
+    return render(
+        request, "supervision/plans.html", {"plans": rows.order_by("-committed_at")[:200]}
+    )
+
+
+def plan_detail(request: HttpRequest, code: str) -> HttpResponse:
+    plan = get_object_or_404(
+        InspectionPlan.objects.exclude(state=InspectionPlan.State.DRAFT), code=code
+    )
+    return render(request, "supervision/plan.html", _plan_context(plan))
+
+
+def _plan_context(plan: InspectionPlan) -> dict[str, Any]:
+    rows = check_rows(plan)
+    for row in rows:
+        row["result_label"] = row["result_en"] if is_english() else row["result_zh"]
+    return {
+        "plan": plan,
+        "items": inspections.item_list(plan),
+        "checks": rows,
+        "object_kind": _label("inspection_objects", plan.object_kind),
+        "document": draw_document(plan),
+    }
+
+
+def plan_draw(request: HttpRequest, code: str) -> JsonResponse:
+    plan = get_object_or_404(
+        InspectionPlan.objects.exclude(state=InspectionPlan.State.DRAFT), code=code
+    )
+    response = JsonResponse(
+        draw_document(plan),
+        encoder=DjangoJSONEncoder,
+        json_dumps_params={"ensure_ascii": False, "indent": 1},
+    )
+    response["Content-Disposition"] = f'attachment; filename="draw-{plan.code}.json"'
+    return response
+
+
+def _client_address(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR", "unknown"))
+
+
+def complaint_new(request: HttpRequest) -> HttpResponse:
+    """举报: from a verify page (the number filled in) or on its own."""
+    status = 200
+    if request.method == "POST":
+        form = forms.ComplaintForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            filed: list[Complaint] = []
+
+            def file() -> None:
+                spamguard.check_proof(data["challenge"], data["proof"])
+                spamguard.check_rate(_client_address(request))
+                filed.append(
+                    complaints.file_complaint(
+                        certificate_number=data["certificate_number"],
+                        description=data["description"],
+                        contact=data["contact"],
+                        photo=data["photo"],
+                        province=data["province"],
+                    )
+                )
+
+            status = _attempt(form, file)
+            if not status:
+                return redirect(reverse("supervision:complaint", args=[filed[0].tracking_code]))
+        else:
+            status = 400
+        # A fresh challenge for the next attempt: each one is used once.
+        fresh = request.POST.copy()
+        fresh["challenge"] = spamguard.issue_challenge()
+        fresh["proof"] = ""
+        form.data = fresh
+    else:
+        form = forms.ComplaintForm(
+            initial={
+                "certificate_number": request.GET.get("certificate", "")[:40],
+                "challenge": spamguard.issue_challenge(),
+            }
+        )
+    return render(request, "supervision/complaint_new.html", {"form": form}, status=status)
+
+
+def complaint_track(request: HttpRequest) -> HttpResponse:
+    form = forms.TrackForm(request.GET or None)
+    if form.is_valid():
+        code = form.cleaned_data["code"].strip().upper()
+        if Complaint.objects.filter(tracking_code=code).exists():
+            return redirect(reverse("supervision:complaint", args=[code]))
+        form.add_error("code", _("No complaint has this tracking code."))
+    return render(request, "supervision/complaint_track.html", {"form": form})
+
+
+def complaint_status(request: HttpRequest, code: str) -> HttpResponse:
+    complaint = get_object_or_404(
+        Complaint.objects.select_related("certificate"), tracking_code=code
+    )
+    return render(
+        request,
+        "supervision/complaint_status.html",
+        {"complaint": complaint, "status": complaint_dict(complaint), "english": is_english()},
+    )
+
+
+# ---------------------------------------------------------------- office pages
+
+
+@login_required
+def office(request: HttpRequest) -> HttpResponse:
+    actor = _regulator(request)
+    open_complaints = complaints.visible_complaints(actor).exclude(state="closed")
+    context = {
+        "complaints": [
+            (c, _label("complaint_states", c.state))
+            for c in open_complaints.order_by("received_at")[:200]
+        ],
+        "plans": InspectionPlan.objects.select_related("region").order_by("-created_at")[:50],
+        "listings": [
+            entry_dict(e)
+            for e in BlacklistEntry.objects.filter(in_force())
+            .select_related("enterprise", "body")
+            .order_by("-listed_at")[:100]
+        ],
+        "blacklist_form": forms.BlacklistForm(),
+        "credit_form": forms.CreditRecordForm(),
+    }
+    return render(request, "supervision/office.html", context)
+
+
+@login_required
+@require_POST
+def office_blacklist_new(request: HttpRequest) -> HttpResponse:
+    actor = _regulator(request)
+    form = forms.BlacklistForm(request.POST)
+    status = 400
+    if form.is_valid():
+        data = form.cleaned_data
+        status = _attempt(
+            form,
+            lambda: actions.list_on_blacklist(
+                actor,
+                **_party(data["subject"]),
+                basis_code=data["basis_code"],
+                facts=data["facts"],
+                ends_on=data["ends_on"],
+                categories=data["categories"],
+            ),
+        )
+        if not status:
+            messages.success(request, _("Listed on the blacklist."))
+            return redirect(reverse("supervision:office"))
+    return render(
+        request, "supervision/office_form.html", {"form": form, "title": _("List on the blacklist")},
+        status=status,
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def office_blacklist_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _regulator(request)
+    entry = get_object_or_404(BlacklistEntry, pk=pk)
+    form = forms.ReasonForm(request.POST)
+    status = 400
+    if form.is_valid():
+        status = _attempt(
+            form,
+            lambda: actions.remove_from_blacklist(actor, entry, reason=form.cleaned_data["reason"]),
+        )
+        if not status:
+            messages.success(request, _("Removed from the blacklist."))
+            return redirect(reverse("supervision:office"))
+    return render(
+        request, "supervision/office_form.html", {"form": form, "title": _("Remove from the blacklist")},
+        status=status,
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def office_credit_new(request: HttpRequest) -> HttpResponse:
+    actor = _regulator(request)
+    form = forms.CreditRecordForm(request.POST)
+    status = 400
+    if form.is_valid():
+        data = form.cleaned_data
+        status = _attempt(
+            form,
+            lambda: actions.record_credit(
+                actor,
+                **_party(data["subject"]),
+                source=data["source"],
+                occurred_on=data["occurred_on"],
+                region=data["region"],
+                basis_code=data["basis_code"],
+                evidence=data["evidence"],
+                reference=data["reference"],
+            ),
+        )
+        if not status:
+            messages.success(request, _("Credit record entered."))
+            return redirect(reverse("supervision:credit", args=[data["subject"].strip().upper()]))
+    return render(
+        request, "supervision/office_form.html", {"form": form, "title": _("Enter a credit record")},
+        status=status,
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def office_credit_repair(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _regulator(request)
+    record = get_object_or_404(CreditRecord.objects.select_related("enterprise", "body"), pk=pk)
+    form = forms.ReasonForm(request.POST)
+    status = 400
+    if form.is_valid():
+        status = _attempt(
+            form, lambda: actions.repair_credit(actor, record, reason=form.cleaned_data["reason"])
+        )
+        if not status:
+            messages.success(request, _("Credit record repaired."))
+            return redirect(reverse("supervision:credit", args=[record.subject_code]))
+    return render(
+        request, "supervision/office_form.html", {"form": form, "title": _("Credit repair")},
+        status=status,
+    )  # fmt: skip
+
+
+COMPLAINT_STEPS = {
+    "assign": forms.AssignForm,
+    "investigate": forms.NoteForm,
+    "close": forms.CloseForm,
+}
+
+
+def _complaint_forms(complaint: Complaint) -> dict[str, StepForm]:
+    province = complaint.region_id
+    return {
+        "assign": forms.AssignForm(province=province),
+        "investigate": forms.NoteForm(),
+        "close": forms.CloseForm(),
+    }
+
+
+@login_required
+def office_complaint(request: HttpRequest, code: str) -> HttpResponse:
+    actor = _regulator(request)
+    complaint = get_object_or_404(complaints.visible_complaints(actor), tracking_code=code)
+    return _render_complaint(request, complaint, _complaint_forms(complaint))
+
+
+def _render_complaint(
+    request: HttpRequest, complaint: Complaint, step_forms: dict[str, StepForm], status: int = 200
+) -> HttpResponse:
+    steps = [
+        (s, _label("complaint_states", s.state_after))
+        for s in complaint.steps.order_by("recorded_at", "id")
+    ]
+    context = {
+        "complaint": complaint,
+        "state_label": _label("complaint_states", complaint.state),
+        "steps": steps,
+        "forms": step_forms,
+    }
+    return render(request, "supervision/office_complaint.html", context, status=status)
+
+
+@login_required
+@require_POST
+def office_complaint_step(request: HttpRequest, code: str, step: str) -> HttpResponse:
+    actor = _regulator(request)
+    complaint = get_object_or_404(complaints.visible_complaints(actor), tracking_code=code)
+    if step not in COMPLAINT_STEPS:
+        raise Http404
+    step_forms = _complaint_forms(complaint)
+    form: StepForm = (
+        forms.AssignForm(request.POST, province=complaint.region_id)
+        if step == "assign"
+        else COMPLAINT_STEPS[step](request.POST)
+    )
+    step_forms[step] = form
+    status = 400
+    if form.is_valid():
+        data = form.cleaned_data
+        if step == "assign":
+            status = _attempt(
+                form,
+                lambda: complaints.assign_complaint(actor, complaint, assignee=data["assignee"]),
+            )
+        elif step == "investigate":
+            status = _attempt(
+                form, lambda: complaints.start_investigation(actor, complaint, note=data["note"])
+            )
+        else:
+            status = _attempt(
+                form,
+                lambda: complaints.close_complaint(
+                    actor, complaint, outcome=data["outcome"], note=data["note"]
+                ),
+            )
+        if not status:
+            messages.success(request, _("Saved."))
+            return redirect(reverse("supervision:office_complaint", args=[complaint.tracking_code]))
+    complaint.refresh_from_db()
+    return _render_complaint(request, complaint, step_forms, status)
+
+
+@login_required
+def office_plan(request: HttpRequest, code: str) -> HttpResponse:
+    _regulator(request)
+    plan = get_object_or_404(InspectionPlan, code=code)
+    return render(request, "supervision/office_plan.html", _office_plan_context(plan))
+
+
+def _pending(plan: InspectionPlan) -> list[str]:
+    return list(
+        plan.checks.filter(result="").order_by("object_id").values_list("object_id", flat=True)
+    )
+
+
+def _office_plan_context(plan: InspectionPlan) -> dict[str, Any]:
+    return _plan_context(plan) | {
+        "result_form": forms.ResultForm(objects=_pending(plan)),
+        "step_form": StepForm(),
+    }
+
+
+@login_required
+@require_POST
+def office_plan_step(request: HttpRequest, code: str, step: str) -> HttpResponse:
+    actor = _regulator(request)
+    plan = get_object_or_404(InspectionPlan, code=code)
+    form: StepForm
+    if step in {"commit", "draw"}:
+        form = StepForm(request.POST)
+        call = inspections.commit_draw if step == "commit" else inspections.perform_draw
+        status = _attempt(form, lambda: call(actor, plan)) if form.is_valid() else 400
+    elif step == "result":
+        form = forms.ResultForm(request.POST, objects=_pending(plan))
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            check = get_object_or_404(InspectionCheck, plan=plan, object_id=data["object_id"])
+            status = _attempt(
+                form,
+                lambda: inspections.record_result(
+                    actor,
+                    check,
+                    result=data["result"],
+                    findings=data["findings"],
+                    suspend_until=data["suspend_until"],
+                ),
+            )
+    else:
+        raise Http404
+    if not status:
+        messages.success(request, _("Saved."))
+        return redirect(reverse("supervision:office_plan", args=[plan.code]))
+    plan.refresh_from_db()
+    context = _office_plan_context(plan)
+    context["result_form" if step == "result" else "step_form"] = form
+    return render(request, "supervision/office_plan.html", context, status=status)
