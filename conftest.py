@@ -63,3 +63,19 @@ def _flush_may_empty_the_event_log():
     flush.Command.handle = handle
     yield
     flush.Command.handle = original
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_session_outlives_the_suite(django_db_setup, django_db_blocker):
+    """Threads of concurrency and live-server tests may leave a connection open; on PostgreSQL
+    it would keep the test database from being dropped at the end of the run."""
+    yield
+    with django_db_blocker.unblock():
+        from django.db import connection
+
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
