@@ -375,7 +375,7 @@ def _ids(request: SearchRequest, query: ParsedQuery, by_key: bool) -> list[int]:
             params = [fts5_expression(query), *query.substrings, *params]
         else:
             sql = (
-                f"SELECT d.id FROM {fts.TABLE} d WHERE d.{fts.TSVECTOR} @@ "
+                f"SELECT d.id FROM {fts.TABLE} d WHERE {fts.TSVECTOR} @@ "
                 f"to_tsquery('simple'::regconfig, %s) AND {' AND '.join(recheck + where)} "
                 "ORDER BY d.id DESC LIMIT %s"
             )

@@ -1,0 +1,162 @@
+"""The search over certificates, enterprises and bodies, and its index kept by the action layer."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import transaction
+
+from greencert.certification.actions import (
+    change_certificate,
+    revoke_certificate,
+    suspend_certificate,
+)
+from greencert.core.errors import ValidationFailed
+from greencert.core.tests.fixtures import in_days, region
+from greencert.parties.factory import EnterpriseFactory
+from greencert.portal.models import SearchDocument
+from greencert.portal.search import build_request, run_search
+
+pytestmark = pytest.mark.django_db
+
+
+def keys(**params) -> list[str]:
+    return [d.key for d in run_search(build_request(**params)).documents]
+
+
+@pytest.fixture
+def suzhou_holder():
+    return EnterpriseFactory.create(
+        name="苏州明光照明电器有限公司", region=region("320500"), credit_code="91320500MA1XYZ0007"
+    )
+
+
+@pytest.fixture
+def lamp(issue, suzhou_holder):
+    return issue(
+        holder=suzhou_holder,
+        site="320500",
+        products=[{"name": "LED灯具外壳涂料", "models": ["MG-7"]}],
+    )
+
+
+def test_issuing_a_certificate_indexes_it_in_the_same_transaction(issued_certificate):
+    document = SearchDocument.objects.get(certificate=issued_certificate)
+    assert document.status == "01"
+    assert document.key == issued_certificate.number
+    assert issued_certificate.number in keys(q="涂料", kind="certificate")
+
+
+def test_an_action_that_rolls_back_leaves_the_index_as_it_was(issue):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        issue()
+        raise RuntimeError("abandoned")
+    assert not SearchDocument.objects.exists()
+
+
+def test_a_two_character_word_finds_the_certificate_its_holder_and_nothing_else(
+    lamp, issued_certificate, suzhou_holder
+):
+    found = keys(q="照明")
+    assert lamp.number in found
+    assert suzhou_holder.credit_code in found
+    assert issued_certificate.number not in found
+
+
+def test_a_mixed_chinese_and_latin_query_matches(lamp, issued_certificate):
+    assert keys(q="LED 灯具") == [lamp.number]
+    assert keys(q="led灯具") == [lamp.number]
+
+
+def test_grams_alone_do_not_match_without_the_exact_substring(lamp):
+    # 明光 and 光照 are both in the holder's name, but 明光照明 also is; 光明 is not.
+    assert lamp.number in keys(q="明光照明")
+    assert keys(q="光明") == []
+
+
+def test_a_certificate_number_matches_exactly_and_by_prefix(lamp, issued_certificate):
+    assert keys(q=lamp.number) == [lamp.number]
+    assert keys(q=lamp.number.lower()) == [lamp.number]
+    assert keys(q=lamp.number[:8]) == [lamp.number]  # GC32… is Jiangsu; the other is GC33…
+
+
+def test_a_credit_code_matches_its_enterprise(lamp, suzhou_holder):
+    assert keys(q=suzhou_holder.credit_code) == [suzhou_holder.credit_code]
+    assert keys(q=suzhou_holder.credit_code[:10]) == [suzhou_holder.credit_code]
+
+
+def test_a_status_change_is_reflected_at_once(issued_certificate, body_staff):
+    suspend_certificate(body_staff, issued_certificate, reason_code="S01", until=in_days(30))
+    assert keys(q="涂料", status="01") == []
+    assert keys(q="涂料", status="02") == [issued_certificate.number]
+    revoke_certificate(body_staff, issued_certificate, reason_code="R02")
+    assert keys(q="涂料", status="03") == [issued_certificate.number]
+
+
+def test_a_changed_product_is_found_by_its_new_name(issued_certificate, body_staff):
+    change_certificate(
+        body_staff,
+        issued_certificate,
+        reason_code="M02",
+        changes={"products": [{"name": "防霉内墙漆", "models": ["FM-9"]}]},
+    )
+    assert keys(q="防霉") == [issued_certificate.number]
+
+
+def test_filters_narrow_by_place_zone_category_body_and_issue_date(
+    lamp, issued_certificate, body, furniture
+):
+    assert keys(q="涂料", province="320000") == [lamp.number]
+    assert keys(q="涂料", city="330500", kind="certificate") == [issued_certificate.number]
+    assert keys(q="涂料", pilot_zone=True, kind="certificate") == sorted(
+        [lamp.number, issued_certificate.number], reverse=True
+    )
+    assert keys(q="涂料", category="furniture") == []
+    assert set(keys(q="涂料", body=body.approval_number)) == {
+        lamp.number,
+        issued_certificate.number,
+    }
+    today = dt.date.today()
+    assert keys(q="涂料", issued_from=today + dt.timedelta(days=1)) == []
+
+
+def test_certificate_only_filters_leave_out_enterprises_and_bodies(lamp, suzhou_holder):
+    assert suzhou_holder.credit_code in keys(q="照明")
+    assert keys(q="照明", status="01") == [lamp.number]
+
+
+def test_results_page_with_a_cursor_through_every_match(issue):
+    issued = {issue().number for _ in range(5)}
+    seen: list[str] = []
+    cursor = ""
+    while True:
+        page = run_search(build_request(q="涂料", kind="certificate", limit=2, cursor=cursor))
+        seen += [d.key for d in page.documents]
+        if not page.next_cursor:
+            break
+        cursor = page.next_cursor
+    assert sorted(seen) == sorted(issued)
+    assert len(seen) == len(set(seen))
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("province", "999999"),
+        ("city", "320000"),
+        ("category", "no-such"),
+        ("body", "CNCA-R-0000-000"),
+        ("holder", "X"),
+        ("status", "09"),
+        ("kind", "person"),
+        ("cursor", "!!"),
+        ("limit", 0),
+    ],
+)
+def test_bad_filters_are_refused_naming_the_field_and_value(field, value):
+    with pytest.raises(ValidationFailed) as refused:
+        build_request(**{field: value})
+    assert refused.value.field == field
+    assert str(value) in refused.value.message_en
+    assert field in refused.value.message_zh
