@@ -1,6 +1,9 @@
-from django.contrib import admin
+from typing import Any
 
-from greencert.catalog.models import Category, ImplementationRule, Standard
+from django.contrib import admin
+from django.http import HttpRequest
+
+from greencert.catalog.models import Category, EvaluationScheme, ImplementationRule, Standard
 
 
 @admin.register(Category)
@@ -30,3 +33,21 @@ class StandardAdmin(admin.ModelAdmin):
 class ImplementationRuleAdmin(admin.ModelAdmin):
     list_display = ["rule_id", "title_zh"]
     search_fields = ["rule_id"]
+
+
+@admin.register(EvaluationScheme)
+class EvaluationSchemeAdmin(admin.ModelAdmin):
+    """Schemes are loaded from the YAML files (``greencert sync_schemes``); read-only here."""
+
+    list_display = ["scheme_id", "version", "standard_code", "category", "effective_from"]
+    list_filter = ["kind", "category"]
+    search_fields = ["scheme_id", "standard_code", "title_zh"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

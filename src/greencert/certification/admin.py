@@ -1,22 +1,35 @@
+"""Back-office views of certificates and the workflow records.
+
+Everything here is read-only: certificates and applications change only through the action
+functions (the office pages and the API call them), so nothing can bypass the state machine,
+the permission checks or the event log from the admin.
+"""
+
 from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
 
-from greencert.certification.models import Certificate
+from greencert.certification.models import (
+    ActionReceipt,
+    Application,
+    ApplicationDocument,
+    ApplicationStep,
+    Certificate,
+    Inspection,
+    Nonconformity,
+    Sample,
+    SurveillanceTask,
+    TestReport,
+)
 
 
-@admin.register(Certificate)
-class CertificateAdmin(admin.ModelAdmin):
-    """Certificates are read here; their status changes only through the certification actions."""
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Lists and details for reading; additions, edits and deletions are refused."""
 
-    list_display = ["number", "holder", "category", "body", "status", "issue_date", "expiry_date"]
-    list_filter = ["status", "category", "province_code", "in_pilot_zone"]
-    search_fields = ["number", "holder__credit_code", "holder__name"]
-    list_select_related = ["holder", "category", "body"]
     show_full_result_count = False
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -24,3 +37,80 @@ class CertificateAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(Certificate)
+class CertificateAdmin(ReadOnlyAdmin):
+    list_display = ["number", "holder", "category", "body", "status", "issue_date", "expiry_date"]
+    list_filter = ["status", "category", "province_code", "in_pilot_zone"]
+    search_fields = ["number", "holder__credit_code", "holder__name"]
+    list_select_related = ["holder", "category", "body"]
+
+
+STEP_FIELDS = ("recorded_at", "transition", "state_before", "state_after", "actor_label", "note")
+
+
+class ApplicationStepInline(admin.TabularInline):
+    model = ApplicationStep
+    fields = STEP_FIELDS
+    readonly_fields = STEP_FIELDS
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Application)
+class ApplicationAdmin(ReadOnlyAdmin):
+    list_display = ["reference", "enterprise", "body", "category", "state", "state_changed_at"]
+    list_filter = ["state", "category"]
+    search_fields = ["reference", "enterprise__credit_code", "enterprise__name"]
+    list_select_related = ["enterprise", "body", "category"]
+    inlines = [ApplicationStepInline]
+
+
+@admin.register(ApplicationDocument)
+class ApplicationDocumentAdmin(ReadOnlyAdmin):
+    list_display = ["application", "kind", "original_name", "size", "uploaded_at"]
+    list_filter = ["kind"]
+    search_fields = ["application__reference", "original_name"]
+    exclude = ["file"]  # documents are served to the parties by the office pages only
+
+
+@admin.register(Inspection)
+class InspectionAdmin(ReadOnlyAdmin):
+    list_display = ["application", "outcome", "inspected_on", "inspectors", "man_days"]
+    list_filter = ["outcome"]
+    search_fields = ["application__reference"]
+
+
+@admin.register(Nonconformity)
+class NonconformityAdmin(ReadOnlyAdmin):
+    list_display = ["inspection", "description", "closed_at"]
+    search_fields = ["inspection__application__reference"]
+
+
+@admin.register(Sample)
+class SampleAdmin(ReadOnlyAdmin):
+    list_display = ["sample_code", "application", "laboratory", "product_model", "sampled_on"]
+    search_fields = ["sample_code", "application__reference"]
+
+
+@admin.register(TestReport)
+class TestReportAdmin(ReadOnlyAdmin):
+    list_display = ["report_number", "sample", "issued_on"]
+    search_fields = ["report_number", "sample__sample_code"]
+
+
+@admin.register(SurveillanceTask)
+class SurveillanceTaskAdmin(ReadOnlyAdmin):
+    list_display = ["certificate", "kind", "due_on", "state", "completed_at"]
+    list_filter = ["kind", "state"]
+    search_fields = ["certificate__number"]
+
+
+@admin.register(ActionReceipt)
+class ActionReceiptAdmin(ReadOnlyAdmin):
+    list_display = ["key", "action", "actor_label", "application", "certificate", "created_at"]
+    search_fields = ["key", "application__reference", "certificate__number"]
