@@ -1,0 +1,64 @@
+"""Open data: the daily export of the public register, with checksums, downloadable."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+
+import pytest
+from django.test import override_settings
+
+from greencert.portal.opendata import export_register
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def exported(tmp_path, certificate_in_status):
+    revoked = certificate_in_status("03")
+    valid = certificate_in_status("01")
+    with override_settings(VAR_DIR=tmp_path):
+        yield export_register(), tmp_path / "opendata", revoked, valid
+
+
+def test_the_csv_holds_every_certificate_with_its_status_holder_and_body(exported):
+    manifest, folder, revoked, valid = exported
+    rows = list(
+        csv.DictReader(io.StringIO((folder / manifest["files"][0]["name"]).read_text("utf-8-sig")))
+    )
+    by_number = {r["number"]: r for r in rows}
+    assert set(by_number) == {revoked.number, valid.number}
+    assert by_number[revoked.number]["status"] == "03"
+    assert by_number[revoked.number]["status_zh"] == "撤销"
+    assert by_number[valid.number]["holder_credit_code"] == valid.holder.credit_code
+    assert by_number[valid.number]["body_approval_number"] == valid.body.approval_number
+
+
+def test_the_json_lines_hold_bodies_holders_and_certificates(exported):
+    manifest, folder, revoked, _ = exported
+    lines = (folder / manifest["files"][1]["name"]).read_text().splitlines()
+    records = [json.loads(line) for line in lines]
+    assert {r["record"] for r in records} == {"body", "holder", "certificate"}
+    assert manifest["counts"] == {"bodies": 1, "holders": 1, "certificates": 2}
+
+
+def test_each_file_has_the_checksum_the_manifest_publishes(exported):
+    manifest, folder, _, _ = exported
+    for f in manifest["files"]:
+        digest = hashlib.sha256((folder / f["name"]).read_bytes()).hexdigest()
+        assert digest == f["sha256"]
+        assert (folder / f"{f['name']}.sha256").read_text().split()[0] == digest
+
+
+def test_the_portal_lists_and_serves_the_files(client, exported):
+    manifest, folder, _, _ = exported
+    with override_settings(VAR_DIR=folder.parent):
+        html = client.get("/open-data/").content.decode()
+        name = manifest["files"][0]["name"]
+        assert manifest["files"][0]["sha256"] in html
+        response = client.get(f"/open-data/{name}")
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content) == (folder / name).read_bytes()
+        assert client.get("/open-data/..%2Fsecret").status_code == 404

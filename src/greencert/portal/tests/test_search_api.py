@@ -1,0 +1,77 @@
+"""``GET /api/v1/search`` and the ``/search`` page."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_api_finds_a_certificate_by_a_two_character_word(client, issued_certificate):
+    body = client.get("/api/v1/search", {"q": "涂料", "kind": "certificate"}).json()
+    assert [item["key"] for item in body["items"]] == [issued_certificate.number]
+    item = body["items"][0]
+    assert item["status"]["code"] == "01" and item["status"]["label_zh"] == "有效"
+    assert item["url"] == f"/verify/{issued_certificate.number}"
+    assert item["city"]["name_zh"] == "湖州市"
+
+
+def test_the_api_pages_with_a_cursor(client, issue):
+    numbers = {issue().number for _ in range(3)}
+    first = client.get("/api/v1/search", {"q": "涂料", "kind": "certificate", "limit": 2}).json()
+    rest = client.get(
+        "/api/v1/search",
+        {"q": "涂料", "kind": "certificate", "limit": 2, "cursor": first["next_cursor"]},
+    ).json()
+    assert rest["next_cursor"] is None
+    assert {i["key"] for i in first["items"] + rest["items"]} == numbers
+
+
+def test_a_bad_filter_is_a_400_naming_field_and_value_in_both_languages(client):
+    response = client.get("/api/v1/search", {"q": "涂料", "province": "999999"})
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["field"] == "province" and error["value"] == "999999"
+    assert "320000" in error["message_zh"] and "province code" in error["message_en"]
+
+
+def test_the_page_shows_status_unmistakably_and_links_to_verify(client, certificate_in_status):
+    revoked = certificate_in_status("03")
+    html = client.get("/search", {"q": "涂料", "kind": "certificate"}).content.decode()
+    assert f'href="/verify/{revoked.number}"' in html
+    assert 'class="badge status-03">撤销</span>' in html
+
+
+def test_the_page_reads_in_english(client, issued_certificate):
+    html = client.get("/search", {"q": "涂料", "lang": "en"}).content.decode()
+    assert "Search the register" in html and 'class="badge status-01">valid</span>' in html
+
+
+def test_the_page_refuses_a_bad_filter_with_its_reason(client):
+    response = client.get("/search", {"q": "涂料", "issued_from": "yesterday"})
+    assert response.status_code == 400
+    assert "issued_from" in response.content.decode()
+
+
+def test_the_page_makes_the_same_number_of_queries_for_one_result_or_many(client, issue):
+    issue()
+    with CaptureQueriesContext(connection) as one:
+        client.get("/search", {"q": "涂料"})
+    for _ in range(6):
+        issue()
+    with CaptureQueriesContext(connection) as many:
+        client.get("/search", {"q": "涂料"})
+    assert len(many) == len(one)
+
+
+def test_the_api_makes_the_same_number_of_queries_for_one_result_or_many(client, issue):
+    issue()
+    with CaptureQueriesContext(connection) as one:
+        client.get("/api/v1/search", {"q": "涂料"})
+    for _ in range(6):
+        issue()
+    with CaptureQueriesContext(connection) as many:
+        client.get("/api/v1/search", {"q": "涂料"})
+    assert len(many) == len(one)
