@@ -118,6 +118,7 @@ def _plan_context(plan: InspectionPlan) -> dict[str, Any]:
         "items": inspections.item_list(plan),
         "checks": rows,
         "object_kind": _label("inspection_objects", plan.object_kind),
+        "fingerprints": sorted(plan.fingerprints.items()),
         "document": draw_document(plan),
     }
 
