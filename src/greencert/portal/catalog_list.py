@@ -36,9 +36,9 @@ def catalog_rows() -> list[dict[str, Any]]:
     """Every category with its standards, rule, schemes and valid certificates today."""
     today = timezone.localdate()
     valid: dict[str, int] = {}
-    for (_city, category, _pilot, status), n in counts_on(today).cells.items():
+    for (_city, code, _pilot, status), n in counts_on(today).cells.items():
         if status == "01":
-            valid[category] = valid.get(category, 0) + n
+            valid[code] = valid.get(code, 0) + n
     schemes: dict[int, list[EvaluationScheme]] = {}
     for scheme in EvaluationScheme.objects.order_by("scheme_id", "version"):
         if scheme.category_id:
@@ -93,7 +93,7 @@ def catalog_rows() -> list[dict[str, Any]]:
                         "title_en": s.title_en,
                         "published_on": s.published_on,
                         "in_force_on": s.in_force_on,
-                        "superseded_by": s.superseded_by.code if s.superseded_by_id else None,
+                        "superseded_by": s.superseded_by.code if s.superseded_by else None,
                         "in_force": (s.in_force_on is None or s.in_force_on <= today)
                         and not s.superseded_by_id,
                     }

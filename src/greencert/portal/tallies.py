@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 from django.utils import timezone
@@ -66,7 +66,7 @@ def record_event(event: CertificateEvent) -> None:
     )
     day = timezone.localtime(event.effective_at).date()
     issued = 1 if event.event_type == "issued" else 0
-    rows: list[tuple[object, ...]] = []
+    rows: list[tuple[Any, ...]] = []
     for period, start in period_starts(day).items():
         if period == "issued":
             if issued:

@@ -37,7 +37,7 @@ def test_the_csv_holds_every_certificate_with_its_status_holder_and_body(exporte
 
 
 def test_the_json_lines_hold_bodies_holders_and_certificates(exported):
-    manifest, folder, revoked, _ = exported
+    manifest, folder, _, _ = exported
     lines = (folder / manifest["files"][1]["name"]).read_text().splitlines()
     records = [json.loads(line) for line in lines]
     assert {r["record"] for r in records} == {"body", "holder", "certificate"}
