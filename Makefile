@@ -31,6 +31,7 @@ demo: install
 	$(GREENCERT) collectstatic --no-input -v 0
 	$(GREENCERT) expire_certificates
 	@$(GREENCERT) demo_setup --port $(PORT)
+	@$(GREENCERT) seed_supervision --port $(PORT)
 	@$(GREENCERT) seed_workflow | tail -n 1
 	$(BIN)/gunicorn greencert.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --worker-class gthread --access-logfile -
 

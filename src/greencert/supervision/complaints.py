@@ -82,8 +82,10 @@ def file_complaint(
     contact: str = "",
     photo: UploadedFile | None = None,
     province: Region | None = None,
+    tracking_code: str | None = None,
 ) -> Complaint:
-    """举报: anyone files a report; the spam guard runs in the view before this."""
+    """举报: anyone files a report; the spam guard runs in the view before this.
+    ``tracking_code`` is for reproducible demo data only."""
     description = description.strip()
     if not 10 <= len(description) <= 2000:
         raise ValidationFailed(
@@ -98,7 +100,7 @@ def file_complaint(
     if certificate is not None:
         region = Region.objects.get(code=certificate.province_code)
     complaint = Complaint(
-        tracking_code=new_tracking_code(),
+        tracking_code=tracking_code or new_tracking_code(),
         certificate=certificate,
         typed_number=typed[:40],
         region=region,

@@ -246,8 +246,10 @@ def item_list(plan: InspectionPlan) -> list[dict[str, Any]]:
 
 
 @transaction.atomic
-def commit_draw(actor: Actor, plan: InspectionPlan) -> InspectionPlan:
-    """Freeze the pools, publish their fingerprints and SHA-256 of a fresh secret seed."""
+def commit_draw(actor: Actor, plan: InspectionPlan, *, seed: str | None = None) -> InspectionPlan:
+    """Freeze the pools, publish their fingerprints and SHA-256 of a fresh secret seed.
+
+    ``seed`` is for reproducible demo data only; real plans take a fresh random one."""
     doing = ("承诺随机种子", "commit the seed")
     require_regulator(actor, doing)
     require_region(actor, plan.region, doing)
@@ -271,7 +273,7 @@ def commit_draw(actor: Actor, plan: InspectionPlan) -> InspectionPlan:
             expected_en=f"at least {plan.inspectors_per_check} inspectors without a conflict for "
             f"every object (short: {', '.join(short[:5])})",
         )
-    seed = secrets.token_hex(32)
+    seed = seed or secrets.token_hex(32)
     updated = InspectionPlan.objects.filter(pk=plan.pk, state=InspectionPlan.State.DRAFT).update(
         state=InspectionPlan.State.COMMITTED,
         object_pool=objects,

@@ -1,0 +1,58 @@
+"""``greencert seed_supervision`` gives the demo a credit record, a listing, a draw, a complaint."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from greencert.supervision import draw
+from greencert.supervision.blacklist import is_listed
+from greencert.supervision.inspections import published_draw
+from greencert.supervision.management.commands.seed_supervision import (
+    DEMO_TRACKING_CODE,
+    PLAN_CODE,
+)
+from greencert.supervision.models import (
+    BlacklistEntry,
+    Complaint,
+    CreditRecord,
+    InspectionPlan,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo() -> None:
+    call_command("seed", certificates=400, seed=2021, stdout=io.StringIO())
+    call_command("demo_setup", stdout=io.StringIO())
+
+
+def test_the_demo_has_each_kind_of_supervision_record(demo: None) -> None:
+    call_command("seed_supervision", stdout=io.StringIO())
+    entry = BlacklistEntry.objects.get()
+    assert is_listed(enterprise=entry.enterprise)
+    assert CreditRecord.objects.filter(source="penalty").count() == 1
+    plan = InspectionPlan.objects.get(code=PLAN_CODE)
+    assert plan.state == "drawn" and draw.verify_published(published_draw(plan)) == []
+    assert Complaint.objects.get(tracking_code=DEMO_TRACKING_CODE).state == "assigned"
+
+
+def test_the_demo_draw_is_the_same_every_time(demo: None) -> None:
+    call_command("seed_supervision", stdout=io.StringIO())
+    first = InspectionPlan.objects.get(code=PLAN_CODE).result
+    out = io.StringIO()
+    call_command("seed_supervision", stdout=out)
+    assert "already present" in out.getvalue()
+    assert (
+        draw.run_draw(
+            "5a" * 32,
+            published_draw(InspectionPlan.objects.get()).get("items"),
+            InspectionPlan.objects.get().object_pool,
+            InspectionPlan.objects.get().inspector_pool,
+            2,
+        )
+        == first
+    )
