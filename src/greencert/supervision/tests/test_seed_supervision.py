@@ -49,7 +49,7 @@ def test_the_demo_draw_is_the_same_every_time(demo: None) -> None:
     assert (
         draw.run_draw(
             "5a" * 32,
-            published_draw(InspectionPlan.objects.get()).get("items"),
+            published_draw(InspectionPlan.objects.get())["items"],
             InspectionPlan.objects.get().object_pool,
             InspectionPlan.objects.get().inspector_pool,
             2,
