@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from greencert.certification.models import Certificate
 from greencert.certification.numbers import check_number, correction_candidates
+from greencert.certification.public_read import certificate_by_number
 
 PUBLIC_RELATED = ("holder", "body", "category", "standard", "site_region")
 
@@ -31,9 +32,7 @@ def find_certificate(typed: str) -> Lookup:
             Certificate.objects.filter(number__in=candidates).values_list("number", flat=True)
         )
         return Lookup(typed, check.normalised, "mistyped", candidates=existing)
-    certificate = (
-        Certificate.objects.select_related(*PUBLIC_RELATED).filter(number=check.normalised).first()
-    )
+    certificate = certificate_by_number(check.normalised)
     if certificate is None:
         return Lookup(typed, check.normalised, "not_found")
     return Lookup(typed, check.normalised, "found", certificate=certificate)

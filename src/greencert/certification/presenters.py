@@ -11,17 +11,7 @@ from django.urls import reverse
 from greencert.certification import codes
 from greencert.certification.history import end_of_day
 from greencert.certification.models import Certificate
-from greencert.core.models import CertificateEvent
-
-EVENT_FIELDS = (
-    "sequence",
-    "event_type",
-    "status_before",
-    "status_after",
-    "reason_code",
-    "effective_at",
-    "recorded_at",
-)
+from greencert.certification.public_read import history_rows
 
 
 def status_dict(code: str, reason_code: str = "") -> dict[str, str]:
@@ -63,23 +53,7 @@ def summary_dict(cert: Certificate) -> dict[str, Any]:
 
 
 def history_of(cert: Certificate) -> list[dict[str, Any]]:
-    rows = (
-        CertificateEvent.objects.filter(certificate_id=cert.pk)
-        .order_by("sequence")
-        .values_list(*EVENT_FIELDS)
-    )
-    return [
-        {
-            "sequence": r[0],
-            "type": r[1],
-            "status_before": r[2],
-            "status_after": r[3],
-            "reason_code": r[4],
-            "effective_at": r[5],
-            "recorded_at": r[6],
-        }
-        for r in rows
-    ]
+    return history_rows(cert.pk)
 
 
 def detail_dict(cert: Certificate, at: dt.date | None = None) -> dict[str, Any]:
