@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -120,8 +121,23 @@ def is_certificate_flagged(certificate: PartyRef) -> bool:
     return _open_flags().filter(certificate_id=_pk(certificate)).exists()
 
 
+# Every certificate lookup asks this; almost every answer is "no", so it is one fixed query.
+_OPEN_FLAG_SQL = (
+    f"SELECT 1 FROM {BlacklistFlag._meta.db_table} "
+    "WHERE certificate_id = %s AND unflagged_sequence IS NULL LIMIT 1"
+)
+
+
+def _has_open_flag(certificate_id: int) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(_OPEN_FLAG_SQL, [certificate_id])
+        return cursor.fetchone() is not None
+
+
 def flags_for(certificate: PartyRef) -> list[dict[str, Any]]:
     """The listings behind a certificate's flag, as the verify page and the API show them."""
+    if not _has_open_flag(_pk(certificate)):
+        return []
     rows = []
     flags = (
         _open_flags()
