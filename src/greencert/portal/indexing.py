@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
@@ -162,8 +163,12 @@ def index_event(event: CertificateEvent) -> None:
 
 
 # -- bulk ------------------------------------------------------------------------------------------
-def _rows() -> Iterator[tuple[Any, ...]]:
-    """Every document as a row of DOCUMENT_COLUMNS (dates as text), in certificate order."""
+def _batches(size: int = 50_000) -> Iterator[list[tuple[Any, ...]]]:
+    """Every document as rows of DOCUMENT_COLUMNS (dates as text), a batch at a time.
+
+    Each batch is read in full before it is yielded: PostgreSQL's COPY holds the connection
+    while it runs, so no query may run while a batch is being written.
+    """
     regions = {r.code: r for r in Region.objects.select_related("parent")}
     names = {code: r.name_zh for code, r in regions.items() if r.level in {"province", "city"}}
     places: dict[str, str] = {}
@@ -175,6 +180,7 @@ def _rows() -> Iterator[tuple[Any, ...]]:
 
     categories = {c.pk: c for c in Category.objects.all()}
     bodies = {b.pk: b for b in CertificationBody.objects.all()}
+    used_bodies = set(Certificate.objects.values_list("body_id", flat=True).distinct())
     holders: dict[int, Enterprise] = {}
     columns = [
         "id",
@@ -203,33 +209,45 @@ def _rows() -> Iterator[tuple[Any, ...]]:
             holders[pk] = Enterprise(
                 pk=pk, name=name, name_en=name_en, credit_code=code, region_id=region_id
             )
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(columns)} FROM certification_certificate ORDER BY id")
-        while batch := cursor.fetchmany(10_000):
-            for row in batch:
-                values = dict(zip(columns, row, strict=True))
-                cert = Certificate(**{k: v for k, v in values.items() if k != "id"})
-                cert.pk = values["id"]
-                fields = certificate_fields(
-                    cert,
-                    holders[values["holder_id"]],
-                    bodies[values["body_id"]],
-                    categories[values["category_id"]],
-                    place(values["site_region_id"]),
-                )
-                fields["certificate_id"] = cert.pk
-                yield tuple(_db(fields.get(c)) for c in DOCUMENT_COLUMNS)
+    last = 0
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {', '.join(columns)} FROM certification_certificate WHERE id > %s "
+                "ORDER BY id LIMIT %s",
+                [last, size],
+            )
+            fetched = cursor.fetchall()
+        if not fetched:
+            break
+        batch = []
+        for row in fetched:
+            values = dict(zip(columns, row, strict=True))
+            cert = Certificate(**{k: v for k, v in values.items() if k != "id"})
+            cert.pk = values["id"]
+            fields = certificate_fields(
+                cert,
+                holders[values["holder_id"]],
+                bodies[values["body_id"]],
+                categories[values["category_id"]],
+                place(values["site_region_id"]),
+            )
+            fields["certificate_id"] = cert.pk
+            batch.append(tuple(_db(fields.get(c)) for c in DOCUMENT_COLUMNS))
+        last = fetched[-1][0]
+        yield batch
+    parties = []
     for enterprise in holders.values():
         fields = enterprise_fields(
             enterprise, regions[enterprise.region_id], place(enterprise.region_id)
         )
         fields["enterprise_id"] = enterprise.pk
-        yield tuple(_db(fields.get(c)) for c in DOCUMENT_COLUMNS)
-    used = set(Certificate.objects.values_list("body_id", flat=True).distinct())
+        parties.append(tuple(_db(fields.get(c)) for c in DOCUMENT_COLUMNS))
     for body in bodies.values():
-        if body.pk in used:
+        if body.pk in used_bodies:
             fields = body_fields(body, regions[body.region_id], place(body.region_id))
-            yield tuple(_db(fields.get(c)) for c in DOCUMENT_COLUMNS)
+            parties.append(tuple(_db(fields.get(c)) for c in DOCUMENT_COLUMNS))
+    yield parties
 
 
 def _db(value: Any) -> Any:
@@ -249,7 +267,17 @@ def rebuild_search_index() -> int:
     with connection.cursor() as cursor:
         fts.drop(cursor.execute, connection.vendor)
         cursor.execute(f"DELETE FROM {fts.TABLE}")
-    TableWriter(SearchDocument, DOCUMENT_COLUMNS, timezone.now()).write(_rows())
+    writer = TableWriter(SearchDocument, DOCUMENT_COLUMNS, timezone.now())
+    if connection.vendor == "postgresql":
+        for batch in _batches():  # one COPY per batch, read before it starts
+            writer.write(batch)
+    else:  # one load into the empty table, its indexes built after
+        writer.write(chain.from_iterable(_batches()))
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The loaded rows' deferred foreign-key checks must run before the index is built.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         fts.create(cursor.execute, connection.vendor)
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     return SearchDocument.objects.count()
