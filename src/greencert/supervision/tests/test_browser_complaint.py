@@ -25,7 +25,7 @@ PASSWORD = "browser-test-pw"
 
 pytestmark = [
     pytest.mark.postgres_only,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 
