@@ -164,3 +164,17 @@ def flags_for(certificate: PartyRef) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def flagged_after(event: Any) -> bool:
+    """The flag a certificate carries once ``event`` (any CertificateEvent) is applied.
+
+    For read models kept by a projection: the projection runs inside ``append_event``, before the
+    listing action has recorded the flag the FLAGGED (or lifted the one the UNFLAGGED) event
+    reports, so those two events decide from the event itself and any other listing."""
+    if event.event_type not in {"flagged", "unflagged"}:
+        return is_certificate_flagged(event.certificate_id)
+    if event.event_type == "flagged":
+        return True
+    others = _open_flags().filter(certificate_id=event.certificate_id)
+    return others.exclude(entry_id=event.payload.get("blacklist_entry")).exists()

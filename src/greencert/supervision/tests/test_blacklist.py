@@ -196,3 +196,21 @@ def test_listings_end_at_their_period_end(issued_certificate, anhui_regulator, h
     assert entry.removed_on == entry.ends_on + dt.timedelta(days=1)
     assert events_of(issued_certificate)[-1].reason_code == "U01"
     assert is_listed(enterprise=holder, on=entry.ends_on)
+
+
+def test_a_projection_sees_the_flag_each_event_leaves(
+    issued_certificate, anhui_regulator, holder, body
+):
+    from greencert.core.projections import _projections, register_projection
+    from greencert.supervision.blacklist import flagged_after
+
+    seen: list[tuple[str, bool]] = []
+    register_projection("test.flag", lambda e: seen.append((e.event_type, flagged_after(e))))
+    try:
+        by_holder = listing(anhui_regulator, enterprise=holder)
+        listing(anhui_regulator, body=body)
+        remove_from_blacklist(anhui_regulator, by_holder, reason="整改完成")
+    finally:
+        _projections.pop("test.flag")
+    # The body's listing still flags the certificate after the holder's is lifted.
+    assert seen == [("flagged", True), ("flagged", True), ("unflagged", True)]
