@@ -41,7 +41,6 @@ def search_page(request: HttpRequest) -> HttpResponse:
     options = _options(language)
     names = options.pop("names")
     context: dict[str, object] = {"options": options, "hits": [], "error": None, "searched": False}
-    status = 200
     try:
         search = parse_params(request.GET)
     except UserFacingError as error:
@@ -71,7 +70,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
                 else ""
             ),
         )
-    return render(request, "portal/search.html", context, status=status)
+    return render(request, "portal/search.html", context)
 
 
 def _asked(search: SearchRequest) -> bool:

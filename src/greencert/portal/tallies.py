@@ -127,6 +127,8 @@ def rebuild_tallies() -> int:
             "WHERE period = 'month' GROUP BY day HAVING SUM(issued) > 0",
             [False],
         )
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {TABLE}")
         cursor.execute(f"SELECT COUNT(*) FROM {TABLE}")
         return int(cursor.fetchone()[0])
 
