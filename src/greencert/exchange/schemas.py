@@ -59,6 +59,9 @@ class VerifiedCertificate(Schema):
     category: CategoryBrief
     issue_date: dt.date
     expiry_date: dt.date
+    blacklisted: bool = Field(
+        description="the holder or the issuing body is on the blacklist (黑名单) today"
+    )
 
 
 class VerifyItem(Schema):

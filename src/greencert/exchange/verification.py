@@ -14,6 +14,7 @@ from greencert.certification.numbers import check_number
 from greencert.core.checkchars import normalise_code, uscc_problem
 from greencert.core.models import CertificateEvent
 from greencert.core.sequence import EVENT_SEQUENCE, current_value
+from greencert.supervision.blacklist import flagged_certificate_ids
 
 MAX_ITEMS = 1000
 FIELDS = (
@@ -51,7 +52,7 @@ def _statuses_on(ids: list[int], day: dt.date) -> dict[int, str]:
 
 
 def _certificate(
-    row: dict[str, Any], status_at: dict[int, str], at: dt.date | None
+    row: dict[str, Any], status_at: dict[int, str], at: dt.date | None, flagged: set[int]
 ) -> dict[str, Any]:
     return {
         "number": row["number"],
@@ -65,6 +66,7 @@ def _certificate(
         },
         "issue_date": row["issue_date"],
         "expiry_date": row["expiry_date"],
+        "blacklisted": row["id"] in flagged,
     }
 
 
@@ -80,6 +82,7 @@ def verify_batch(numbers: list[str], holders: list[str], at: dt.date | None) -> 
         ).values(*FIELDS)
     )
     status_at = _statuses_on([r["id"] for r in rows], at) if at else {}
+    flagged = flagged_certificate_ids(r["id"] for r in rows)
     by_number = {r["number"]: r for r in rows}
     by_holder: dict[str, list[dict[str, Any]]] = {}
     for r in rows:
@@ -93,7 +96,9 @@ def verify_batch(numbers: list[str], holders: list[str], at: dt.date | None) -> 
             item["result"] = "mistyped"
         elif check.normalised in by_number:
             item["result"] = "found"
-            item["certificates"] = [_certificate(by_number[check.normalised], status_at, at)]
+            item["certificates"] = [
+                _certificate(by_number[check.normalised], status_at, at, flagged)
+            ]
         else:
             item["result"] = "unknown"
         results.append(item)
@@ -105,7 +110,7 @@ def verify_batch(numbers: list[str], holders: list[str], at: dt.date | None) -> 
         elif code in by_holder:
             item["result"] = "found"
             item["certificates"] = [
-                _certificate(r, status_at, at)
+                _certificate(r, status_at, at, flagged)
                 for r in sorted(by_holder[code], key=lambda r: r["number"])
             ]
         else:

@@ -13,6 +13,7 @@ from greencert.core.errors import PermissionRefused, TransitionRefused, Validati
 from greencert.core.models import CertificateEvent
 from greencert.core.tests.fixtures import COATINGS_UNIT, events_of, in_days, region
 from greencert.exchange.feed import read_changes
+from greencert.exchange.verification import verify_batch
 from greencert.supervision.actions import (
     end_expired_listings,
     list_on_blacklist,
@@ -128,6 +129,18 @@ def test_certificate_api_shows_the_flag_in_detail_and_list(
     assert detail["blacklist"][0]["basis_code"] == "SCL-2022"
     items = client.get("/api/v1/certificates").json()["items"]
     assert [i["blacklisted"] for i in items] == [True]
+
+
+def test_batch_verification_shows_the_flag_to_buyers(issued_certificate, anhui_regulator, holder):
+    def flag() -> bool:
+        answer = verify_batch([issued_certificate.number], [], None)
+        return answer["results"][0]["certificates"][0]["blacklisted"]
+
+    assert flag() is False
+    entry = listing(anhui_regulator, enterprise=holder)
+    assert flag() is True
+    remove_from_blacklist(anhui_regulator, entry, reason="已整改并履行处罚")
+    assert flag() is False
 
 
 def test_the_change_feed_carries_flag_and_unflag(issued_certificate, anhui_regulator, holder):
