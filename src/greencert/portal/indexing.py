@@ -164,7 +164,8 @@ def index_event(event: CertificateEvent) -> None:
 
 # -- bulk ------------------------------------------------------------------------------------------
 def _batches(size: int = 50_000) -> Iterator[list[tuple[Any, ...]]]:
-    """Every document as rows of DOCUMENT_COLUMNS (dates as text), a batch at a time.
+    """Every document as rows of DOCUMENT_COLUMNS (dates as text), a batch at a time: the
+    enterprises and bodies first, then the certificates, so the newest ids are certificates.
 
     Each batch is read in full before it is yielded: PostgreSQL's COPY holds the connection
     while it runs, so no query may run while a batch is being written.
@@ -209,6 +210,18 @@ def _batches(size: int = 50_000) -> Iterator[list[tuple[Any, ...]]]:
             holders[pk] = Enterprise(
                 pk=pk, name=name, name_en=name_en, credit_code=code, region_id=region_id
             )
+    parties = []
+    for enterprise in holders.values():
+        fields = enterprise_fields(
+            enterprise, regions[enterprise.region_id], place(enterprise.region_id)
+        )
+        fields["enterprise_id"] = enterprise.pk
+        parties.append(tuple(_db(fields.get(c)) for c in DOCUMENT_COLUMNS))
+    for body in bodies.values():
+        if body.pk in used_bodies:
+            fields = body_fields(body, regions[body.region_id], place(body.region_id))
+            parties.append(tuple(_db(fields.get(c)) for c in DOCUMENT_COLUMNS))
+    yield parties
     last = 0
     while True:
         with connection.cursor() as cursor:
@@ -236,18 +249,6 @@ def _batches(size: int = 50_000) -> Iterator[list[tuple[Any, ...]]]:
             batch.append(tuple(_db(fields.get(c)) for c in DOCUMENT_COLUMNS))
         last = fetched[-1][0]
         yield batch
-    parties = []
-    for enterprise in holders.values():
-        fields = enterprise_fields(
-            enterprise, regions[enterprise.region_id], place(enterprise.region_id)
-        )
-        fields["enterprise_id"] = enterprise.pk
-        parties.append(tuple(_db(fields.get(c)) for c in DOCUMENT_COLUMNS))
-    for body in bodies.values():
-        if body.pk in used_bodies:
-            fields = body_fields(body, regions[body.region_id], place(body.region_id))
-            parties.append(tuple(_db(fields.get(c)) for c in DOCUMENT_COLUMNS))
-    yield parties
 
 
 def _db(value: Any) -> Any:

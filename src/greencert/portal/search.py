@@ -374,15 +374,56 @@ def _ids(request: SearchRequest, query: ParsedQuery, by_key: bool) -> list[int]:
             )
             params = [fts5_expression(query), *query.substrings, *params]
         else:
-            sql = (
-                f"SELECT d.id FROM {fts.TABLE} d WHERE {fts.TSVECTOR} @@ "
-                f"to_tsquery('simple'::regconfig, %s) AND {' AND '.join(recheck + where)} "
-                "ORDER BY d.id DESC LIMIT %s"
-            )
-            params = [tsquery_expression(query), *query.substrings, *params]
+            return _postgresql_ids(request, query, recheck, where, params, limit)
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, limit])
         return [row[0] for row in cursor.fetchall()]
+
+
+# Documents the newest-first pass on PostgreSQL reads before it falls back to the GIN index.
+NEWEST_WINDOW = 8000
+
+
+def _postgresql_ids(
+    request: SearchRequest,
+    query: ParsedQuery,
+    recheck: list[str],
+    where: list[str],
+    params: list[Any],
+    limit: int,
+) -> list[int]:
+    """Two passes, because the planner cannot know how many documents a gram AND matches.
+
+    First the newest ``NEWEST_WINDOW`` documents are read in id order and tested one by one (the
+    ``IS TRUE`` keeps the GIN index out of that plan): enough when the words are common, which is
+    when a bitmap scan is slowest, since it must visit every match to find the newest. Only if
+    that window holds too few results does the GIN index find the rest, below the window, where
+    the matches are by then known to be few.
+    """
+    tsquery = "to_tsquery('simple'::regconfig, %s)"
+    conditions = " AND ".join(recheck + where)
+    head = [tsquery_expression(query), *query.substrings, *params]
+    with connection.cursor() as cursor:
+        if request.after_id:
+            top = request.after_id
+        else:
+            cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {fts.TABLE}")
+            top = int(cursor.fetchone()[0])
+        floor = top - NEWEST_WINDOW
+        cursor.execute(
+            f"SELECT d.id FROM {fts.TABLE} d WHERE d.id >= %s AND ({fts.TSVECTOR} @@ {tsquery}) "
+            f"IS TRUE AND {conditions} ORDER BY d.id DESC LIMIT %s",
+            [floor, *head, limit],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        if len(ids) >= limit or floor <= 0:
+            return ids
+        cursor.execute(
+            f"SELECT d.id FROM {fts.TABLE} d WHERE {fts.TSVECTOR} @@ {tsquery} AND {conditions} "
+            "AND d.id < %s ORDER BY d.id DESC LIMIT %s",
+            [*head, floor, limit - len(ids)],
+        )
+        return ids + [row[0] for row in cursor.fetchall()]
 
 
 def run_search(request: SearchRequest) -> SearchPage:

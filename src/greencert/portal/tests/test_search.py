@@ -160,3 +160,17 @@ def test_bad_filters_are_refused_naming_the_field_and_value(field, value):
     assert refused.value.field == field
     assert str(value) in refused.value.message_en
     assert field in refused.value.message_zh
+
+
+def test_on_postgresql_matches_below_the_newest_window_are_found_too(
+    issue, monkeypatch, on_postgres
+):
+    monkeypatch.setattr("greencert.portal.search.NEWEST_WINDOW", 3)
+    issued = [issue().number for _ in range(6)]
+    found = keys(q="涂料", kind="certificate", limit=10)
+    assert found == sorted(issued, reverse=True)
+    first = run_search(build_request(q="涂料", kind="certificate", limit=4))
+    rest = run_search(
+        build_request(q="涂料", kind="certificate", limit=4, cursor=first.next_cursor or "")
+    )
+    assert [d.key for d in first.documents + rest.documents] == found
