@@ -162,9 +162,7 @@ def test_bad_filters_are_refused_naming_the_field_and_value(field, value):
     assert field in refused.value.message_zh
 
 
-def test_on_postgresql_matches_below_the_newest_window_are_found_too(
-    issue, monkeypatch, on_postgres
-):
+def test_matches_below_the_newest_window_are_found_too(issue, monkeypatch):
     monkeypatch.setattr("greencert.portal.search.NEWEST_WINDOW", 3)
     issued = [issue().number for _ in range(6)]
     found = keys(q="涂料", kind="certificate", limit=10)
