@@ -51,7 +51,8 @@ class InspectionPlanAdmin(ReadOnlyAdmin):
 
 @admin.register(Inspector)
 class InspectorAdmin(admin.ModelAdmin):
-    """The inspector directory (执法检查人员名录库) is maintained here; a plan freezes it at commit."""
+    """The inspector directory (执法检查人员名录库): regulators keep it on the office pages
+    (``directory``), superusers here too; a plan freezes it at commit."""
 
     list_display = ["code", "name", "region", "affiliation", "active"]
     list_filter = ["region", "active"]

@@ -96,6 +96,26 @@ def _validate_items(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return clean
 
 
+def _validate_filters(object_kind: str, object_filters: dict[str, Any] | None) -> dict[str, Any]:
+    if object_kind not in FILTERS:
+        raise ValidationFailed(
+            field="object_kind",
+            value=object_kind,
+            expected_zh="certificate、enterprise 或 body",
+            expected_en="certificate, enterprise or body",
+        )
+    filters = dict(object_filters or {})
+    unknown = sorted(set(filters) - FILTERS[object_kind])
+    if unknown:
+        raise ValidationFailed(
+            field="object_filters",
+            value=",".join(unknown),
+            expected_zh=f"筛选条件：{'、'.join(sorted(FILTERS[object_kind]))}",
+            expected_en=f"filters: {', '.join(sorted(FILTERS[object_kind]))}",
+        )
+    return filters
+
+
 @transaction.atomic
 def create_plan(
     actor: Actor,
@@ -114,22 +134,7 @@ def create_plan(
     doing = ("制定抽查计划", "drafting an inspection plan")
     require_regulator(actor, doing)
     require_region(actor, region, doing)
-    if object_kind not in FILTERS:
-        raise ValidationFailed(
-            field="object_kind",
-            value=object_kind,
-            expected_zh="certificate、enterprise 或 body",
-            expected_en="certificate, enterprise or body",
-        )
-    filters = dict(object_filters or {})
-    unknown = sorted(set(filters) - FILTERS[object_kind])
-    if unknown:
-        raise ValidationFailed(
-            field="object_filters",
-            value=",".join(unknown),
-            expected_zh=f"筛选条件：{'、'.join(sorted(FILTERS[object_kind]))}",
-            expected_en=f"filters: {', '.join(sorted(FILTERS[object_kind]))}",
-        )
+    filters = _validate_filters(object_kind, object_filters)
     minimum = inspection_setting("min_inspectors")
     per_check = inspectors_per_check or minimum
     if per_check < minimum:
@@ -233,6 +238,28 @@ def inspector_pool(plan: InspectionPlan) -> list[dict[str, Any]]:
         }
         for i in qs.order_by("code")
     ]
+
+
+def preview_pools(
+    *,
+    object_kind: str,
+    object_filters: dict[str, Any] | None = None,
+    inspector_regions: list[str] | None = None,
+    inspectors_per_check: int | None = None,
+) -> dict[str, Any]:
+    """What a draft's pools would hold if its seed were committed now; nothing is saved."""
+    draft = InspectionPlan(
+        object_kind=object_kind,
+        object_filters=_validate_filters(object_kind, object_filters),
+        inspector_regions=sorted(inspector_regions or []),
+    )
+    objects, inspectors = object_pool(draft), inspector_pool(draft)
+    per_check = inspectors_per_check or inspection_setting("min_inspectors")
+    return {
+        "objects": len(objects),
+        "inspectors": len(inspectors),
+        "short": draw.check_pools(objects, inspectors, per_check),
+    }
 
 
 def item_list(plan: InspectionPlan) -> list[dict[str, Any]]:

@@ -7,6 +7,8 @@ region; the alliance administrator may do everything.
 
 from __future__ import annotations
 
+from django.db.models import Q, QuerySet
+
 from greencert.certification.workflow.permissions import region_in_scope
 from greencert.core.actors import Actor
 from greencert.core.errors import PermissionRefused
@@ -21,6 +23,16 @@ def is_regulator(actor: Actor) -> bool:
 
 def acts_for_region(actor: Actor, region: Region) -> bool:
     return is_alliance_admin(actor) or region_in_scope(actor, region)
+
+
+def regions_in_scope(actor: Actor) -> QuerySet[Region]:
+    """The regions a regulator acts for: their own and every region within them."""
+    if is_alliance_admin(actor):
+        return Region.objects.all()
+    codes = regulated_region_codes(actor)
+    return Region.objects.filter(
+        Q(code__in=codes) | Q(city_code__in=codes) | Q(province_code__in=codes)
+    )
 
 
 def home_region(actor: Actor) -> Region | None:

@@ -30,6 +30,9 @@ urlpatterns = [
         views.office_complaint_step,
         name="office_complaint_step",
     ),
+    path("office/plans/new/", views.office_plan_new, name="office_plan_new"),
+    path("office/inspectors/", views.office_inspectors, name="office_inspectors"),
+    path("office/inspectors/<str:code>/", views.office_inspector, name="office_inspector"),
     path("office/inspections/<str:code>/", views.office_plan, name="office_plan"),
     path(
         "office/inspections/<str:code>/<slug:step>/",

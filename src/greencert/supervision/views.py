@@ -20,7 +20,7 @@ from greencert.certification.forms import StepForm, is_english
 from greencert.core.actors import Actor
 from greencert.core.errors import UserFacingError, ValidationFailed
 from greencert.parties.models import CertificationBody, Enterprise
-from greencert.supervision import actions, complaints, forms, inspections, spamguard
+from greencert.supervision import actions, complaints, directory, forms, inspections, spamguard
 from greencert.supervision.blacklist import in_force
 from greencert.supervision.codes import labels
 from greencert.supervision.credit import explain_grade
@@ -30,8 +30,9 @@ from greencert.supervision.models import (
     CreditRecord,
     InspectionCheck,
     InspectionPlan,
+    Inspector,
 )
-from greencert.supervision.permissions import is_regulator
+from greencert.supervision.permissions import is_regulator, regions_in_scope
 from greencert.supervision.presenters import check_rows, complaint_dict, draw_document, entry_dict
 
 
@@ -461,3 +462,104 @@ def office_plan_step(request: HttpRequest, code: str, step: str) -> HttpResponse
     context = _office_plan_context(plan)
     context["result_form" if step == "result" else "step_form"] = form
     return render(request, "supervision/office_plan.html", context, status=status)
+
+
+@login_required
+def office_plan_new(request: HttpRequest) -> HttpResponse:
+    """Draft a plan: its items, object pool filters and inspector pool; "preview" only counts."""
+    actor = _regulator(request)
+    draft = forms.PlanDraft(actor, request.POST if request.method == "POST" else None)
+    preview = None
+    status = 200
+    if request.method == "POST":
+        previewing = "preview" in request.POST
+        status = 400
+        if draft.is_valid(with_items=not previewing):
+            try:
+                if previewing:
+                    preview = inspections.preview_pools(**draft.plan.pools())
+                    status = 200
+                else:
+                    plan = inspections.create_plan(actor, **draft.arguments())
+                    messages.success(request, _("Plan drafted: commit its seed when ready."))
+                    return redirect(reverse("supervision:office_plan", args=[plan.code]))
+            except UserFacingError as error:
+                draft.add_action_error(error)
+                status = error.http_status
+    context = {
+        "form": draft.plan,
+        "items": draft.items,
+        "ratio_help": forms.ratio_help(),
+        "preview": preview,
+    }
+    return render(request, "supervision/office_plan_new.html", context, status=status)
+
+
+def _inspectors_in_scope(actor: Actor) -> Any:
+    return Inspector.objects.filter(region__in=regions_in_scope(actor)).select_related("region")
+
+
+@login_required
+def office_inspectors(request: HttpRequest) -> HttpResponse:
+    """The inspector directory of the regulator's regions, and adding an inspector to it."""
+    actor = _regulator(request)
+    form = forms.InspectorForm(request.POST or None, actor=actor)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            status = _attempt(
+                form,
+                lambda: directory.add_inspector(
+                    actor,
+                    code=data["code"],
+                    name=data["name"],
+                    region=data["region"],
+                    affiliation=data["affiliation"],
+                    conflicts=data["conflicts"],
+                ),
+            )
+            if not status:
+                messages.success(request, _("Inspector added to the directory."))
+                return redirect(reverse("supervision:office_inspectors"))
+    context = {"form": form, "inspectors": _inspectors_in_scope(actor).order_by("code")}
+    return render(request, "supervision/office_inspectors.html", context, status=status)
+
+
+@login_required
+def office_inspector(request: HttpRequest, code: str) -> HttpResponse:
+    """An inspector's details and declared conflicts of interest."""
+    actor = _regulator(request)
+    inspector = get_object_or_404(_inspectors_in_scope(actor), code=code)
+    current = {
+        "code": inspector.code,
+        "name": inspector.name,
+        "region": inspector.region_id,
+        "affiliation": inspector.affiliation,
+        "conflicts": "\n".join(inspector.conflicts),
+        "active": inspector.active,
+    }
+    form = forms.InspectorForm(request.POST or None, actor=actor, editing=True, initial=current)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            status = _attempt(
+                form,
+                lambda: directory.edit_inspector(
+                    actor,
+                    inspector,
+                    name=data["name"],
+                    region=data["region"],
+                    affiliation=data["affiliation"],
+                    conflicts=data["conflicts"],
+                    active=data["active"],
+                ),
+            )
+            if not status:
+                messages.success(request, _("Saved."))
+                return redirect(reverse("supervision:office_inspectors"))
+    context = {"form": form, "inspector": inspector}
+    return render(request, "supervision/office_inspector.html", context, status=status)
