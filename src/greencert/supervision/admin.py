@@ -11,7 +11,10 @@ from greencert.supervision.models import (
     BlacklistEntry,
     BlacklistFlag,
     Complaint,
+    ComplaintStep,
     CreditRecord,
+    InspectionCheck,
+    InspectionItem,
     InspectionPlan,
     Inspector,
 )
@@ -44,9 +47,33 @@ class BlacklistFlagAdmin(ReadOnlyAdmin):
     list_display = ["certificate", "entry", "flagged_sequence", "unflagged_sequence"]
 
 
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class InspectionItemInline(ReadOnlyInline):
+    model = InspectionItem
+
+
+class InspectionCheckInline(ReadOnlyInline):
+    model = InspectionCheck
+
+
+class ComplaintStepInline(ReadOnlyInline):
+    model = ComplaintStep
+
+
 @admin.register(InspectionPlan)
 class InspectionPlanAdmin(ReadOnlyAdmin):
     list_display = ["code", "title", "region", "state", "committed_at", "drawn_at"]
+    inlines = [InspectionItemInline, InspectionCheckInline]
 
 
 @admin.register(Inspector)
@@ -63,3 +90,4 @@ class InspectorAdmin(admin.ModelAdmin):
 class ComplaintAdmin(ReadOnlyAdmin):
     list_display = ["tracking_code", "state", "region", "outcome", "received_at"]
     list_filter = ["state", "outcome"]
+    inlines = [ComplaintStepInline]
