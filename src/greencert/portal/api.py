@@ -62,6 +62,11 @@ class SearchHit(Schema):
     city: Named
     in_pilot_zone: bool
     in_demonstration_zone: bool
+    blacklisted: bool = Field(
+        False,
+        description="a certificate whose holder or issuing body is on the blacklist (黑名单) "
+        "today, or an enterprise or body on it",
+    )
     status: Status | None = None
     holder: Party | None = None
     body: Party | None = None
@@ -108,4 +113,5 @@ def search(request: HttpRequest, filters: Query[SearchFilters]) -> dict[str, Any
         )
     )
     names = region_names()
-    return {"items": [hit_dict(d, names) for d in page.documents], "next_cursor": page.next_cursor}
+    items = [hit_dict(d, names, blacklisted=d.pk in page.blacklisted) for d in page.documents]
+    return {"items": items, "next_cursor": page.next_cursor}

@@ -20,7 +20,10 @@ def region_names() -> dict[str, tuple[str, str]]:
     return {code: (zh, en) for code, zh, en in rows}
 
 
-def hit_dict(doc: SearchDocument, names: dict[str, tuple[str, str]]) -> dict[str, Any]:
+def hit_dict(
+    doc: SearchDocument, names: dict[str, tuple[str, str]], *, blacklisted: bool = False
+) -> dict[str, Any]:
+    """``blacklisted``: the certificate's holder or issuing body, or the party itself, is listed."""
     province = names.get(doc.province_code, ("", ""))
     city = names.get(doc.city_code, ("", ""))
     hit: dict[str, Any] = {
@@ -30,6 +33,7 @@ def hit_dict(doc: SearchDocument, names: dict[str, tuple[str, str]]) -> dict[str
         "city": {"code": doc.city_code, "name_zh": city[0], "name_en": city[1]},
         "in_pilot_zone": doc.in_pilot_zone,
         "in_demonstration_zone": doc.in_demonstration_zone,
+        "blacklisted": blacklisted,
     }
     if doc.kind == DocumentKind.CERTIFICATE and doc.certificate is not None:
         cert = doc.certificate

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import connection
+from django.db.models import Q
 
 from greencert.catalog.models import Category
 from greencert.core.errors import ValidationFailed
@@ -23,6 +24,8 @@ from greencert.portal import fts
 from greencert.portal.grams import ParsedQuery, fts5_expression, parse_query, tsquery_expression
 from greencert.portal.models import DocumentKind, SearchDocument
 from greencert.regions.models import Region
+from greencert.supervision.blacklist import flagged_certificate_ids, in_force
+from greencert.supervision.models import BlacklistEntry
 
 MAX_LIMIT = 100
 MAX_QUERY = 100
@@ -77,6 +80,8 @@ class SearchPage:
     request: SearchRequest
     documents: list[SearchDocument]
     next_cursor: str | None
+    # Ids of the documents on the page whose certificate is flagged, or whose party is listed.
+    blacklisted: set[int] = field(default_factory=set)
 
 
 def _invalid(name: str, value: object, zh: str, en: str) -> ValidationFailed:
@@ -441,7 +446,39 @@ def run_search(request: SearchRequest) -> SearchPage:
         request=request,
         documents=documents,
         next_cursor=encode_cursor(ids[-1]) if more and ids else None,
+        blacklisted=blacklisted_documents(documents),
     )
+
+
+def blacklisted_documents(documents: list[SearchDocument]) -> set[int]:
+    """Which documents carry the blacklist flag today: certificates flagged because their holder
+    or issuing body is listed, and enterprises and bodies listed themselves.
+
+    Read for the page, not stored in the index, so a listing that lapses at its period end stops
+    showing that day. At most two queries, however many documents.
+    """
+    certificates = {
+        d.certificate_id: d.pk
+        for d in documents
+        if d.kind == DocumentKind.CERTIFICATE and d.certificate_id
+    }
+    enterprises = {
+        d.enterprise_id: d.pk
+        for d in documents
+        if d.kind == DocumentKind.ENTERPRISE and d.enterprise_id
+    }
+    bodies = {d.body_id: d.pk for d in documents if d.kind == DocumentKind.BODY and d.body_id}
+    flagged = {certificates[pk] for pk in flagged_certificate_ids(certificates)}
+    if enterprises or bodies:
+        listed = BlacklistEntry.objects.filter(
+            (Q(enterprise_id__in=list(enterprises)) | Q(body_id__in=list(bodies))) & in_force()
+        ).values_list("enterprise_id", "body_id")
+        for enterprise_id, body_id in listed:
+            if enterprise_id in enterprises:
+                flagged.add(enterprises[enterprise_id])
+            if body_id in bodies:
+                flagged.add(bodies[body_id])
+    return flagged
 
 
 def page_request(request: SearchRequest, cursor: str) -> SearchRequest:

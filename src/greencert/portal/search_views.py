@@ -50,7 +50,10 @@ def search_page(request: HttpRequest) -> HttpResponse:
     context["echo"] = search.echo
     if _asked(search):
         page = run_search(search)
-        hits = [hit_dict(doc, names) for doc in page.documents]  # type: ignore[arg-type]
+        hits = [
+            hit_dict(doc, names, blacklisted=doc.pk in page.blacklisted)  # type: ignore[arg-type]
+            for doc in page.documents
+        ]
         for hit in hits:
             if hit.get("status"):
                 hit["status_label"] = hit["status"][
