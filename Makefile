@@ -30,9 +30,12 @@ demo: install
 	$(GREENCERT) seed --certificates $(DEMO_CERTIFICATES) --seed 2021 --if-empty
 	$(GREENCERT) collectstatic --no-input -v 0
 	$(GREENCERT) expire_certificates
+	$(GREENCERT) export_open_data
 	@$(GREENCERT) demo_setup --port $(PORT)
 	@$(GREENCERT) seed_supervision --port $(PORT)
 	@$(GREENCERT) seed_workflow | tail -n 1
+	@echo "  Worker (webhooks, daily jobs) runs beside the server; its log: var/worker.log"
+	@$(GREENCERT) worker > var/worker.log 2>&1 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn greencert.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --worker-class gthread --access-logfile -
 
 lint: $(VENV)/.installed
