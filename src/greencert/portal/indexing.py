@@ -278,7 +278,11 @@ def rebuild_search_index() -> int:
         if connection.vendor == "postgresql":
             # The loaded rows' deferred foreign-key checks must run before the index is built.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        fts.create(cursor.execute, connection.vendor)
+        filtered = False
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'btree_gin'")
+            filtered = cursor.fetchone() is not None
+        fts.create(cursor.execute, connection.vendor, filtered=filtered)
         if connection.vendor == "postgresql":
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     return SearchDocument.objects.count()

@@ -408,6 +408,7 @@ def _postgresql_ids(
     tsquery = "to_tsquery('simple'::regconfig, %s)"
     conditions = " AND ".join(recheck + where)
     head = [tsquery_expression(query), *query.substrings, *params]
+    keys, key_params = _index_keys(request)
     with connection.cursor() as cursor:
         if request.after_id:
             top = request.after_id
@@ -425,10 +426,29 @@ def _postgresql_ids(
             return ids
         cursor.execute(
             f"SELECT d.id FROM {fts.TABLE} d WHERE {fts.TSVECTOR} @@ {tsquery} AND {conditions} "
-            "AND d.id < %s ORDER BY d.id DESC LIMIT %s",
-            [*head, floor, limit - len(ids)],
+            f"{keys}AND d.id < %s ORDER BY d.id DESC LIMIT %s",
+            [*head, *key_params, floor, limit - len(ids)],
         )
         return ids + [row[0] for row in cursor.fetchall()]
+
+
+def _index_keys(request: SearchRequest) -> tuple[str, list[Any]]:
+    """The zone and issue-year filters again, as the keys of the filtered GIN index (``fts``):
+    implied by the filters themselves, so they change no result, only how the index narrows."""
+    keys: list[str] = []
+    params: list[Any] = []
+    for flag, key in (
+        (request.pilot_zone, fts.PILOT_KEY),
+        (request.demonstration_zone, fts.DEMONSTRATION_KEY),
+    ):
+        if flag is not None:
+            keys.append(f"{key} = %s")
+            params.append(int(flag))
+    start, end = request.issued_from, request.issued_to
+    if start and end and start.year == end.year:
+        keys.append(f"{fts.YEAR_KEY} = %s")
+        params.append(start.year)
+    return "".join(f"AND {k} " for k in keys), params
 
 
 def run_search(request: SearchRequest) -> SearchPage:
