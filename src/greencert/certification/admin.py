@@ -5,10 +5,7 @@ functions (the office pages and the API call them), so nothing can bypass the st
 the permission checks or the event log from the admin.
 """
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
 from greencert.certification.models import (
     ActionReceipt,
@@ -22,21 +19,7 @@ from greencert.certification.models import (
     SurveillanceTask,
     TestReport,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Lists and details for reading; additions, edits and deletions are refused."""
-
-    show_full_result_count = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+from greencert.core.readonly_admin import ReadOnlyAdmin, ReadOnlyInline
 
 
 @admin.register(Certificate)
@@ -50,15 +33,10 @@ class CertificateAdmin(ReadOnlyAdmin):
 STEP_FIELDS = ("recorded_at", "transition", "state_before", "state_after", "actor_label", "note")
 
 
-class ApplicationStepInline(admin.TabularInline):
+class ApplicationStepInline(ReadOnlyInline):
     model = ApplicationStep
     fields = STEP_FIELDS
     readonly_fields = STEP_FIELDS
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Application)

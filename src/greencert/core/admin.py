@@ -1,22 +1,7 @@
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
 from greencert.core.models import CertificateEvent, Counter
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """The event log is append-only: the back office can read it, never change it."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+from greencert.core.readonly_admin import ReadOnlyAdmin
 
 
 @admin.register(CertificateEvent)

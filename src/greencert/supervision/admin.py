@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
+from greencert.core.readonly_admin import ReadOnlyAdmin, ReadOnlyInline
 from greencert.supervision.models import (
     BlacklistEntry,
     BlacklistFlag,
@@ -18,17 +16,6 @@ from greencert.supervision.models import (
     InspectionPlan,
     Inspector,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(CreditRecord)
@@ -45,17 +32,6 @@ class BlacklistEntryAdmin(ReadOnlyAdmin):
 @admin.register(BlacklistFlag)
 class BlacklistFlagAdmin(ReadOnlyAdmin):
     list_display = ["certificate", "entry", "flagged_sequence", "unflagged_sequence"]
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class InspectionItemInline(ReadOnlyInline):
