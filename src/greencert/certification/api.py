@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
@@ -16,6 +15,7 @@ from greencert.certification.numbers import prefix
 from greencert.certification.presenters import detail_dict, summary_dict
 from greencert.certification.schemas import CertificateDetail, CertificatePage
 from greencert.core.errors import ValidationFailed
+from greencert.core.responses import json_response
 from greencert.core.schemas import ERROR_STATUSES, ErrorBody
 from greencert.supervision.blacklist import flagged_certificate_ids, flags_for
 
@@ -39,12 +39,6 @@ class CertificateFilters(Schema):
     status: str | None = Field(None, pattern=r"^0[1-5]$", description="01 … 05")
     cursor: str | None = Field(None, description="next_cursor of the previous page")
     limit: int = Field(50, ge=1, le=MAX_PAGE)
-
-
-def _json(data: object, status: int = 200) -> JsonResponse:
-    return JsonResponse(
-        data, status=status, encoder=DjangoJSONEncoder, json_dumps_params={"ensure_ascii": False}
-    )
 
 
 def _decode_cursor(cursor: str) -> int:
@@ -93,7 +87,7 @@ def list_certificates(request: HttpRequest, filters: Query[CertificateFilters]) 
     more = len(rows) > filters.limit
     rows = rows[: filters.limit]
     flagged = flagged_certificate_ids(c.pk for c in rows)
-    return _json(
+    return json_response(
         {
             "items": [summary_dict(c) | {"blacklisted": c.pk in flagged} for c in rows],
             "next_cursor": _encode_cursor(rows[-1].pk) if more else None,
@@ -123,7 +117,7 @@ def get_certificate(request: HttpRequest, number: str, at: dt.date | None = None
     lookup = find_certificate(number)
     if lookup.certificate is None:
         zh, en = MESSAGES[lookup.verdict]
-        return _json(
+        return json_response(
             {
                 "error": {
                     "code": lookup.verdict,
@@ -137,7 +131,7 @@ def get_certificate(request: HttpRequest, number: str, at: dt.date | None = None
             status=404 if lookup.verdict == "not_found" else 400,
         )
     flags = flags_for(lookup.certificate)
-    return _json(
+    return json_response(
         detail_dict(lookup.certificate, at) | {"blacklisted": bool(flags), "blacklist": flags}
     )
 

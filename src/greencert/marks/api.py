@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
 from greencert.certification.lookup import MESSAGES, find_certificate
@@ -14,6 +13,7 @@ from greencert.certification.models import Certificate
 from greencert.certification.numbers import prefix
 from greencert.certification.presenters import verify_url
 from greencert.core.errors import UserFacingError
+from greencert.core.responses import json_response
 from greencert.core.schemas import ERROR_STATUSES, ErrorBody
 from greencert.marks import printing
 from greencert.marks.credentials import MEDIA_TYPE, issue_credential
@@ -113,10 +113,8 @@ def certificate_receipt(
     token, statement = issue_receipt(cert, at)
     if format == "pdf":
         name = f"receipt-{cert.number}-{statement['date']}.json"
-        attachment = JsonResponse(
-            {"receipt": token, "statement": statement},
-            encoder=DjangoJSONEncoder,
-            json_dumps_params={"ensure_ascii": False, "indent": 2},
+        attachment = json_response(
+            {"receipt": token, "statement": statement}, indent=2
         ).content.decode("utf-8")
         pdf = printing.render_pdf(
             "marks/receipt_pdf.html",
@@ -131,11 +129,7 @@ def certificate_receipt(
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{name[:-5]}.pdf"'
         return response
-    return JsonResponse(
-        {"receipt": token, "statement": statement},
-        encoder=DjangoJSONEncoder,
-        json_dumps_params={"ensure_ascii": False},
-    )
+    return json_response({"receipt": token, "statement": statement})
 
 
 @router.get(
@@ -150,8 +144,4 @@ def certificate_scans(request: HttpRequest, number: str) -> HttpResponse:
     Only daily counts per province (GB/T 2260, from the front proxy) are kept, no personal data.
     """
     cert = _certificate(number)
-    return JsonResponse(
-        {"number": cert.number, **scan_summary(cert)},
-        encoder=DjangoJSONEncoder,
-        json_dumps_params={"ensure_ascii": False},
-    )
+    return json_response({"number": cert.number, **scan_summary(cert)})

@@ -12,6 +12,7 @@ One layout, two renderers: ``layout`` returns drawing primitives in millimetres,
 from __future__ import annotations
 
 import base64
+import contextlib
 import io
 import math
 import subprocess
@@ -257,10 +258,9 @@ def _font_file(bold: bool) -> tuple[str, int] | None:
 def _font(px: int, bold: bool) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     found = _font_file(bold)
     if found:
-        try:
+        # A font file fontconfig names but FreeType cannot open falls back to Pillow's own.
+        with contextlib.suppress(OSError):
             return ImageFont.truetype(found[0], px, index=found[1])
-        except OSError:
-            pass
     return ImageFont.load_default(px)
 
 

@@ -33,7 +33,7 @@ Fetch = Callable[[str], str]
 
 
 class TrustFileError(ValueError):
-    pass
+    """A trust file (saved jwks.json or did.json) that cannot be read or holds no keys."""
 
 
 @dataclass(frozen=True)

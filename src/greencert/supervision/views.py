@@ -4,12 +4,12 @@ plans. Views only read and call actions; they never change a model themselves.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from greencert.certification.forms import StepForm, is_english
 from greencert.core.actors import Actor
 from greencert.core.errors import UserFacingError, ValidationFailed
+from greencert.core.responses import json_response
 from greencert.parties.models import CertificationBody, Enterprise
 from greencert.supervision import actions, complaints, directory, forms, inspections, spamguard
 from greencert.supervision.blacklist import in_force
@@ -72,6 +73,29 @@ def _attempt(form: StepForm, call: Any) -> int:
         form.add_action_error(error)
         return error.http_status
     return 0
+
+
+def _office_form(
+    request: HttpRequest,
+    form: StepForm,
+    act: Callable[[dict[str, Any]], object],
+    *,
+    done: str,
+    then: Callable[[dict[str, Any]], str],
+    title: str,
+) -> HttpResponse:
+    """A regulator's office form: run ``act`` on the valid data, then say ``done`` and go to
+    ``then(data)``; otherwise show the form again with the errors beside their fields."""
+    status = 400
+    if form.is_valid():
+        data = form.cleaned_data
+        status = _attempt(form, lambda: act(data))
+        if not status:
+            messages.success(request, done)
+            return redirect(then(data))
+    return render(
+        request, "supervision/office_form.html", {"form": form, "title": title}, status=status
+    )
 
 
 # ---------------------------------------------------------------- public pages
@@ -128,11 +152,7 @@ def plan_draw(request: HttpRequest, code: str) -> JsonResponse:
     plan = get_object_or_404(
         InspectionPlan.objects.exclude(state=InspectionPlan.State.DRAFT), code=code
     )
-    response = JsonResponse(
-        draw_document(plan),
-        encoder=DjangoJSONEncoder,
-        json_dumps_params={"ensure_ascii": False, "indent": 1},
-    )
+    response = json_response(draw_document(plan), indent=1)
     response["Content-Disposition"] = f'attachment; filename="draw-{plan.code}.json"'
     return response
 
@@ -233,28 +253,21 @@ def office(request: HttpRequest) -> HttpResponse:
 @require_POST
 def office_blacklist_new(request: HttpRequest) -> HttpResponse:
     actor = _regulator(request)
-    form = forms.BlacklistForm(request.POST)
-    status = 400
-    if form.is_valid():
-        data = form.cleaned_data
-        status = _attempt(
-            form,
-            lambda: actions.list_on_blacklist(
-                actor,
-                **_party(data["subject"]),
-                basis_code=data["basis_code"],
-                facts=data["facts"],
-                ends_on=data["ends_on"],
-                categories=data["categories"],
-            ),
-        )
-        if not status:
-            messages.success(request, _("Listed on the blacklist."))
-            return redirect(reverse("supervision:office"))
-    return render(
-        request, "supervision/office_form.html", {"form": form, "title": _("List on the blacklist")},
-        status=status,
-    )  # fmt: skip
+    return _office_form(
+        request,
+        forms.BlacklistForm(request.POST),
+        lambda data: actions.list_on_blacklist(
+            actor,
+            **_party(data["subject"]),
+            basis_code=data["basis_code"],
+            facts=data["facts"],
+            ends_on=data["ends_on"],
+            categories=data["categories"],
+        ),
+        done=_("Listed on the blacklist."),
+        then=lambda data: reverse("supervision:office"),
+        title=_("List on the blacklist"),
+    )
 
 
 @login_required
@@ -262,50 +275,37 @@ def office_blacklist_new(request: HttpRequest) -> HttpResponse:
 def office_blacklist_remove(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _regulator(request)
     entry = get_object_or_404(BlacklistEntry, pk=pk)
-    form = forms.ReasonForm(request.POST)
-    status = 400
-    if form.is_valid():
-        status = _attempt(
-            form,
-            lambda: actions.remove_from_blacklist(actor, entry, reason=form.cleaned_data["reason"]),
-        )
-        if not status:
-            messages.success(request, _("Removed from the blacklist."))
-            return redirect(reverse("supervision:office"))
-    return render(
-        request, "supervision/office_form.html", {"form": form, "title": _("Remove from the blacklist")},
-        status=status,
-    )  # fmt: skip
+    return _office_form(
+        request,
+        forms.ReasonForm(request.POST),
+        lambda data: actions.remove_from_blacklist(actor, entry, reason=data["reason"]),
+        done=_("Removed from the blacklist."),
+        then=lambda data: reverse("supervision:office"),
+        title=_("Remove from the blacklist"),
+    )
 
 
 @login_required
 @require_POST
 def office_credit_new(request: HttpRequest) -> HttpResponse:
     actor = _regulator(request)
-    form = forms.CreditRecordForm(request.POST)
-    status = 400
-    if form.is_valid():
-        data = form.cleaned_data
-        status = _attempt(
-            form,
-            lambda: actions.record_credit(
-                actor,
-                **_party(data["subject"]),
-                source=data["source"],
-                occurred_on=data["occurred_on"],
-                region=data["region"],
-                basis_code=data["basis_code"],
-                evidence=data["evidence"],
-                reference=data["reference"],
-            ),
-        )
-        if not status:
-            messages.success(request, _("Credit record entered."))
-            return redirect(reverse("supervision:credit", args=[data["subject"].strip().upper()]))
-    return render(
-        request, "supervision/office_form.html", {"form": form, "title": _("Enter a credit record")},
-        status=status,
-    )  # fmt: skip
+    return _office_form(
+        request,
+        forms.CreditRecordForm(request.POST),
+        lambda data: actions.record_credit(
+            actor,
+            **_party(data["subject"]),
+            source=data["source"],
+            occurred_on=data["occurred_on"],
+            region=data["region"],
+            basis_code=data["basis_code"],
+            evidence=data["evidence"],
+            reference=data["reference"],
+        ),
+        done=_("Credit record entered."),
+        then=lambda data: reverse("supervision:credit", args=[data["subject"].strip().upper()]),
+        title=_("Enter a credit record"),
+    )
 
 
 @login_required
@@ -313,19 +313,14 @@ def office_credit_new(request: HttpRequest) -> HttpResponse:
 def office_credit_repair(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _regulator(request)
     record = get_object_or_404(CreditRecord.objects.select_related("enterprise", "body"), pk=pk)
-    form = forms.ReasonForm(request.POST)
-    status = 400
-    if form.is_valid():
-        status = _attempt(
-            form, lambda: actions.repair_credit(actor, record, reason=form.cleaned_data["reason"])
-        )
-        if not status:
-            messages.success(request, _("Credit record repaired."))
-            return redirect(reverse("supervision:credit", args=[record.subject_code]))
-    return render(
-        request, "supervision/office_form.html", {"form": form, "title": _("Credit repair")},
-        status=status,
-    )  # fmt: skip
+    return _office_form(
+        request,
+        forms.ReasonForm(request.POST),
+        lambda data: actions.repair_credit(actor, record, reason=data["reason"]),
+        done=_("Credit record repaired."),
+        then=lambda data: reverse("supervision:credit", args=[record.subject_code]),
+        title=_("Credit repair"),
+    )
 
 
 COMPLAINT_STEPS = {

@@ -30,7 +30,7 @@ ACTIONS_PER_THREAD = 10
 
 
 class DeliberateRollback(Exception):
-    pass
+    """Raised inside a writer's transaction, after it appended, to roll the append back."""
 
 
 def run_in_threads(count: int, work: Callable[[int], None]) -> list[BaseException]:
@@ -80,7 +80,7 @@ def writers_outcome(issue, body_staff):
                     holding = True
                 committed.append(sequence)
             except DeliberateRollback:
-                pass
+                continue  # rolled back on purpose: its sequence number must not survive
             finally:
                 if holding:
                     commit_lock.release()
