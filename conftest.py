@@ -32,7 +32,7 @@ def _reload_reference_data() -> None:
     from django.apps import apps
 
     from greencert.catalog.loader import sync_catalog
-    from greencert.core.sequence import EVENT_SEQUENCE
+    from greencert.certification.lifecycle.log import EVENT_SEQUENCE
     from greencert.portal.targets import sync_targets
     from greencert.regions.loader import sync_regions
 

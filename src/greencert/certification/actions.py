@@ -14,13 +14,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from greencert.catalog.models import Category, Standard
-from greencert.certification import codes
+from greencert.certification import lifecycle
+from greencert.certification.lifecycle import EventType
+from greencert.certification.lifecycle.log import append_event
 from greencert.certification.models import Certificate
 from greencert.certification.numbers import allocate_number
 from greencert.certification.permissions import can_change, can_issue
 from greencert.core.actors import Actor
 from greencert.core.errors import PermissionRefused, TransitionRefused, ValidationFailed
-from greencert.core.events import append_event
 from greencert.parties.models import CertificationBody, Enterprise
 from greencert.regions.models import Region
 from greencert.supervision.blacklist import refuse_if_listed
@@ -40,9 +41,9 @@ def default_expiry(issue_date: dt.date, category: Category) -> dt.date:
     return add_years(issue_date, category.validity_years) - dt.timedelta(days=1)
 
 
-def _require_reason(event_type: str, reason_code: str) -> codes.Transition:
-    transition = codes.transitions()[event_type]
-    allowed = codes.reasons()[transition.reason_group]
+def _require_reason(event_type: str, reason_code: str) -> lifecycle.Transition:
+    transition = lifecycle.transitions()[event_type]
+    allowed = lifecycle.reasons()[transition.reason_group]
     if reason_code not in allowed:
         listing = ", ".join(f"{c} {label.zh}" for c, label in allowed.items())
         listing_en = ", ".join(f"{c} ({label.en})" for c, label in allowed.items())
@@ -56,11 +57,13 @@ def _require_reason(event_type: str, reason_code: str) -> codes.Transition:
     return transition
 
 
-def _refuse(certificate: Certificate, event_type: str, transition: codes.Transition) -> None:
-    current = codes.status_label(certificate.status)
-    allowed_from = [codes.status_label(s) for s in transition.from_statuses]
+def _refuse(certificate: Certificate, event_type: str, transition: lifecycle.Transition) -> None:
+    current = lifecycle.status_label(certificate.status)
+    allowed_from = [lifecycle.status_label(s) for s in transition.from_statuses]
     allowed_events = [
-        t.event_type for t in codes.transitions().values() if certificate.status in t.from_statuses
+        t.event_type
+        for t in lifecycle.transitions().values()
+        if certificate.status in t.from_statuses
     ]
     raise TransitionRefused(
         field="status",
@@ -143,7 +146,7 @@ def issue_certificate(
         category=category.code,
         doing=("颁发证书", "be issued certificates"),
     )
-    transition = _require_reason("issued", reason_code)
+    transition = _require_reason(EventType.ISSUED, reason_code)
     today = timezone.localdate()
     issue_date = issue_date or today
     if issue_date > today:
@@ -188,7 +191,7 @@ def issue_certificate(
     )
     event = append_event(
         certificate=certificate,
-        event_type="issued",
+        event_type=EventType.ISSUED,
         actor=actor,
         status_before="",
         status_after=certificate.status,
@@ -206,6 +209,17 @@ def issue_certificate(
     )
     Certificate.objects.filter(pk=certificate.pk).update(last_event_sequence=event.sequence)
     certificate.last_event_sequence = event.sequence
+    if renewed_from is not None:
+        # 再认证: the predecessor's log says which certificate succeeds it. Issuing the successor
+        # is what authorises this, so no separate permission is asked for.
+        _transition(
+            actor,
+            renewed_from,
+            EventType.RENEWED,
+            reason_code="N01",
+            payload={"successor": certificate.number},
+            authorised=True,
+        )
     return certificate
 
 
@@ -226,9 +240,10 @@ def _transition(
     payload: dict[str, Any] | None = None,
     updates: dict[str, Any] | None = None,
     effective_at: dt.datetime | None = None,
+    authorised: bool = False,
 ) -> Certificate:
     transition = _require_reason(event_type, reason_code)
-    if not can_change(actor, certificate, event_type):
+    if not authorised and not can_change(actor, certificate, event_type):
         raise PermissionRefused(
             field="certificate",
             value=certificate.number,
@@ -284,7 +299,7 @@ def suspend_certificate(
     return _transition(
         actor,
         certificate,
-        "suspended",
+        EventType.SUSPENDED,
         reason_code=reason_code,
         payload={"until": until.isoformat(), "note": note},
         updates={"suspended_until": until},
@@ -299,7 +314,7 @@ def restore_certificate(
     return _transition(
         actor,
         certificate,
-        "restored",
+        EventType.RESTORED,
         reason_code=reason_code,
         payload={"note": note},
         updates={"suspended_until": None},
@@ -314,7 +329,7 @@ def revoke_certificate(
     return _transition(
         actor,
         certificate,
-        "revoked",
+        EventType.REVOKED,
         reason_code=reason_code,
         payload={"note": note},
         updates={"suspended_until": None},
@@ -329,7 +344,7 @@ def cancel_certificate(
     return _transition(
         actor,
         certificate,
-        "cancelled",
+        EventType.CANCELLED,
         reason_code=reason_code,
         payload={"note": note},
         updates={"suspended_until": None},
@@ -347,7 +362,7 @@ def expire_certificate(actor: Actor, certificate: Certificate) -> Certificate:
     return _transition(
         actor,
         certificate,
-        "expired",
+        EventType.EXPIRED,
         reason_code="E01",
         payload={"expiry_date": certificate.expiry_date.isoformat()},
         updates={"suspended_until": None},
@@ -360,7 +375,7 @@ def expire_due_certificates(today: dt.date | None = None) -> int:
     today = today or timezone.localdate()
     actor = Actor.for_system("expiry")
     count = 0
-    due = Certificate.objects.filter(status__in=["01", "02"], expiry_date__lt=today)
+    due = Certificate.objects.filter(status__in=lifecycle.IN_FORCE, expiry_date__lt=today)
     for certificate in due.iterator():
         try:
             expire_certificate(actor, certificate)
@@ -387,7 +402,7 @@ def change_certificate(
     return _transition(
         actor,
         certificate,
-        "changed",
+        EventType.CHANGED,
         reason_code=reason_code,
         payload={"before": previous, "after": changes},
         updates=changes,
@@ -399,7 +414,11 @@ def record_surveillance_passed(
     actor: Actor, certificate: Certificate, *, reason_code: str = "V01", note: str = ""
 ) -> Certificate:
     return _transition(
-        actor, certificate, "surveillance_passed", reason_code=reason_code, payload={"note": note}
+        actor,
+        certificate,
+        EventType.SURVEILLANCE_PASSED,
+        reason_code=reason_code,
+        payload={"note": note},
     )
 
 
@@ -424,7 +443,9 @@ def record_adoption_event(
     actor: Actor, certificate: Certificate, *, reason_code: str, payload: dict[str, Any]
 ) -> Certificate:
     """采信: an adoption by a procurement platform, insurer or bank; the status is unchanged."""
-    return _transition(actor, certificate, "adopted", reason_code=reason_code, payload=payload)
+    return _transition(
+        actor, certificate, EventType.ADOPTED, reason_code=reason_code, payload=payload
+    )
 
 
 @transaction.atomic
@@ -432,7 +453,9 @@ def flag_certificate(
     actor: Actor, certificate: Certificate, *, reason_code: str, payload: dict[str, Any]
 ) -> Certificate:
     """列入黑名单提示: the holder or issuing body was listed; the status is unchanged."""
-    return _transition(actor, certificate, "flagged", reason_code=reason_code, payload=payload)
+    return _transition(
+        actor, certificate, EventType.FLAGGED, reason_code=reason_code, payload=payload
+    )
 
 
 @transaction.atomic
@@ -440,4 +463,6 @@ def unflag_certificate(
     actor: Actor, certificate: Certificate, *, reason_code: str, payload: dict[str, Any]
 ) -> Certificate:
     """移出黑名单提示: the listing behind a flag ended; the status is unchanged."""
-    return _transition(actor, certificate, "unflagged", reason_code=reason_code, payload=payload)
+    return _transition(
+        actor, certificate, EventType.UNFLAGGED, reason_code=reason_code, payload=payload
+    )

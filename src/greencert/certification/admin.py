@@ -13,6 +13,7 @@ from greencert.certification.models import (
     ApplicationDocument,
     ApplicationStep,
     Certificate,
+    CertificateEvent,
     Inspection,
     Nonconformity,
     Sample,
@@ -20,6 +21,25 @@ from greencert.certification.models import (
     TestReport,
 )
 from greencert.core.readonly_admin import ReadOnlyAdmin, ReadOnlyInline
+
+
+@admin.register(CertificateEvent)
+class CertificateEventAdmin(ReadOnlyAdmin):
+    list_display = [
+        "sequence",
+        "certificate",
+        "event_type",
+        "status_before",
+        "status_after",
+        "reason_code",
+        "actor_label",
+        "effective_at",
+        "recorded_at",
+    ]
+    list_filter = ["event_type", "status_after"]
+    search_fields = ["certificate__number"]
+    list_select_related = ["certificate"]
+    show_full_result_count = False
 
 
 @admin.register(Certificate)

@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from greencert.catalog.models import Category
-from greencert.certification import codes
+from greencert.certification import lifecycle
 from greencert.certification.models import Application, Sample
 from greencert.certification.workflow import schemes
 from greencert.certification.workflow.machine import workflow
@@ -47,7 +47,7 @@ def is_english() -> bool:
     return (get_language() or "zh-hans").startswith("en")
 
 
-def label(text: codes.Label) -> str:
+def label(text: lifecycle.Label) -> str:
     return text.en if is_english() else text.zh
 
 
@@ -261,7 +261,7 @@ class IssueForm(StepForm):
 
 def reason_choices(group: str) -> list[tuple[str, str]]:
     return [("", "—")] + [
-        (code, f"{code} {label(text)}") for code, text in codes.reasons()[group].items()
+        (code, f"{code} {label(text)}") for code, text in lifecycle.reasons()[group].items()
     ]
 
 

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from greencert.certification.lifecycle import EventType
 from greencert.certification.models import Certificate
 from greencert.core.actors import Actor
 from greencert.parties.permissions import body_ids_of, is_alliance_admin, regulated_region_codes
 
 # Changes a regulator may make as joint supervision; the rest belong to the certification body.
-REGULATOR_EVENTS = {"suspended", "revoked"}
-SYSTEM_EVENTS = {"expired"}
+REGULATOR_EVENTS = {EventType.SUSPENDED, EventType.REVOKED}
+SYSTEM_EVENTS = {EventType.EXPIRED}
 # Joint punishment (联合惩戒): the blacklist binds all four provinces, so any province's regulator
 # flags a listed party's certificates wherever they were issued; the period-end job unflags them.
-JOINT_EVENTS = {"flagged", "unflagged"}
+JOINT_EVENTS = {EventType.FLAGGED, EventType.UNFLAGGED}
 # Events an API client records about a certificate, with the scope each needs.
-CLIENT_EVENTS = {"adopted": "adoption"}
+CLIENT_EVENTS: dict[str, str] = {EventType.ADOPTED: "adoption"}
 
 
 def can_issue(actor: Actor, body_id: int) -> bool:

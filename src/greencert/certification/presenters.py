@@ -8,15 +8,14 @@ from typing import Any
 from django.conf import settings
 from django.urls import reverse
 
-from greencert.certification import codes
-from greencert.certification.history import end_of_day
+from greencert.certification import lifecycle
+from greencert.certification.lifecycle.history import history, status_from_history
 from greencert.certification.models import Certificate
-from greencert.certification.public_read import history_rows
 
 
 def status_dict(code: str, reason_code: str = "") -> dict[str, str]:
-    label = codes.status_label(code)
-    reason = codes.reason_label(reason_code) if reason_code else None
+    label = lifecycle.status_label(code)
+    reason = lifecycle.reason_label(reason_code) if reason_code else None
     return {
         "code": code,
         "label_zh": label.zh,
@@ -53,7 +52,7 @@ def summary_dict(cert: Certificate) -> dict[str, Any]:
 
 
 def history_of(cert: Certificate) -> list[dict[str, Any]]:
-    return history_rows(cert.pk)
+    return history(cert.pk)
 
 
 def detail_dict(cert: Certificate, at: dt.date | None = None) -> dict[str, Any]:
@@ -89,11 +88,5 @@ def detail_dict(cert: Certificate, at: dt.date | None = None) -> dict[str, Any]:
 
 def status_at_dict(history: list[dict[str, Any]], day: dt.date) -> dict[str, Any]:
     """Status at the end of ``day`` with the reason that brought it about, from the log."""
-    limit = end_of_day(day)
-    code, reason = None, ""
-    for row in history:  # in sequence order
-        if row["effective_at"] >= limit:
-            continue
-        if row["status_after"] != code:
-            code, reason = row["status_after"], row["reason_code"]
-    return {"date": day, "status": status_dict(code, reason) if code else None}
+    found = status_from_history(history, day)
+    return {"date": day, "status": status_dict(found.code, found.reason_code) if found else None}

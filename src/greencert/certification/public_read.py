@@ -1,4 +1,4 @@
-"""The public certificate lookup's read path, in hand-written SQL.
+"""The public certificate lookup's read path, in hand-written SQL (its history: ``lifecycle.history``).
 
 ``GET /api/v1/certificates/{number}`` is the registry's busiest read: every QR scan, bid check
 and insurer query ends here. Compiling the ORM's five-join ``select_related`` and the history
@@ -16,7 +16,6 @@ from django.db import connection
 
 from greencert.catalog.models import Category, Standard
 from greencert.certification.models import Certificate
-from greencert.core.models import CertificateEvent
 from greencert.parties.models import CertificationBody, Enterprise
 from greencert.regions.models import Region
 
@@ -46,11 +45,6 @@ def _certificate_sql() -> str:
 
 
 CERTIFICATE_SQL = _certificate_sql()
-HISTORY_SQL = (
-    f"SELECT id, sequence, event_type, status_before, status_after, reason_code, effective_at, "
-    f"recorded_at FROM {CertificateEvent._meta.db_table} WHERE certificate_id = %s "
-    f"ORDER BY sequence"
-)
 
 
 def certificate_by_number(number: str) -> Certificate | None:
@@ -71,19 +65,3 @@ def certificate_by_number(number: str) -> Certificate | None:
         # What select_related does: the related object is cached on the instance.
         cert._state.fields_cache[name] = related
     return cert
-
-
-def history_rows(certificate_id: int) -> list[dict[str, Any]]:
-    """The certificate's events in sequence order, as the public sees them."""
-    return [
-        {
-            "sequence": e.sequence,
-            "type": e.event_type,
-            "status_before": e.status_before,
-            "status_after": e.status_after,
-            "reason_code": e.reason_code,
-            "effective_at": e.effective_at,
-            "recorded_at": e.recorded_at,
-        }
-        for e in CertificateEvent.objects.raw(HISTORY_SQL, [certificate_id])
-    ]

@@ -28,12 +28,12 @@ from django.utils import timezone
 
 from greencert.catalog.models import Category, Standard
 from greencert.certification.actions import add_years, in_zone
-from greencert.certification.models import Certificate
+from greencert.certification.lifecycle.log import EVENT_SEQUENCE
+from greencert.certification.models import Certificate, CertificateEvent
 from greencert.certification.numbers import SERIAL_DIGITS, compose, prefix
 from greencert.core.checkchars import MOD37_CHARSET
-from greencert.core.models import CertificateEvent, Counter
+from greencert.core.models import Counter
 from greencert.core.projections import rebuild_projections
-from greencert.core.sequence import EVENT_SEQUENCE
 from greencert.parties.factory import (
     BRAND_HEADS,
     KNOWN_BODIES,

@@ -17,7 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from greencert.certification import codes, forms
+from greencert.certification import forms, lifecycle
+from greencert.certification.lifecycle import EventType, Status
+from greencert.certification.lifecycle.history import history
 from greencert.certification.models import (
     Application,
     ApplicationDocument,
@@ -39,7 +41,6 @@ from greencert.certification.workflow.permissions import (
 )
 from greencert.core.actors import Actor
 from greencert.core.errors import UserFacingError, ValidationFailed
-from greencert.core.models import CertificateEvent
 from greencert.parties.models import Enterprise
 from greencert.parties.permissions import body_ids_of, is_alliance_admin, regulated_region_codes
 
@@ -48,7 +49,7 @@ def _status(error: UserFacingError) -> int:
     return error.http_status
 
 
-def _label(text: codes.Label) -> str:
+def _label(text: lifecycle.Label) -> str:
     return forms.label(text)
 
 
@@ -93,7 +94,9 @@ def queue(request: HttpRequest) -> HttpResponse:
             | tasks.filter(certificate__province_code__in=regulated_region_codes(actor))
             | tasks.filter(certificate__city_code__in=regulated_region_codes(actor))
         )
-    tasks = tasks.filter(due_on__lte=today + dt.timedelta(days=60), certificate__status="01")
+    tasks = tasks.filter(
+        due_on__lte=today + dt.timedelta(days=60), certificate__status=Status.VALID
+    )
     certificates = Certificate.objects.none()
     ent_ids = enterprise_ids_of(actor)
     if ent_ids:
@@ -104,7 +107,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "tasks": tasks.order_by("due_on")[:100],
         "today": today,
         "certificates": [
-            (c, codes.status_label(c.status).get("en" if forms.is_english() else "zh"))
+            (c, lifecycle.status_label(c.status).get("en" if forms.is_english() else "zh"))
             for c in certificates[:100]
         ],
         "is_enterprise": bool(ent_ids),
@@ -141,7 +144,7 @@ class Panel:
 
     slug: str
     transitions: tuple[str, ...]
-    title: codes.Label
+    title: lifecycle.Label
     build: Callable[..., forms.StepForm]
     run: Callable[[Actor, Application, Any], Any]
 
@@ -190,7 +193,7 @@ def _panels() -> list[Panel]:
               _simple(actions.return_application)),
         Panel("resubmit", ("resubmit",), t["resubmit"].label, forms.NoteForm,
               _simple(actions.resubmit_application)),
-        Panel("inspection", ("inspection_passed",), codes.Label("初始检查", "initial inspection"),
+        Panel("inspection", ("inspection_passed",), lifecycle.Label("初始检查", "initial inspection"),
               forms.InspectionForm,
               lambda a, app, f: actions.record_inspection(
                   a, app,
@@ -198,7 +201,7 @@ def _panels() -> list[Panel]:
                   **_kw(f, "outcome", "inspected_on", "inspectors", "man_days", "findings",
                         "idempotency_key"))),
         Panel("close", ("corrective_actions_verified",),
-              codes.Label("关闭不符合项", "close a nonconformity"),
+              lifecycle.Label("关闭不符合项", "close a nonconformity"),
               forms.CloseNonconformityForm, _run_close),
         Panel("corrective", ("corrective_actions_verified",),
               t["corrective_actions_verified"].label, forms.NoteForm,
@@ -215,7 +218,7 @@ def _panels() -> list[Panel]:
         Panel("evaluate", ("evaluated",), t["evaluated"].label, forms.EvaluateForm,
               lambda a, app, f: actions.evaluate_application(
                   a, app, **_kw(f, "scheme_unit", "idempotency_key"))),
-        Panel("decide", ("approved", "rejected"), codes.Label("批准决定", "decision"),
+        Panel("decide", ("approved", "rejected"), lifecycle.Label("批准决定", "decision"),
               forms.DecisionForm, _run_decision),
         Panel("issue", ("issued",), t["issued"].label, forms.IssueForm,
               lambda a, app, f: actions.issue_application_certificate(
@@ -463,12 +466,14 @@ def apply(request: HttpRequest) -> HttpResponse:
 
 # ---------------------------------------------------------------- certificates
 
-CERTIFICATE_FORMS = {
-    "suspend": "suspension",
-    "restore": "restoration",
-    "revoke": "revocation",
-    "cancel": "cancellation",
-}
+
+def _status_forms() -> dict[str, lifecycle.Transition]:
+    """Office forms that change a certificate's status: every office action but ``change``."""
+    return {
+        slug: transition
+        for slug, transition in lifecycle.office_actions().items()
+        if transition.event_type != EventType.CHANGED
+    }
 
 
 def _certificate_for(request: HttpRequest, number: str) -> tuple[Actor, Certificate]:
@@ -493,40 +498,42 @@ def _certificate_page(
 
     language = "en" if forms.is_english() else "zh-hans"
     events = []
-    for event in CertificateEvent.objects.filter(certificate=certificate).order_by("sequence"):
-        reason = codes.reason_label(event.reason_code)
+    for row in history(certificate.pk, details=True):
+        reason = lifecycle.reason_label(row["reason_code"])
         events.append(
             {
-                "event": event,
-                "label": codes.event_label(event.event_type).get(language),
+                "event": row,
+                "label": lifecycle.event_label(row["type"]).get(language),
                 "reason": reason.get(language) if reason else "",
-                "status": codes.status_label(event.status_after).get(language),
+                "status": lifecycle.status_label(row["status_after"]).get(language),
             }
         )
-    transitions = codes.transitions()
     action_forms = []
-    for action, group in CERTIFICATE_FORMS.items():
-        event_type = {"suspend": "suspended", "restore": "restored", "revoke": "revoked",
-                      "cancel": "cancelled"}[action]  # fmt: skip
-        if certificate.status in transitions[event_type].from_statuses and can_change(
-            actor, certificate, event_type
+    for action, transition in _status_forms().items():
+        if transition.allowed_from(certificate.status) and can_change(
+            actor, certificate, transition.event_type
         ):
-            form = bound[1] if bound and bound[0] == action else forms.StatusChangeForm(group=group)
-            action_forms.append(
-                {"slug": action, "title": codes.event_label(event_type).get(language), "form": form}
+            form = (
+                bound[1]
+                if bound and bound[0] == action
+                else forms.StatusChangeForm(group=transition.reason_group)
             )
-    if certificate.status == "01" and can_change(actor, certificate, "changed"):
+            action_forms.append(
+                {"slug": action, "title": transition.label.get(language), "form": form}
+            )
+    changing = lifecycle.transitions()[EventType.CHANGED]
+    if changing.allowed_from(certificate.status) and can_change(
+        actor, certificate, EventType.CHANGED
+    ):
         form = bound[1] if bound and bound[0] == "change" else forms.ChangeForm()
-        action_forms.append(
-            {"slug": "change", "title": codes.event_label("changed").get(language), "form": form}
-        )
-    if certificate.status in {"01", "02"} and can_order_surveillance(actor, certificate):
+        action_forms.append({"slug": "change", "title": changing.label.get(language), "form": form})
+    if certificate.status in lifecycle.IN_FORCE and can_order_surveillance(actor, certificate):
         form = bound[1] if bound and bound[0] == "unannounced" else forms.UnannouncedForm()
         action_forms.append(
             {"slug": "unannounced", "title": _("Order unannounced surveillance"), "form": form}
         )
     tasks = []
-    recording = can_record_surveillance(actor, certificate) and certificate.status == "01"
+    recording = can_record_surveillance(actor, certificate) and certificate.status == Status.VALID
     offered = False
     outcomes = workflow().surveillance_outcomes
     for task in certificate.surveillance_tasks.order_by("due_on", "id"):
@@ -556,14 +563,14 @@ def _certificate_page(
     )
     context = {
         "certificate": certificate,
-        "status_label": codes.status_label(certificate.status).get(language),
+        "status_label": lifecycle.status_label(certificate.status).get(language),
         "events": events,
         "action_forms": action_forms,
         "tasks": tasks,
         "application": Application.objects.filter(certificate=certificate).first(),
         "renewals": certificate.renewals.all(),
         "can_renew": certificate.holder_id in enterprise_ids_of(actor)
-        and certificate.status == "01"
+        and certificate.status == Status.VALID
         and window_opens <= today <= certificate.expiry_date,
         "window_opens": window_opens,
     }
@@ -581,8 +588,8 @@ def certificate_detail(request: HttpRequest, number: str) -> HttpResponse:
 def certificate_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
     actor, certificate = _certificate_for(request, number)
     form: forms.StepForm
-    if action in CERTIFICATE_FORMS:
-        form = forms.StatusChangeForm(request.POST, group=CERTIFICATE_FORMS[action])
+    if action in _status_forms():
+        form = forms.StatusChangeForm(request.POST, group=_status_forms()[action].reason_group)
     elif action == "change":
         form = forms.ChangeForm(request.POST)
     elif action == "unannounced":

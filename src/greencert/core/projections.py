@@ -1,45 +1,62 @@
-"""Read models kept in step with the event log inside the appending transaction.
+"""Read models kept in step with an append-only log inside the appending transaction.
 
-A projection (the search index, aggregate counters) registers a function at start-up; every
-``append_event`` calls each one with the new event before the transaction commits, so a read
-model can never show a change the log does not hold, nor miss one the log does. Unlike Django
-signals, this runs for every append because ``append_event`` is the only way onto the log; bulk
-loaders that write the log directly (the seed) rebuild their projections themselves.
+A projection (the search index, aggregate counters, credit records) registers two functions at
+start-up: one the appender calls with each new entry before the transaction commits, so a read
+model can never show a change the log does not hold, nor miss one the log does; and one that
+rebuilds the whole read model from the tables, for bulk loaders and ``rebuild_read_models``.
+Unlike Django signals, this runs for every append because the appender is the only way onto the
+log. Registering without a rebuild is refused, so every read model can be recomputed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import Any
 
-if TYPE_CHECKING:
-    from greencert.core.models import CertificateEvent
-
-Projection = Callable[["CertificateEvent"], None]
+Projection = Callable[[Any], None]
 Rebuild = Callable[[], int]
 
-_projections: dict[str, Projection] = {}
-_rebuilds: dict[str, Rebuild] = {}
+
+@dataclass(frozen=True)
+class Registered:
+    project: Projection
+    rebuild: Rebuild
 
 
-def register_projection(name: str, projection: Projection, rebuild: Rebuild | None = None) -> None:
+_registry: dict[str, Registered] = {}
+
+
+def register_projection(name: str, projection: Projection, rebuild: Rebuild) -> None:
     """Register (or replace, for reloads) the projection called ``name``; ``rebuild`` recomputes
-    the whole read model from the tables in one go (for bulk loaders) and returns its row count."""
-    _projections[name] = projection
-    if rebuild is not None:
-        _rebuilds[name] = rebuild
+    the whole read model from the tables in one go and returns its row count."""
+    if not callable(rebuild):
+        raise TypeError(f"projection {name} must register a rebuild function")
+    _registry[name] = Registered(projection, rebuild)
 
 
-def rebuild_projections(progress: Callable[[str], None] | None = None) -> dict[str, int]:
-    """Rebuild every read model that registered a rebuild, inside the caller's transaction."""
+def unregister_projection(name: str) -> None:
+    _registry.pop(name, None)
+
+
+def registered() -> list[str]:
+    return list(_registry)
+
+
+def rebuild_projections(
+    progress: Callable[[str], None] | None = None, only: list[str] | None = None
+) -> dict[str, int]:
+    """Rebuild every read model (or those named in ``only``), inside the caller's transaction."""
     rows = {}
-    for name, rebuild in list(_rebuilds.items()):
+    for name, entry in list(_registry.items()):
+        if only is not None and name not in only:
+            continue
         if progress:
             progress(f"rebuild {name}")
-        rows[name] = rebuild()
+        rows[name] = entry.rebuild()
     return rows
 
 
-def project(event: CertificateEvent) -> None:
-    for projection in list(_projections.values()):
-        projection(event)
+def project(entry: Any) -> None:
+    for registered_projection in list(_registry.values()):
+        registered_projection.project(entry)

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from django.db import connection
 
-EVENT_SEQUENCE = "certificate_event"
-
 
 def next_value(name: str, step: int = 1) -> int:
     """Increment counter ``name`` by ``step`` and return its new value (the last one handed out)."""

@@ -10,8 +10,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from greencert.certification import lifecycle
 from greencert.certification.actions import record_adoption_event
-from greencert.certification.history import status_on
+from greencert.certification.lifecycle import Status
+from greencert.certification.lifecycle.history import status_on
 from greencert.certification.models import Certificate
 from greencert.core.actors import Actor
 from greencert.core.errors import PermissionRefused, ValidationFailed
@@ -28,21 +30,6 @@ from greencert.exchange.tokens import new_token
 from greencert.parties.permissions import is_alliance_admin
 
 ROTATION_GRACE = dt.timedelta(hours=24)
-EVENT_TYPES = {
-    "issued",
-    "changed",
-    "surveillance_passed",
-    "suspended",
-    "restored",
-    "revoked",
-    "cancelled",
-    "expired",
-    "renewed",
-    "recognised",
-    "adopted",
-    "flagged",
-    "unflagged",
-}
 
 
 def _require_admin(actor: Actor, field: str, value: Any) -> None:
@@ -145,7 +132,7 @@ def subscribe_webhook(
     from_sequence: int | None = None,
 ) -> tuple[WebhookSubscription, str]:
     """Subscribe ``url``; deliveries start after ``from_sequence`` (default: from now on)."""
-    from greencert.core.sequence import EVENT_SEQUENCE, current_value
+    from greencert.certification.lifecycle.log import last_sequence
 
     if not client.has_scope("webhooks"):
         raise PermissionRefused(
@@ -158,13 +145,13 @@ def subscribe_webhook(
         raise ValidationFailed(
             field="url", value=url, expected_zh="http(s) 地址", expected_en="an http(s) URL"
         )
-    unknown = sorted(set(event_types or []) - EVENT_TYPES)
+    unknown = sorted(set(event_types or []) - set(lifecycle.transitions()))
     if unknown:
         raise ValidationFailed(
             field="event_types",
             value=",".join(unknown),
-            expected_zh=f"事件类型：{', '.join(sorted(EVENT_TYPES))}",
-            expected_en=f"event types among: {', '.join(sorted(EVENT_TYPES))}",
+            expected_zh=f"事件类型：{', '.join(sorted(lifecycle.transitions()))}",
+            expected_en=f"event types among: {', '.join(sorted(lifecycle.transitions()))}",
         )
     secret = new_webhook_secret()
     subscription = WebhookSubscription.objects.create(
@@ -175,7 +162,7 @@ def subscribe_webhook(
         categories=_list_of_strings("categories", categories or []),
         regions=_list_of_strings("regions", regions or []),
         event_types=list(event_types or []),
-        cursor=current_value(EVENT_SEQUENCE) if from_sequence is None else max(0, from_sequence),
+        cursor=last_sequence() if from_sequence is None else max(0, from_sequence),
     )
     return subscription, secret
 
@@ -247,7 +234,7 @@ def record_adoption(
             expected_zh="今天或以前的日期",
             expected_en="today or a past date",
         )
-    if status_on(certificate.pk, adopted_on) != "01":
+    if status_on(certificate.pk, adopted_on) != Status.VALID:
         raise ValidationFailed(
             field="adopted_on",
             value=adopted_on.isoformat(),

@@ -7,9 +7,9 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
 from greencert.certification.lookup import find_certificate
+from greencert.certification.models import CertificateEvent
 from greencert.core.actors import Actor
 from greencert.core.errors import ValidationFailed
-from greencert.core.models import CertificateEvent
 from greencert.core.responses import json_response
 from greencert.core.schemas import ERROR_STATUSES, ErrorBody
 from greencert.exchange import actions

@@ -10,8 +10,8 @@ from typing import Any
 
 from django.db.models import Q
 
-from greencert.core.models import CertificateEvent
-from greencert.core.sequence import EVENT_SEQUENCE, current_value
+from greencert.certification.lifecycle.log import last_sequence
+from greencert.certification.models import CertificateEvent
 
 FEED_FIELDS = (
     "sequence",
@@ -48,7 +48,7 @@ def read_changes(
     # commit order), so reading the counter first makes the page safe to resume from. Only the
     # first ``limit`` numbers after ``after`` are scanned, so a filtered page stays cheap;
     # next_after moves past what was scanned even where nothing matched.
-    latest = current_value(EVENT_SEQUENCE)
+    latest = last_sequence()
     upper = min(after + limit, latest)
     qs = CertificateEvent.objects.filter(sequence__gt=after, sequence__lte=upper)
     if category:

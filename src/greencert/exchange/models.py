@@ -89,7 +89,9 @@ class WebhookDelivery(models.Model):
     subscription = models.ForeignKey(
         WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries"
     )
-    event = models.ForeignKey("core.CertificateEvent", on_delete=models.PROTECT, related_name="+")
+    event = models.ForeignKey(
+        "certification.CertificateEvent", on_delete=models.PROTECT, related_name="+"
+    )
     certificate_id = models.BigIntegerField()
     state = models.CharField(max_length=10, choices=DeliveryState.choices, default="pending")
     attempts = models.PositiveIntegerField(default=0)

@@ -7,13 +7,12 @@ from typing import Any
 
 from django.db.models import Q
 
-from greencert.certification import codes
-from greencert.certification.history import end_of_day
+from greencert.certification import lifecycle
+from greencert.certification.lifecycle.history import statuses_on
+from greencert.certification.lifecycle.log import last_sequence
 from greencert.certification.models import Certificate
 from greencert.certification.numbers import check_number
 from greencert.core.checkchars import normalise_code, uscc_problem
-from greencert.core.models import CertificateEvent
-from greencert.core.sequence import EVENT_SEQUENCE, current_value
 from greencert.supervision.blacklist import flagged_certificate_ids
 
 MAX_ITEMS = 1000
@@ -34,21 +33,8 @@ FIELDS = (
 def _status(code: str | None) -> dict[str, str] | None:
     if code is None:
         return None
-    label = codes.status_label(code)
+    label = lifecycle.status_label(code)
     return {"code": code, "label_zh": label.zh, "label_en": label.en}
-
-
-def _statuses_on(ids: list[int], day: dt.date) -> dict[int, str]:
-    """Status of each certificate at the end of ``day``, from the event log, in one query."""
-    result: dict[int, str] = {}
-    rows = (
-        CertificateEvent.objects.filter(certificate_id__in=ids, effective_at__lt=end_of_day(day))
-        .order_by("sequence")
-        .values_list("certificate_id", "status_after")
-    )
-    for certificate_id, status in rows:
-        result[certificate_id] = status
-    return result
 
 
 def _certificate(
@@ -71,7 +57,7 @@ def _certificate(
 
 
 def verify_batch(numbers: list[str], holders: list[str], at: dt.date | None) -> dict[str, Any]:
-    sequence = current_value(EVENT_SEQUENCE)
+    sequence = last_sequence()
     checks = [(raw, check_number(raw)) for raw in numbers]
     wanted = [c.normalised for _, c in checks if c.verdict == "well_formed"]
     holder_codes = [(raw, normalise_code(raw)) for raw in holders]
@@ -81,7 +67,7 @@ def verify_batch(numbers: list[str], holders: list[str], at: dt.date | None) -> 
             Q(number__in=wanted) | Q(holder__credit_code__in=valid_holders)
         ).values(*FIELDS)
     )
-    status_at = _statuses_on([r["id"] for r in rows], at) if at else {}
+    status_at = statuses_on(at, [r["id"] for r in rows]) if at else {}
     flagged = flagged_certificate_ids(r["id"] for r in rows)
     by_number = {r["number"]: r for r in rows}
     by_holder: dict[str, list[dict[str, Any]]] = {}

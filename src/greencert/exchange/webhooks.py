@@ -25,7 +25,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
-from greencert.core.models import CertificateEvent
+from greencert.certification.models import CertificateEvent
 from greencert.exchange.feed import FEED_FIELDS
 from greencert.exchange.models import DeliveryState, WebhookDelivery, WebhookSubscription
 
@@ -77,9 +77,9 @@ def _matches(subscription: WebhookSubscription, row: dict[str, Any]) -> bool:
 
 def dispatch(subscription: WebhookSubscription) -> int:
     """Queue deliveries for the events after the subscription's cursor; returns how many."""
-    from greencert.core.sequence import EVENT_SEQUENCE, current_value
+    from greencert.certification.lifecycle.log import last_sequence
 
-    latest = current_value(EVENT_SEQUENCE)
+    latest = last_sequence()
     upper = min(subscription.cursor + DISPATCH_BATCH, latest)
     if upper <= subscription.cursor:
         return 0
@@ -122,9 +122,9 @@ def dispatch_all() -> int:
 
 
 def _behind(subscription: WebhookSubscription) -> bool:
-    from greencert.core.sequence import EVENT_SEQUENCE, current_value
+    from greencert.certification.lifecycle.log import last_sequence
 
-    return subscription.cursor < current_value(EVENT_SEQUENCE)
+    return subscription.cursor < last_sequence()
 
 
 def payload_for(delivery: WebhookDelivery) -> bytes:

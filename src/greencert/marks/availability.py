@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from greencert.certification import codes
+from greencert.certification import lifecycle
 from greencert.certification.models import Certificate
 from greencert.core.errors import UserFacingError
 
@@ -15,9 +15,9 @@ class CertificateNotValid(UserFacingError):
 
 
 def require_valid(certificate: Certificate) -> None:
-    if certificate.status == codes.VALID:
+    if certificate.status == lifecycle.Status.VALID:
         return
-    label = codes.status_label(certificate.status)
+    label = lifecycle.status_label(certificate.status)
     raise CertificateNotValid(
         field="status",
         value=certificate.status,

@@ -15,7 +15,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
-from greencert.certification.history import end_of_day
+from greencert.certification.lifecycle.history import end_of_day
 from greencert.certification.models import Certificate
 from greencert.certification.presenters import verify_url
 from greencert.marks import keys, statuslist

@@ -6,7 +6,7 @@ enterprise and model, into one QR code. Models match case-insensitively ("lb-1" 
 
 from __future__ import annotations
 
-from greencert.certification import codes
+from greencert.certification import lifecycle
 from greencert.certification.models import Certificate
 
 
@@ -20,7 +20,7 @@ def certificates_for_product(
     wanted = normalise_model(model)
     qs = Certificate.objects.filter(holder__credit_code=credit_code.strip().upper())
     if valid_only:
-        qs = qs.filter(status=codes.VALID)
+        qs = qs.filter(status=lifecycle.Status.VALID)
     found = []
     for cert in qs.select_related("holder", "body", "category").order_by("id"):
         models = {normalise_model(m) for p in cert.products for m in p.get("models", [])}

@@ -13,28 +13,28 @@ from typing import Any
 
 from django.utils import timezone
 
-from greencert.certification import codes
-from greencert.certification.history import status_on
+from greencert.certification import lifecycle
+from greencert.certification.lifecycle.history import status_on
+from greencert.certification.lifecycle.log import last_sequence
 from greencert.certification.models import Certificate
 from greencert.certification.presenters import verify_url
 from greencert.core.canonical import canonical_json
 from greencert.core.errors import ValidationFailed
-from greencert.core.sequence import EVENT_SEQUENCE, current_value
 from greencert.marks import keys
 from greencert.marks.identity import node_did, node_id
 from greencert.marks.verification import RECEIPT_TYPE
 
-NOT_YET_ISSUED = codes.Label("尚未颁发", "not yet issued")
+NOT_YET_ISSUED = lifecycle.Label("尚未颁发", "not yet issued")
 
 
 def _status_at_sequence(cert: Certificate, day: dt.date) -> tuple[str | None, int]:
     """The status on ``day`` and the sequence the log stood at, read so that both agree."""
     for _attempt in range(5):
-        before = current_value(EVENT_SEQUENCE)
+        before = last_sequence()
         status = status_on(cert.pk, day)
-        if current_value(EVENT_SEQUENCE) == before:
+        if last_sequence() == before:
             return status, before
-    return status, current_value(EVENT_SEQUENCE)
+    return status, last_sequence()
 
 
 def receipt_claims(cert: Certificate, day: dt.date | None = None) -> dict[str, Any]:
@@ -49,7 +49,7 @@ def receipt_claims(cert: Certificate, day: dt.date | None = None) -> dict[str, A
         )
     status, sequence = _status_at_sequence(cert, day)
     recorded = timezone.localtime().replace(microsecond=0)
-    label = codes.status_label(status) if status else NOT_YET_ISSUED
+    label = lifecycle.status_label(status) if status else NOT_YET_ISSUED
     code = f"（{status}）" if status else ""
     code_en = f" ({status})" if status else ""
     return {

@@ -18,7 +18,7 @@ from django.db.models import Sum
 from django.http import HttpRequest
 from django.utils import timezone
 
-from greencert.certification.codes import Label
+from greencert.certification.lifecycle.codes import Label
 from greencert.certification.models import Certificate
 from greencert.marks.models import MarkScan
 

@@ -20,8 +20,8 @@ from django.core.cache import cache as django_cache
 from django.urls import reverse
 from django.utils import timezone
 
+from greencert.certification.lifecycle.log import last_sequence
 from greencert.certification.models import Certificate
-from greencert.core.sequence import EVENT_SEQUENCE, current_value
 from greencert.marks import keys
 from greencert.marks.bitstring import LIST_SIZE, encode_bits
 from greencert.marks.identity import absolute, node_did
@@ -76,7 +76,7 @@ def status_entries(certificate_pk: int) -> list[dict[str, Any]]:
 def build_list(purpose: str, block: int) -> tuple[dict[str, Any], int]:
     """The unsigned status list credential and the event sequence it reflects."""
     # Sequence first: statuses read afterwards are at least that new (events commit in order).
-    sequence = current_value(EVENT_SEQUENCE)
+    sequence = last_sequence()
     first = block * LIST_SIZE + 1
     pks = Certificate.objects.filter(
         status__in=purposes()[purpose].statuses, pk__gte=first, pk__lt=first + LIST_SIZE
@@ -102,7 +102,7 @@ def build_list(purpose: str, block: int) -> tuple[dict[str, Any], int]:
 def signed_list(purpose: str, block: int) -> tuple[str, int]:
     """The signed list (compact JWS) and its event sequence, cached per sequence and key."""
     key = keys.current_key()
-    cache_key = f"marks:status-list:{purpose}:{block}:{current_value(EVENT_SEQUENCE)}:{key.kid}"
+    cache_key = f"marks:status-list:{purpose}:{block}:{last_sequence()}:{key.kid}"
     hit = django_cache.get(cache_key)
     if hit is not None:
         return hit

@@ -11,6 +11,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
 from greencert.catalog.models import Category, EvaluationScheme
+from greencert.certification.lifecycle import Status
 from greencert.portal.tallies import counts_on
 
 CSV_COLUMNS = [
@@ -37,7 +38,7 @@ def catalog_rows() -> list[dict[str, Any]]:
     today = timezone.localdate()
     valid: dict[str, int] = {}
     for (_city, code, _pilot, status), n in counts_on(today).cells.items():
-        if status == "01":
+        if status == Status.VALID:
             valid[code] = valid.get(code, 0) + n
     schemes: dict[int, list[EvaluationScheme]] = {}
     for scheme in EvaluationScheme.objects.order_by("scheme_id", "version"):

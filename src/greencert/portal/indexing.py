@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from greencert.catalog.models import Category
 from greencert.certification.actions import in_zone
+from greencert.certification.lifecycle import EventType
 from greencert.certification.models import Certificate
 from greencert.parties.models import CertificationBody, Enterprise
 from greencert.portal import fts
@@ -20,7 +21,7 @@ from greencert.portal.models import DocumentKind, SearchDocument
 from greencert.regions.models import Region
 
 if TYPE_CHECKING:
-    from greencert.core.models import CertificateEvent
+    from greencert.certification.models import CertificateEvent
 
 DOCUMENT_COLUMNS = [
     "kind",
@@ -149,7 +150,7 @@ def index_event(event: CertificateEvent) -> None:
         cert, cert.holder, cert.body, cert.category, _place(cert.site_region, names)
     )
     SearchDocument.objects.update_or_create(certificate_id=cert.pk, defaults=fields)
-    if event.event_type in {"issued", "renewed"}:
+    if event.event_type == EventType.ISSUED:
         holder, body = cert.holder, cert.body
         SearchDocument.objects.update_or_create(
             enterprise_id=holder.pk,

@@ -22,7 +22,8 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from greencert.certification import codes
+from greencert.certification import lifecycle
+from greencert.certification.lifecycle import Status
 
 KEEP = 7  # days of exports kept
 CSV_COLUMNS = [
@@ -89,7 +90,7 @@ def export_register(day: dt.date | None = None) -> dict[str, Any]:
     out = directory()
     stem = f"register-{day.isoformat()}"
     csv_file, jsonl_file = _Hashed(out / f".{stem}.csv"), _Hashed(out / f".{stem}.jsonl")
-    labels = {code: codes.status_label(code) for code in ("01", "02", "03", "04", "05")}
+    labels = {code: lifecycle.status_label(code) for code in Status}
     counts = {"bodies": 0, "holders": 0, "certificates": 0}
     buffer = io.StringIO()
     writer = csv.writer(buffer)

@@ -18,6 +18,7 @@ from django.db import connection
 from django.db.models import Q
 
 from greencert.catalog.models import Category
+from greencert.certification.lifecycle import Status
 from greencert.core.errors import ValidationFailed
 from greencert.parties.models import CertificationBody, Enterprise
 from greencert.portal import fts
@@ -29,7 +30,7 @@ from greencert.supervision.models import BlacklistEntry
 
 MAX_LIMIT = 100
 MAX_QUERY = 100
-STATUSES = ("01", "02", "03", "04", "05")
+STATUSES = tuple(Status)
 RESULT_RELATED = (
     "certificate__holder",
     "certificate__category",

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 
 from greencert.catalog.models import Category
-from greencert.certification import codes
+from greencert.certification import lifecycle
 from greencert.core.errors import UserFacingError
 from greencert.parties.models import CertificationBody
 from greencert.portal.results import hit_dict
@@ -31,7 +31,7 @@ def _options(language: str) -> dict[str, object]:
             (b.approval_number, (b.name_en if en and b.name_en else b.name))
             for b in CertificationBody.objects.order_by("approval_number")
         ],
-        "statuses": [(s, codes.status_label(s).get(language)) for s in STATUSES],
+        "statuses": [(s, lifecycle.status_label(s).get(language)) for s in STATUSES],
         "names": {r.code: (r.name_zh, r.name_en) for r in regions},
     }
 

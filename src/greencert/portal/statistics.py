@@ -12,13 +12,14 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from greencert.catalog.models import Category
-from greencert.certification import codes
+from greencert.certification import lifecycle
+from greencert.certification.lifecycle import Status
 from greencert.portal.models import Target
 from greencert.portal.tallies import Counts, counts_on
 from greencert.portal.targets import Indicator, indicators
 from greencert.regions.models import Region
 
-VALID = "01"
+VALID = Status.VALID
 CHARTS = ("provinces", "cities", "categories", "monthly", "statuses", "pilot", "targets")
 
 
@@ -141,8 +142,8 @@ def dashboard(day: dt.date, language: str) -> list[Chart]:
             "pie",
             [_("Status code"), _("Status"), _("Certificates")],
             [
-                [code, codes.status_label(code).get(language), by_status[code]]
-                for code in ("01", "02", "03", "04", "05")
+                [code, lifecycle.status_label(code).get(language), by_status[code]]
+                for code in Status
             ],
         ),
         Chart(

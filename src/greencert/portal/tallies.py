@@ -11,19 +11,18 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import connection
 from django.utils import timezone
 
-from greencert.certification.history import end_of_day
-from greencert.certification.models import Certificate
+from greencert.certification.lifecycle import EventType
+from greencert.certification.lifecycle.history import issued_on, statuses_on
+from greencert.certification.models import Certificate, CertificateEvent
 from greencert.portal.models import RegistryTally
 
-if TYPE_CHECKING:
-    from greencert.core.models import CertificateEvent
-
 TABLE = RegistryTally._meta.db_table
+EVENTS = CertificateEvent._meta.db_table
 KEY = "period, day, city_code, category_code, in_pilot_zone, status"
 UPSERT = (
     f"INSERT INTO {TABLE} ({KEY}, delta, issued) VALUES {{values}} "
@@ -65,7 +64,7 @@ def record_event(event: CertificateEvent) -> None:
         .get()
     )
     day = timezone.localtime(event.effective_at).date()
-    issued = 1 if event.event_type == "issued" else 0
+    issued = 1 if event.event_type == EventType.ISSUED else 0
     rows: list[tuple[Any, ...]] = []
     for period, start in period_starts(day).items():
         if period == "issued":
@@ -105,11 +104,11 @@ def rebuild_tallies() -> int:
             "SELECT 'day', s.day, c.city_code, k.code, c.in_pilot_zone, s.status, "
             "SUM(s.delta), SUM(s.issued) FROM ("
             f"  SELECT e.certificate_id, {day} AS day, e.status_after AS status, 1 AS delta, "
-            "   CASE WHEN e.event_type = 'issued' THEN 1 ELSE 0 END AS issued "
-            f"  FROM core_certificateevent e WHERE {changed} "
+            f"   CASE WHEN e.event_type = '{EventType.ISSUED.value}' THEN 1 ELSE 0 END AS issued "
+            f"  FROM {EVENTS} e WHERE {changed} "
             "  UNION ALL "
             f"  SELECT e.certificate_id, {day}, e.status_before, -1, 0 "
-            f"  FROM core_certificateevent e WHERE {changed} AND e.status_before <> ''"
+            f"  FROM {EVENTS} e WHERE {changed} AND e.status_before <> ''"
             ") s JOIN certification_certificate c ON c.id = s.certificate_id "
             "JOIN catalog_category k ON k.id = c.category_id "
             "GROUP BY s.day, c.city_code, k.code, c.in_pilot_zone, s.status"
@@ -168,27 +167,16 @@ def counts_on(day: dt.date) -> Counts:
 
 def recount(day: dt.date) -> Counts:
     """The same figures as ``counts_on`` from the event log alone (slow: for checks and tests)."""
-    from greencert.core.models import CertificateEvent
-
-    limit = end_of_day(day)
     dims = {
         pk: (city, category, bool(pilot))
         for pk, city, category, pilot in Certificate.objects.values_list(
             "pk", "city_code", "category__code", "in_pilot_zone"
         ).iterator()
     }
-    last: dict[int, str] = {}
     issued: dict[str, int] = defaultdict(int)
-    events = (
-        CertificateEvent.objects.filter(effective_at__lt=limit)
-        .order_by("certificate_id", "sequence")
-        .values_list("certificate_id", "status_after", "event_type", "effective_at")
-    )
-    for certificate_id, status, event_type, effective_at in events.iterator():
-        last[certificate_id] = status
-        if event_type == "issued":
-            issued[timezone.localtime(effective_at).date().isoformat()[:7]] += 1
+    for issue_day in issued_on(day).values():
+        issued[issue_day.isoformat()[:7]] += 1
     counts = Counts(day, issued_by_month=dict(sorted(issued.items())))
-    for certificate_id, status in last.items():
+    for certificate_id, status in statuses_on(day).items():
         counts.cells[(*dims[certificate_id], status)] += 1
     return counts

@@ -10,12 +10,12 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 
-from greencert.certification import codes
+from greencert.certification import lifecycle
+from greencert.certification.lifecycle.log import last_sequence
 from greencert.certification.lookup import MESSAGES, find_certificate
 from greencert.certification.numbers import prefix
 from greencert.certification.presenters import history_of
 from greencert.core.actors import Actor
-from greencert.core.sequence import EVENT_SEQUENCE, current_value
 from greencert.exchange.adoption_data import adoption_rows
 from greencert.exchange.permissions import can_see_adoptions
 from greencert.supervision.blacklist import flags_for
@@ -37,7 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
     number = request.GET.get("number", "").strip()
     if number:
         return redirect(reverse("portal:verify", args=[number]))
-    return render(request, "portal/home.html", {"event_count": current_value(EVENT_SEQUENCE)})
+    return render(request, "portal/home.html", {"event_count": last_sequence()})
 
 
 def verify(request: HttpRequest, number: str) -> HttpResponse:
@@ -59,8 +59,8 @@ def verify(request: HttpRequest, number: str) -> HttpResponse:
     cert = lookup.certificate
     history = history_of(cert)
     for row in history:
-        row["type_label"] = codes.event_label(row["type"]).get(language)
-        reason = codes.reason_label(row["reason_code"])
+        row["type_label"] = lifecycle.event_label(row["type"]).get(language)
+        reason = lifecycle.reason_label(row["reason_code"])
         row["reason_label"] = reason.get(language) if reason else ""
     context.update(certificate=cert, status_label=cert.status_label(language), history=history)
     context["blacklist"] = flags_for(cert)

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from greencert.catalog.models import Category
 from greencert.certification.actions import flag_certificate, unflag_certificate
+from greencert.certification.lifecycle import IN_FORCE
 from greencert.certification.models import Certificate
 from greencert.core.actors import Actor
 from greencert.core.errors import PermissionRefused, TransitionRefused, ValidationFailed
@@ -181,7 +182,7 @@ def repair_credit(actor: Actor, record: CreditRecord, *, reason: str) -> CreditR
 
 def _certificates_of(entry: BlacklistEntry) -> list[Certificate]:
     scope = Q(holder_id=entry.enterprise_id) if entry.enterprise_id else Q(body_id=entry.body_id)
-    qs = Certificate.objects.filter(scope, status__in=["01", "02"]).select_related("category")
+    qs = Certificate.objects.filter(scope, status__in=IN_FORCE).select_related("category")
     if entry.categories:
         qs = qs.filter(category__code__in=entry.categories)
     return list(qs.order_by("id"))

@@ -7,6 +7,11 @@ class SupervisionConfig(AppConfig):
 
     def ready(self) -> None:
         from greencert.core.projections import register_projection
-        from greencert.supervision.credit import record_from_certificate_event
+        from greencert.supervision.credit import (
+            rebuild_credit_from_events,
+            record_from_certificate_event,
+        )
 
-        register_projection("supervision.credit", record_from_certificate_event)
+        register_projection(
+            "supervision.credit", record_from_certificate_event, rebuild_credit_from_events
+        )

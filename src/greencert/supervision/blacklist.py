@@ -15,6 +15,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from greencert.certification.lifecycle import EventType
 from greencert.core.errors import PermissionRefused
 from greencert.supervision.codes import labels
 from greencert.supervision.models import BlacklistEntry, BlacklistFlag
@@ -172,9 +173,9 @@ def flagged_after(event: Any) -> bool:
     For read models kept by a projection: the projection runs inside ``append_event``, before the
     listing action has recorded the flag the FLAGGED (or lifted the one the UNFLAGGED) event
     reports, so those two events decide from the event itself and any other listing."""
-    if event.event_type not in {"flagged", "unflagged"}:
+    if event.event_type not in {EventType.FLAGGED, EventType.UNFLAGGED}:
         return is_certificate_flagged(event.certificate_id)
-    if event.event_type == "flagged":
+    if event.event_type == EventType.FLAGGED:
         return True
     others = _open_flags().filter(certificate_id=event.certificate_id)
     return others.exclude(entry_id=event.payload.get("blacklist_entry")).exists()

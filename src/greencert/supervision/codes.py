@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from greencert.certification.codes import Label
+from greencert.certification.lifecycle.codes import Label
 
 DATA_DIR = Path(__file__).parent / "data"
 

@@ -8,12 +8,19 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
+from greencert.certification.lifecycle import EventType
 from greencert.supervision import blacklist
 from greencert.supervision.codes import credit_rules, labels
 from greencert.supervision.models import CreditRecord
 
 if TYPE_CHECKING:
-    from greencert.core.models import CertificateEvent
+    from greencert.certification.models import Certificate, CertificateEvent
+
+# Events that enter the holder's credit record, and the credit source each becomes.
+CREDIT_EVENTS = {
+    EventType.REVOKED: "revocation",
+    EventType.SURVEILLANCE_PASSED: "surveillance_timely",
+}
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -94,17 +101,10 @@ def explain_grade(
     }
 
 
-def record_from_certificate_event(event: CertificateEvent) -> None:
-    """Projection: a revocation and a passed surveillance enter the holder's credit record."""
-    source = {"revoked": "revocation", "surveillance_passed": "surveillance_timely"}.get(
-        event.event_type
-    )
-    if source is None:
-        return
-    certificate = event.certificate
-    CreditRecord.objects.create(
+def _record_for(event: CertificateEvent, certificate: Certificate) -> CreditRecord:
+    return CreditRecord(
         enterprise_id=certificate.holder_id,
-        source=source,
+        source=CREDIT_EVENTS[EventType(event.event_type)],
         occurred_on=timezone.localdate(event.effective_at),
         region_id=certificate.site_region_id,
         basis_code="RCA-2020",
@@ -114,4 +114,54 @@ def record_from_certificate_event(event: CertificateEvent) -> None:
         recorded_by_id=event.actor_id,
         recorded_by_label=event.actor_label,
         recorded_at=event.recorded_at,
+        event_sequence=event.sequence,
     )
+
+
+def record_from_certificate_event(event: CertificateEvent) -> None:
+    """Projection: a revocation and a passed surveillance enter the holder's credit record."""
+    if event.event_type in CREDIT_EVENTS:
+        _record_for(event, event.certificate).save()
+
+
+def rebuild_credit_from_events() -> int:
+    """Rebuild: the credit record of every event that brings one about and has none yet.
+    Records the log brought about are never changed here (a regulator may have repaired one)."""
+    from greencert.certification.models import CertificateEvent
+
+    have = set(
+        CreditRecord.objects.filter(event_sequence__isnull=False).values_list(
+            "event_sequence", flat=True
+        )
+    )
+    events = (
+        CertificateEvent.objects.filter(event_type__in=list(CREDIT_EVENTS))
+        .select_related("certificate")
+        .only(*EVENT_FIELDS)
+        .order_by("sequence")
+    )
+    batch: list[CreditRecord] = []
+    made = 0
+    for event in events.iterator(chunk_size=5000):
+        if event.sequence in have:
+            continue
+        batch.append(_record_for(event, event.certificate))
+        if len(batch) >= 5000:
+            made += len(CreditRecord.objects.bulk_create(batch))
+            batch = []
+    made += len(CreditRecord.objects.bulk_create(batch))
+    return made
+
+
+EVENT_FIELDS = (
+    "sequence",
+    "event_type",
+    "reason_code",
+    "effective_at",
+    "recorded_at",
+    "actor_id",
+    "actor_label",
+    "certificate__number",
+    "certificate__holder_id",
+    "certificate__site_region_id",
+)

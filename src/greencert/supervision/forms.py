@@ -11,8 +11,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from greencert.catalog.models import Category
-from greencert.certification.codes import statuses
 from greencert.certification.forms import RegionChoiceField, StepForm, date_input, is_english
+from greencert.certification.lifecycle.codes import statuses
 from greencert.core.actors import Actor
 from greencert.core.errors import UserFacingError
 from greencert.parties.permissions import regulated_region_codes

@@ -19,6 +19,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from greencert.certification.actions import suspend_certificate
+from greencert.certification.lifecycle import Status
 from greencert.certification.models import Certificate
 from greencert.core.actors import Actor
 from greencert.core.errors import TransitionRefused, ValidationFailed
@@ -174,7 +175,7 @@ def create_plan(
 def _objects(plan: InspectionPlan) -> QuerySet[Any]:
     f = plan.object_filters
     if plan.object_kind == "certificate":
-        qs: QuerySet[Any] = Certificate.objects.filter(status=f.get("status", "01"))
+        qs: QuerySet[Any] = Certificate.objects.filter(status=f.get("status", Status.VALID))
         if f.get("region"):
             qs = qs.filter(_region_q("site_region__", f["region"]))
         if f.get("category"):
@@ -185,7 +186,9 @@ def _objects(plan: InspectionPlan) -> QuerySet[Any]:
         if f.get("region"):
             qs = qs.filter(_region_q("region__", f["region"]))
         if f.get("category"):
-            qs = qs.filter(certificates__category__code=f["category"], certificates__status="01")
+            qs = qs.filter(
+                certificates__category__code=f["category"], certificates__status=Status.VALID
+            )
         return qs.distinct()
     qs = CertificationBody.objects.filter(active=True)
     if f.get("region"):

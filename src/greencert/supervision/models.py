@@ -76,6 +76,11 @@ class CreditRecord(Subject):
     repaired_at = models.DateTimeField("修复时间 repaired at", null=True, blank=True)
     repaired_by_label = models.CharField("修复人 repaired by", max_length=150, blank=True)
     repair_reason = models.TextField("修复理由 repair reason", blank=True)
+    # Set on records the certificate event log brought about (see ``credit.CREDIT_EVENTS``),
+    # so rebuilding them from the log neither misses nor repeats one.
+    event_sequence = models.BigIntegerField(
+        "证书事件序号 event sequence", null=True, blank=True, unique=True, editable=False
+    )
 
     class Meta:
         ordering = ["occurred_on", "id"]

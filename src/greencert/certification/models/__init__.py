@@ -1,6 +1,7 @@
 """Certification models: certificates, and the workflow that leads to them."""
 
-from greencert.certification.models.certificate import STATUS_CHOICES, Certificate
+from greencert.certification.lifecycle.models import CertificateEvent
+from greencert.certification.models.certificate import Certificate
 from greencert.certification.models.workflow import (
     ActionReceipt,
     Application,
@@ -14,12 +15,12 @@ from greencert.certification.models.workflow import (
 )
 
 __all__ = [
-    "STATUS_CHOICES",
     "ActionReceipt",
     "Application",
     "ApplicationDocument",
     "ApplicationStep",
     "Certificate",
+    "CertificateEvent",
     "Inspection",
     "Nonconformity",
     "Sample",

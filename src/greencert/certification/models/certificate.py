@@ -4,15 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from greencert.certification import codes
-
-STATUS_CHOICES = [
-    ("01", "有效 valid"),
-    ("02", "暂停 suspended"),
-    ("03", "撤销 revoked"),
-    ("04", "注销 cancelled"),
-    ("05", "过期失效 expired"),
-]
+from greencert.certification import lifecycle
 
 
 class Certificate(models.Model):
@@ -80,7 +72,11 @@ class Certificate(models.Model):
     issue_date = models.DateField("本次颁证日期 issue date")
     expiry_date = models.DateField("有效期至 expiry date")
     status = models.CharField(
-        ("证书状态 status"), max_length=2, choices=STATUS_CHOICES, default="01", db_index=True
+        ("证书状态 status"),
+        max_length=2,
+        choices=lifecycle.status_choices,
+        default=lifecycle.Status.VALID.value,
+        db_index=True,
     )
     status_reason_code = models.CharField(("状态原因 reason code"), max_length=16, blank=True)
     suspended_until = models.DateField(("暂停期限 suspended until"), null=True, blank=True)
@@ -111,4 +107,4 @@ class Certificate(models.Model):
         return self.number
 
     def status_label(self, language: str) -> str:
-        return codes.status_label(self.status).get(language)
+        return lifecycle.status_label(self.status).get(language)

@@ -15,9 +15,8 @@ import pytest
 from django.db import connections, transaction
 
 from greencert.certification.actions import record_surveillance_passed, suspend_certificate
-from greencert.certification.models import Certificate
+from greencert.certification.models import Certificate, CertificateEvent
 from greencert.core.errors import TransitionRefused
-from greencert.core.models import CertificateEvent
 from greencert.core.tests.fixtures import in_days
 
 pytestmark = [

@@ -13,10 +13,9 @@ from greencert.certification.actions import (
     revoke_certificate,
     suspend_certificate,
 )
-from greencert.certification.models import Certificate
+from greencert.certification.models import Certificate, CertificateEvent
 from greencert.core.actors import Actor
 from greencert.core.errors import PermissionRefused, ValidationFailed
-from greencert.core.models import CertificateEvent
 from greencert.core.tests.fixtures import (
     FURNITURE_UNIT,
     LONG_AGO,

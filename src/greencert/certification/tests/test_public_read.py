@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from greencert.certification.actions import suspend_certificate
-from greencert.certification.models import Certificate
-from greencert.certification.public_read import certificate_by_number, history_rows
-from greencert.core.models import CertificateEvent
+from greencert.certification.lifecycle.history import history
+from greencert.certification.models import Certificate, CertificateEvent
+from greencert.certification.public_read import certificate_by_number
 from greencert.core.tests.fixtures import in_days
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +67,7 @@ def test_an_unknown_number_reads_as_none(issued_certificate):
 def test_the_history_matches_the_event_log(issued_certificate, body_staff):
     suspend_certificate(body_staff, issued_certificate, reason_code="S01", until=in_days(30))
 
-    rows = history_rows(issued_certificate.pk)
+    rows = history(issued_certificate.pk)
 
     events = CertificateEvent.objects.filter(certificate=issued_certificate).order_by("sequence")
     assert [(r["sequence"], r["type"], r["status_after"], r["effective_at"]) for r in rows] == [

@@ -11,9 +11,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
-from greencert.certification.models import Certificate
-from greencert.core.models import CertificateEvent, Counter
-from greencert.core.sequence import EVENT_SEQUENCE
+from greencert.certification.lifecycle.log import EVENT_SEQUENCE
+from greencert.certification.models import Certificate, CertificateEvent
+from greencert.core.models import Counter
 
 pytestmark = pytest.mark.django_db
 

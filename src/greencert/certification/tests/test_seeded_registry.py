@@ -9,11 +9,11 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from greencert.certification.models import Certificate
+from greencert.certification.lifecycle.log import EVENT_SEQUENCE
+from greencert.certification.models import Certificate, CertificateEvent
 from greencert.certification.numbers import check_number
 from greencert.core.checkchars import uscc_problem
-from greencert.core.models import CertificateEvent, Counter
-from greencert.core.sequence import EVENT_SEQUENCE
+from greencert.core.models import Counter
 from greencert.parties.models import Enterprise
 
 pytestmark = pytest.mark.django_db
@@ -117,3 +117,20 @@ def test_seeded_enterprises_are_spread_over_many_cities_of_all_four_provinces(se
 def test_seeded_certificates_are_issued_only_by_bodies_authorised_for_the_category(seeded):
     for certificate in Certificate.objects.select_related("body"):
         assert certificate.body.categories.filter(pk=certificate.category_id).exists()
+
+
+def test_the_seed_makes_the_credit_records_its_events_bring_about(seeded):
+    from greencert.supervision.models import CreditRecord
+
+    for event_type, source in (
+        ("revoked", "revocation"),
+        ("surveillance_passed", "surveillance_timely"),
+    ):
+        sequences = set(
+            CertificateEvent.objects.filter(event_type=event_type).values_list(
+                "sequence", flat=True
+            )
+        )
+        assert sequences
+        recorded = CreditRecord.objects.filter(source=source, event_sequence__in=sequences)
+        assert set(recorded.values_list("event_sequence", flat=True)) == sequences

@@ -12,7 +12,12 @@ from greencert.certification.actions import (
     restore_certificate,
     suspend_certificate,
 )
-from greencert.certification.history import status_from_events, status_history, status_on
+from greencert.certification.lifecycle.history import (
+    history,
+    status_from_history,
+    status_on,
+    statuses_on,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +50,7 @@ def lived_certificate(issue, body_staff, time_machine):
 def test_the_lifecycle_fixture_issues_on_the_expected_days(lived_certificate):
     assert lived_certificate.issue_date == ISSUED
     assert lived_certificate.expiry_date == EXPIRY
-    assert [e.event_type for e in status_history(lived_certificate)] == [
+    assert [e["type"] for e in history(lived_certificate.pk)] == [
         "issued",
         "suspended",
         "restored",
@@ -72,19 +77,38 @@ def test_status_on_a_date_follows_the_event_log(lived_certificate, day, status):
 
 
 @pytest.mark.parametrize("offset", range(-2, 90, 7))
-def test_status_from_loaded_events_agrees_with_the_database_query(lived_certificate, offset):
-    events = status_history(lived_certificate)
+def test_status_from_loaded_history_agrees_with_the_database_query(lived_certificate, offset):
+    rows = history(lived_certificate.pk)
     day = ISSUED + dt.timedelta(days=offset)
-    assert status_from_events(events, day) == status_on(lived_certificate.pk, day)
+    found = status_from_history(rows, day)
+    assert (found.code if found else None) == status_on(lived_certificate.pk, day)
+
+
+@pytest.mark.parametrize("offset", range(-2, 90, 7))
+def test_statuses_of_many_certificates_agree_with_one_by_one(
+    lived_certificate, issue, offset, time_machine
+):
+    time_machine.move_to(at(ISSUED + dt.timedelta(days=30)), tick=False)
+    later = issue()
+    day = ISSUED + dt.timedelta(days=offset)
+    many = statuses_on(day, [lived_certificate.pk, later.pk])
+    assert many.get(lived_certificate.pk) == status_on(lived_certificate.pk, day)
+    assert many.get(later.pk) == status_on(later.pk, day)
+    assert statuses_on(day) == many
+
+
+def test_the_status_on_a_date_carries_the_reason_that_brought_it_about(lived_certificate):
+    found = status_from_history(history(lived_certificate.pk), SUSPENDED)
+    assert (found.code, found.reason_code) == ("02", "S01")
 
 
 def test_expiry_takes_effect_at_the_start_of_the_day_after_the_expiry_date(lived_certificate):
-    expired = status_history(lived_certificate)[-1]
-    assert expired.effective_at == dt.datetime.combine(
+    expired = history(lived_certificate.pk, details=True)[-1]
+    assert expired["effective_at"] == dt.datetime.combine(
         EXPIRY + dt.timedelta(days=1), dt.time.min, BEIJING
     )
-    assert expired.actor_label == "system:expiry"
-    assert expired.status_before == "01"
+    assert expired["actor"] == "system:expiry"
+    assert expired["status_before"] == "01"
 
 
 def test_the_expiry_job_expires_suspended_certificates_too(issue, body_staff, time_machine):
@@ -95,7 +119,7 @@ def test_the_expiry_job_expires_suspended_certificates_too(issue, body_staff, ti
     assert expire_due_certificates(today=EXPIRY + dt.timedelta(days=1)) == 1
     certificate.refresh_from_db()
     assert certificate.status == "05"
-    assert status_history(certificate)[-1].status_before == "02"
+    assert history(certificate.pk)[-1]["status_before"] == "02"
 
 
 def test_the_expiry_job_leaves_final_statuses_alone(certificate_in_status):

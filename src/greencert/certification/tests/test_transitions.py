@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from greencert.certification import codes
+from greencert.certification import lifecycle
 from greencert.certification.actions import (
     cancel_certificate,
     change_certificate,
@@ -16,19 +16,20 @@ from greencert.certification.actions import (
     revoke_certificate,
     suspend_certificate,
 )
-from greencert.certification.models import Certificate
+from greencert.certification.models import Certificate, CertificateEvent
 from greencert.core.actors import Actor
 from greencert.core.errors import TransitionRefused, ValidationFailed
-from greencert.core.models import CertificateEvent
 from greencert.core.tests.fixtures import SYSTEM, events_of, in_days
 
 pytestmark = pytest.mark.django_db
 
-STATUSES = sorted(codes.statuses())
+STATUSES = sorted(lifecycle.statuses())
 # Status transitions after issue; events that record a fact without a status of their own
 # (``to`` left empty, e.g. adoption) are not transitions and are specified elsewhere.
 CHANGES = [
-    t for t in codes.transitions().values() if t.event_type != "issued" and t.to_status is not None
+    t
+    for t in lifecycle.transitions().values()
+    if t.event_type != "issued" and t.to_status is not None
 ]
 ALLOWED = [(t.event_type, s) for t in CHANGES for s in t.from_statuses]
 REFUSED = [(t.event_type, s) for t in CHANGES for s in STATUSES if s not in t.from_statuses]
@@ -80,8 +81,8 @@ def test_the_transition_table_covers_every_status_and_event_with_a_driver():
     assert {t.event_type for t in CHANGES} <= set(REASONS)
     for event_type in {t.event_type for t in CHANGES}:
         reason = REASONS[event_type]
-        group = codes.transitions()[event_type].reason_group
-        assert reason in codes.reasons()[group]
+        group = lifecycle.transitions()[event_type].reason_group
+        assert reason in lifecycle.reasons()[group]
 
 
 def test_issuing_appends_one_issued_event(issued_certificate, body_staff):
@@ -108,7 +109,7 @@ def test_an_allowed_transition_changes_the_status_and_appends_exactly_one_event(
     perform(event_type, certificate, body_staff)
 
     certificate.refresh_from_db()
-    transition = codes.transitions()[event_type]
+    transition = lifecycle.transitions()[event_type]
     after = events_of(certificate)
     assert CertificateEvent.objects.count() == total_before + 1
     assert after[:-1] == before
@@ -145,9 +146,9 @@ def test_a_transition_not_allowed_from_the_current_status_is_refused_and_leaves_
     assert certificate.status == from_status
     assert events_of(certificate) == before
     error = caught.value
-    label = codes.status_label(from_status)
+    label = lifecycle.status_label(from_status)
     allowed_now = [
-        t.event_type for t in codes.transitions().values() if from_status in t.from_statuses
+        t.event_type for t in lifecycle.transitions().values() if from_status in t.from_statuses
     ]
     assert error.as_dict()["current_status"] == from_status
     assert error.as_dict()["allowed_events"] == allowed_now
@@ -211,7 +212,7 @@ def test_a_change_without_a_reason_of_the_right_group_is_refused_and_leaves_no_t
     assert events_of(certificate) == before
     assert caught.value.field == "reason_code"
     assert caught.value.code == ("reason_required" if not reason else "unknown_reason")
-    allowed = codes.reasons()[codes.transitions()[event_type].reason_group]
+    allowed = lifecycle.reasons()[lifecycle.transitions()[event_type].reason_group]
     for code in allowed:
         assert code in caught.value.message_zh
         assert code in caught.value.message_en

@@ -21,6 +21,7 @@ from greencert.certification.models import (
     ActionReceipt,
     Application,
     Certificate,
+    CertificateEvent,
     SurveillanceTask,
 )
 from greencert.certification.tests.test_workflow_support import *  # noqa: F403
@@ -38,7 +39,6 @@ from greencert.certification.workflow.testing import (
 )
 from greencert.core.actors import Actor
 from greencert.core.errors import PermissionRefused, TransitionRefused, ValidationFailed
-from greencert.core.models import CertificateEvent
 from greencert.regions.models import Region
 
 
@@ -425,6 +425,27 @@ def test_renewal_within_the_window_links_the_new_certificate_to_the_old(
     assert new.initial_issue_date == old.initial_issue_date
     issued = CertificateEvent.objects.get(certificate=new)
     assert issued.reason_code == "I02" and issued.payload["renewed_from"] == old.number
+
+
+def test_renewal_records_on_the_old_certificate_which_certificate_succeeds_it(
+    cast: Cast, coatings: Category
+) -> None:
+    old = _old_certificate(cast, coatings, days_left=30)
+    application = actions.submit_application(
+        cast.applicant, enterprise=cast.enterprise, body=cast.body, category=coatings,
+        certification_unit=EXTERIOR, site_region=old.site_region,
+        products=old.products, production_site="湖州", renewal_of=old,
+        documents=[("self_evaluation", pdf())],
+    )  # fmt: skip
+    new = advance(cast, application, "certified").certificate
+    assert new is not None
+    renewed = CertificateEvent.objects.filter(certificate=old).order_by("sequence").last()
+    assert renewed is not None
+    assert (renewed.event_type, renewed.reason_code) == ("renewed", "N01")
+    assert renewed.payload == {"successor": new.number}
+    # The old certificate stays valid until its own expiry; the new one's issue comes first.
+    assert (renewed.status_before, renewed.status_after) == ("01", "01")
+    assert renewed.sequence == CertificateEvent.objects.get(certificate=new).sequence + 1
 
 
 def test_man_days_must_be_positive(

@@ -64,7 +64,7 @@ def test_a_transition_naming_an_unknown_state_is_refused_at_load() -> None:
 
     import yaml
 
-    from greencert.certification.codes import DATA_DIR
+    from greencert.certification.lifecycle.codes import DATA_DIR
 
     data = yaml.safe_load((DATA_DIR / "workflow.yaml").read_text(encoding="utf-8"))
     broken = copy.deepcopy(data)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from greencert.catalog.models import Category
 from greencert.certification import notifications
 from greencert.certification.actions import issue_certificate
+from greencert.certification.lifecycle import Status
 from greencert.certification.models import (
     Application,
     ApplicationStep,
@@ -110,7 +111,7 @@ def _check_renewal(enterprise: Enterprise, category: Category, certificate: Cert
             expected_zh="本企业持有的同一类别证书",
             expected_en="a certificate of the same category held by this enterprise",
         )
-    if certificate.status != "01" or not opens <= today <= certificate.expiry_date:
+    if certificate.status != Status.VALID or not opens <= today <= certificate.expiry_date:
         raise ValidationFailed(
             field="renewal_of",
             value=certificate.number,

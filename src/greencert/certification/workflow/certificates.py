@@ -8,20 +8,12 @@ from typing import Any
 
 from django.db import transaction
 
-from greencert.certification import actions, codes, notifications
+from greencert.certification import actions, lifecycle, notifications
+from greencert.certification.lifecycle import EventType
 from greencert.certification.models import Certificate
 from greencert.certification.workflow import idempotency
 from greencert.core.actors import Actor
 from greencert.core.errors import ValidationFailed
-
-# office action -> (event type, whether it needs a deadline)
-CERTIFICATE_ACTIONS = {
-    "suspend": "suspended",
-    "restore": "restored",
-    "revoke": "revoked",
-    "cancel": "cancelled",
-    "change": "changed",
-}
 
 
 @transaction.atomic
@@ -36,18 +28,20 @@ def apply_certificate_action(
     changes: dict[str, Any] | None = None,
     idempotency_key: str | None = None,
 ) -> Certificate:
-    if action not in CERTIFICATE_ACTIONS:
+    office_actions = lifecycle.office_actions()
+    if action not in office_actions:
         raise ValidationFailed(
             field="action",
             value=action,
-            expected_zh="、".join(CERTIFICATE_ACTIONS),
-            expected_en=", ".join(CERTIFICATE_ACTIONS),
+            expected_zh="、".join(office_actions),
+            expected_en=", ".join(office_actions),
         )
+    event_type = office_actions[action].event_type
     receipt = idempotency.claim(idempotency_key, action, actor, certificate=certificate)
     if receipt is not None:
         certificate.refresh_from_db()
         return certificate
-    if action == "suspend":
+    if event_type == EventType.SUSPENDED:
         if until is None:
             raise ValidationFailed(
                 field="until",
@@ -58,16 +52,16 @@ def apply_certificate_action(
         result = actions.suspend_certificate(
             actor, certificate, reason_code=reason_code, until=until, note=note
         )
-    elif action == "restore":
+    elif event_type == EventType.RESTORED:
         result = actions.restore_certificate(actor, certificate, reason_code=reason_code, note=note)
-    elif action == "revoke":
+    elif event_type == EventType.REVOKED:
         result = actions.revoke_certificate(actor, certificate, reason_code=reason_code, note=note)
-    elif action == "cancel":
+    elif event_type == EventType.CANCELLED:
         result = actions.cancel_certificate(actor, certificate, reason_code=reason_code, note=note)
     else:
         result = actions.change_certificate(
             actor, certificate, reason_code=reason_code, changes=changes or {}
         )
-    label = codes.event_label(CERTIFICATE_ACTIONS[action])
+    label = office_actions[action].label
     notifications.certificate_step(result, label.zh, label.en, actor)
     return result

@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from greencert.certification.codes import DATA_DIR, Label
+from greencert.certification.lifecycle.codes import DATA_DIR, Label
 from greencert.core.errors import TransitionRefused
 
 ROLES = {"enterprise", "body_staff", "lab_staff", "regulator", "alliance_admin"}

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from greencert.certification import notifications
 from greencert.certification.actions import record_surveillance_passed
+from greencert.certification.lifecycle import IN_FORCE
 from greencert.certification.models import Certificate, SurveillanceTask
 from greencert.certification.workflow import idempotency
 from greencert.certification.workflow.machine import workflow
@@ -64,7 +65,7 @@ def order_unannounced_surveillance(
             expected_en="unannounced surveillance is ordered by the issuing body, the site's "
             "regulators or the alliance administrator",
         )
-    if certificate.status not in {"01", "02"}:
+    if certificate.status not in IN_FORCE:
         raise TransitionRefused(
             field="status",
             value=certificate.status,

@@ -4,11 +4,10 @@ TABLE = "core_certificateevent"
 
 
 def forwards(apps, schema_editor):
-    from greencert.core.sequence import EVENT_SEQUENCE
     from greencert.core.triggers import create_append_only_triggers
 
     create_append_only_triggers(schema_editor, TABLE)
-    apps.get_model("core", "Counter").objects.get_or_create(name=EVENT_SEQUENCE, defaults={"value": 0})
+    apps.get_model("core", "Counter").objects.get_or_create(name="certificate_event", defaults={"value": 0})
 
 
 def backwards(apps, schema_editor):

@@ -21,9 +21,8 @@ from greencert.certification.actions import (
     revoke_certificate,
     suspend_certificate,
 )
-from greencert.certification.models import Certificate
+from greencert.certification.models import Certificate, CertificateEvent
 from greencert.core.actors import Actor
-from greencert.core.models import CertificateEvent
 from greencert.parties.factory import CertificationBodyFactory, EnterpriseFactory
 from greencert.parties.models import CertificationBody, Enterprise, Role, RoleAssignment
 from greencert.regions.models import Region

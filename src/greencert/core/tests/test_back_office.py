@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.apps import apps
 from django.contrib import admin
 
-from greencert.core.models import CertificateEvent
+from greencert.certification.models import CertificateEvent
 
 
 def _inlined() -> set[type]:

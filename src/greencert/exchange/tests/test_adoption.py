@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from greencert.certification.actions import suspend_certificate
-from greencert.core.models import CertificateEvent
+from greencert.certification.models import CertificateEvent
 from greencert.core.tests.fixtures import in_days
 from greencert.exchange.models import AdoptionRecord
 

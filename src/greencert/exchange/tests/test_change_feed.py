@@ -8,7 +8,7 @@ import pytest
 from django.db import connections, transaction
 
 from greencert.certification.actions import restore_certificate, suspend_certificate
-from greencert.core.models import CertificateEvent
+from greencert.certification.models import CertificateEvent
 from greencert.core.tests.fixtures import in_days
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ import time_machine
 from django.utils import timezone
 
 from greencert.certification.actions import restore_certificate, suspend_certificate
-from greencert.core.models import CertificateEvent
+from greencert.certification.models import CertificateEvent
 from greencert.core.tests.fixtures import in_days
 from greencert.exchange.actions import subscribe_webhook
 from greencert.exchange.models import DeliveryState, WebhookDelivery

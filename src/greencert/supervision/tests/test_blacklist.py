@@ -7,10 +7,9 @@ import datetime as dt
 import pytest
 from django.test import Client
 
-from greencert.certification.models import Certificate
+from greencert.certification.models import Certificate, CertificateEvent
 from greencert.certification.workflow.actions import submit_application
 from greencert.core.errors import PermissionRefused, TransitionRefused, ValidationFailed
-from greencert.core.models import CertificateEvent
 from greencert.core.tests.fixtures import COATINGS_UNIT, events_of, in_days, region
 from greencert.exchange.feed import read_changes
 from greencert.exchange.verification import verify_batch
@@ -214,16 +213,18 @@ def test_listings_end_at_their_period_end(issued_certificate, anhui_regulator, h
 def test_a_projection_sees_the_flag_each_event_leaves(
     issued_certificate, anhui_regulator, holder, body
 ):
-    from greencert.core.projections import _projections, register_projection
+    from greencert.core.projections import register_projection, unregister_projection
     from greencert.supervision.blacklist import flagged_after
 
     seen: list[tuple[str, bool]] = []
-    register_projection("test.flag", lambda e: seen.append((e.event_type, flagged_after(e))))
+    register_projection(
+        "test.flag", lambda e: seen.append((e.event_type, flagged_after(e))), rebuild=lambda: 0
+    )
     try:
         by_holder = listing(anhui_regulator, enterprise=holder)
         listing(anhui_regulator, body=body)
         remove_from_blacklist(anhui_regulator, by_holder, reason="整改完成")
     finally:
-        _projections.pop("test.flag")
+        unregister_projection("test.flag")
     # The body's listing still flags the certificate after the holder's is lifted.
     assert seen == [("flagged", True), ("flagged", True), ("unflagged", True)]

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
+from greencert.certification.lifecycle import Status
 from greencert.certification.models import Certificate
 from greencert.parties.models import CertificationBody, Enterprise, Laboratory, RoleAssignment
 from greencert.regions.models import Region
@@ -67,7 +68,9 @@ class Command(BaseCommand):
         accounts = self._accounts()
         base = f"http://127.0.0.1:{options['port']}"
         sample = (
-            Certificate.objects.filter(status="01").order_by("id").values_list("number", flat=True)
+            Certificate.objects.filter(status=Status.VALID)
+            .order_by("id")
+            .values_list("number", flat=True)
         )
         number = sample.first() or "GC3220250000001X"
         self.stdout.write(self.style.SUCCESS("\ngreencert demo — 长三角绿色认证一体化平台"))

@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
+from greencert.certification.lifecycle import Status
 from greencert.certification.models import Certificate
 from greencert.core.actors import Actor
 from greencert.parties.models import Enterprise
@@ -47,7 +48,9 @@ class Command(BaseCommand):
     def _seed(self, actor: Actor) -> dict[str, str]:
         jiangsu = Region.objects.get(code="320000")
         holders = (
-            Enterprise.objects.filter(region__province_code="320000", certificates__status="01")
+            Enterprise.objects.filter(
+                region__province_code="320000", certificates__status=Status.VALID
+            )
             .distinct()
             .order_by("credit_code")
         )
@@ -81,7 +84,11 @@ class Command(BaseCommand):
                     "conflicts": [penalised.credit_code] if i == 0 else [],
                 },
             )
-        sample = Certificate.objects.filter(status="01", city_code="320500").order_by("id").first()
+        sample = (
+            Certificate.objects.filter(status=Status.VALID, city_code="320500")
+            .order_by("id")
+            .first()
+        )
         if sample is None:
             raise CommandError("no valid certificate in Suzhou (320500): run `greencert seed`")
         plan = inspections.create_plan(
@@ -103,7 +110,9 @@ class Command(BaseCommand):
         if first is not None:
             inspections.record_result(actor, first, result="passed", findings="")
         complaint = complaints.file_complaint(
-            certificate_number=reported.certificates.filter(status="01").order_by("id")[0].number,
+            certificate_number=reported.certificates.filter(status=Status.VALID)
+            .order_by("id")[0]
+            .number,
             description="在电商平台上看到该企业产品页面使用的绿色产品认证标志与证书产品型号不一致。",
             tracking_code=DEMO_TRACKING_CODE,
         )

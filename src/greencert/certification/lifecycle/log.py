@@ -1,4 +1,4 @@
-"""Appending to the certificate event log. Only action functions call this."""
+"""Appending to the certificate event log. Only action functions call ``append_event``."""
 
 from __future__ import annotations
 
@@ -8,13 +8,16 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection
 from django.utils import timezone
 
+from greencert.certification.lifecycle.models import CertificateEvent
 from greencert.core.actors import Actor
-from greencert.core.models import CertificateEvent
 from greencert.core.projections import project
-from greencert.core.sequence import EVENT_SEQUENCE, next_value
+from greencert.core.sequence import current_value, next_value
 
 if TYPE_CHECKING:
     from greencert.certification.models import Certificate
+
+# The gapless counter (core.sequence) that numbers the log.
+EVENT_SEQUENCE = "certificate_event"
 
 
 def append_event(
@@ -50,3 +53,8 @@ def append_event(
     )
     project(event)
     return event
+
+
+def last_sequence() -> int:
+    """The sequence number of the newest event on the log (0 when it is empty)."""
+    return current_value(EVENT_SEQUENCE)

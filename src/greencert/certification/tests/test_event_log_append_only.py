@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from greencert.core.events import append_event
-from greencert.core.models import CertificateEvent
+from greencert.certification.lifecycle.log import append_event
+from greencert.certification.models import CertificateEvent
 from greencert.core.tests.fixtures import SYSTEM, events_of
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +62,8 @@ def test_a_raw_sql_update_of_an_event_is_refused(event):
         connection.cursor() as cursor,
     ):
         cursor.execute(
-            "UPDATE core_certificateevent SET status_after = %s WHERE id = %s", ["03", event.pk]
+            "UPDATE certification_certificateevent SET status_after = %s WHERE id = %s",
+            ["03", event.pk],
         )
     assert_unchanged(event)
 
@@ -73,7 +74,7 @@ def test_a_raw_sql_delete_of_an_event_is_refused(event):
         transaction.atomic(),
         connection.cursor() as cursor,
     ):
-        cursor.execute("DELETE FROM core_certificateevent WHERE id = %s", [event.pk])
+        cursor.execute("DELETE FROM certification_certificateevent WHERE id = %s", [event.pk])
     assert CertificateEvent.objects.filter(pk=event.pk).exists()
 
 
