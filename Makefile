@@ -41,6 +41,7 @@ demo: install
 lint: $(VENV)/.installed
 	$(BIN)/ruff check src bench
 	$(BIN)/ruff format --check src bench
+	$(BIN)/lint-imports --no-cache
 
 typecheck: $(VENV)/.installed
 	$(BIN)/mypy src

@@ -74,8 +74,8 @@ def run() -> str:
 
     from greencert.core.canonical import canonical_json
     from greencert.marks.artwork import BodyPanel, MarkContent, to_png
+    from greencert.marks.offline_checks import check_signature
     from greencert.marks.qr import certificate_qr_url
-    from greencert.marks.verification import check_signature
 
     key = OKPKey.generate_key("Ed25519", parameters={"kid": "did:web:127.0.0.1%3A8000#key-1"})
     header = {"alg": "EdDSA", "kid": "did:web:127.0.0.1%3A8000#key-1", "typ": "vc+jwt"}

@@ -20,11 +20,11 @@ from greencert.certification.lifecycle.log import append_event
 from greencert.certification.models import Certificate
 from greencert.certification.numbers import allocate_number
 from greencert.certification.permissions import can_change, can_issue
+from greencert.certification.restrictions import refuse_if_restricted
 from greencert.core.actors import Actor
 from greencert.core.errors import PermissionRefused, TransitionRefused, ValidationFailed
 from greencert.parties.models import CertificationBody, Enterprise
 from greencert.regions.models import Region
-from greencert.supervision.blacklist import refuse_if_listed
 
 CHANGEABLE_FIELDS = {"products", "service_site", "production_site", "certification_unit", "grade"}
 
@@ -140,7 +140,7 @@ def issue_certificate(
             expected_zh=f"「{category.name_zh}」目录所列标准",
             expected_en=f"a standard listed for {category.name_en}",
         )
-    refuse_if_listed(
+    refuse_if_restricted(
         enterprise=holder,
         body=body,
         category=category.code,

@@ -13,11 +13,11 @@ from greencert.certification.lookup import MESSAGES, PUBLIC_RELATED, find_certif
 from greencert.certification.models import Certificate
 from greencert.certification.numbers import prefix
 from greencert.certification.presenters import detail_dict, summary_dict
+from greencert.certification.restrictions import flagged_certificate_ids, flags_for
 from greencert.certification.schemas import CertificateDetail, CertificatePage
 from greencert.core.errors import ValidationFailed
 from greencert.core.responses import json_response
 from greencert.core.schemas import ERROR_STATUSES, ErrorBody
-from greencert.supervision.blacklist import flagged_certificate_ids, flags_for
 
 router = Router(tags=["certificates 证书"])
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from greencert.catalog.models import Category
 from greencert.certification import lifecycle
 from greencert.certification.models import Application, Sample
-from greencert.certification.workflow import schemes
+from greencert.certification.workflow import evaluations
 from greencert.certification.workflow.machine import workflow
 from greencert.core.errors import UserFacingError
 from greencert.evaluation import load_shipped_schemes
@@ -182,7 +182,7 @@ class SamplingForm(StepForm):
     def __init__(self, *args: Any, application: Application, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         english = is_english()
-        in_force = schemes.schemes_for(application.category, timezone.localdate())
+        in_force = evaluations.schemes_for(application.category, timezone.localdate())
         choices(
             self,
             "scheme",
@@ -206,7 +206,7 @@ class TestReportForm(StepForm):
         scheme = load_shipped_schemes().get(sample.scheme_id, sample.scheme_version)
         language = "en" if is_english() else "zh"
         self.value_names = []
-        for value_field in schemes.value_fields(scheme):
+        for value_field in evaluations.value_fields(scheme):
             name = f"value_{value_field.id}"
             text = value_field.name(language)
             if value_field.options:
@@ -237,7 +237,7 @@ class EvaluateForm(StepForm):
 
     def __init__(self, *args: Any, application: Application, sample: Sample, **kwargs: Any) -> None:
         scheme = load_shipped_schemes().get(sample.scheme_id, sample.scheme_version)
-        kwargs.setdefault("initial", {})["scheme_unit"] = schemes.unit_guess(
+        kwargs.setdefault("initial", {})["scheme_unit"] = evaluations.unit_guess(
             scheme, application.certification_unit
         )
         super().__init__(*args, **kwargs)

@@ -14,9 +14,10 @@ from greencert.core.responses import json_response
 from greencert.core.schemas import ERROR_STATUSES, ErrorBody
 from greencert.exchange import actions
 from greencert.exchange.auth import ClientToken
+from greencert.exchange.batch_receipts import issue_batch_receipt
+from greencert.exchange.batch_verification import MAX_ITEMS, verify_batch
 from greencert.exchange.feed import read_changes
 from greencert.exchange.models import AdoptionRecord, DeliveryState, WebhookSubscription
-from greencert.exchange.receipts import issue_batch_receipt
 from greencert.exchange.schemas import (
     AdoptionIn,
     AdoptionOut,
@@ -29,7 +30,6 @@ from greencert.exchange.schemas import (
     WebhookIn,
     WebhookOut,
 )
-from greencert.exchange.verification import MAX_ITEMS, verify_batch
 
 router = Router(tags=["adoption 采信"])
 

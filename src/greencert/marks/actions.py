@@ -19,7 +19,7 @@ from greencert.core.actors import Actor
 from greencert.core.errors import PermissionRefused
 from greencert.marks.identity import key_id
 from greencert.marks.models import MarkScan, SigningKey
-from greencert.marks.verification import ALGORITHM
+from greencert.marks.offline_checks import ALGORITHM
 from greencert.parties.permissions import is_alliance_admin
 
 

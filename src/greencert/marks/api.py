@@ -17,8 +17,8 @@ from greencert.core.responses import json_response
 from greencert.core.schemas import ERROR_STATUSES, ErrorBody
 from greencert.marks import printing
 from greencert.marks.credentials import MEDIA_TYPE, issue_credential
-from greencert.marks.receipts import issue_receipt
 from greencert.marks.scans import scan_summary
+from greencert.marks.status_receipts import issue_receipt
 
 router = Router(tags=["marks and credentials 标识与凭证"])
 

@@ -21,7 +21,7 @@ from greencert.certification.presenters import verify_url
 from greencert.marks import keys, statuslist
 from greencert.marks.availability import require_valid
 from greencert.marks.identity import absolute, node_did, node_id
-from greencert.marks.verification import CREDENTIAL_TYPE
+from greencert.marks.offline_checks import CREDENTIAL_TYPE
 
 CONTEXTS = [
     "https://www.w3.org/ns/credentials/v2",

@@ -17,7 +17,7 @@ from joserfc.jwk import OKPKey
 from greencert.core.canonical import canonical_json
 from greencert.marks.identity import node_did
 from greencert.marks.models import SigningKey
-from greencert.marks.verification import ALGORITHM
+from greencert.marks.offline_checks import ALGORITHM
 
 # RFC 9864 prefers the fully specified "Ed25519"; the UNTP and VC-JOSE profiles and most
 # verifiers (jwcrypto among them) still expect "EdDSA", so we keep it and silence joserfc.

@@ -25,7 +25,7 @@ from greencert.certification.models import Certificate
 from greencert.marks import keys
 from greencert.marks.bitstring import LIST_SIZE, encode_bits
 from greencert.marks.identity import absolute, node_did
-from greencert.marks.verification import CREDENTIAL_TYPE
+from greencert.marks.offline_checks import CREDENTIAL_TYPE
 
 DATA = Path(__file__).parent / "data" / "status_purposes.yaml"
 

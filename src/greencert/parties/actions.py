@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
@@ -103,10 +104,10 @@ def register_certification_body(
     short_name: str = "",
 ) -> CertificationBody:
     _require_manager(actor, "approval_number", approval_number)
-    from greencert.catalog.models import Category
-
+    # The catalog sits above parties in the layering, so its model is looked up, not imported.
+    category_model = apps.get_model("catalog", "Category")
     number = require_approval_number(approval_number)
-    categories = list(Category.objects.filter(code__in=category_codes))
+    categories = list(category_model.objects.filter(code__in=category_codes))
     unknown = sorted(set(category_codes) - {c.code for c in categories})
     if unknown:
         raise ValidationFailed(

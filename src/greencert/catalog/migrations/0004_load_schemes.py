@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from greencert.catalog.schemes import sync_schemes
+    from greencert.catalog.scheme_versions import sync_schemes
 
     sync_schemes(apps.get_model("catalog", "EvaluationScheme"), apps.get_model("catalog", "Category"))
 

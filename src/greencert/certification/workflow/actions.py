@@ -28,7 +28,8 @@ from greencert.certification.models import (
     Sample,
     TestReport,
 )
-from greencert.certification.workflow import idempotency, schemes
+from greencert.certification.restrictions import refuse_if_restricted
+from greencert.certification.workflow import evaluations, idempotency
 from greencert.certification.workflow.documents import Upload, store_document
 from greencert.certification.workflow.machine import refuse, workflow
 from greencert.certification.workflow.permissions import (
@@ -42,7 +43,6 @@ from greencert.core.sequence import next_value
 from greencert.evaluation import SubmissionError, evaluate
 from greencert.parties.models import CertificationBody, Enterprise, Laboratory
 from greencert.regions.models import Region
-from greencert.supervision.blacklist import refuse_if_listed
 
 YRD_PROVINCES = {"310000", "320000", "330000", "340000"}
 
@@ -204,7 +204,7 @@ def submit_application(
             expected_zh=f"「{transition.label.zh}」须由该企业的用户进行",
             expected_en=f"{transition.label.en} must be done by a user of the enterprise",
         )
-    refuse_if_listed(
+    refuse_if_restricted(
         enterprise=enterprise,
         body=body,
         category=category.code,
@@ -443,7 +443,7 @@ def record_sampling(
     receipt = idempotency.claim(idempotency_key, "sampled", actor, application=application)
     if receipt is not None:
         return _replay(receipt)
-    scheme = schemes.scheme_in_force(application.category, scheme_key, timezone.localdate())
+    scheme = evaluations.scheme_in_force(application.category, scheme_key, timezone.localdate())
     _required("sample_code", sample_code, "样品编号", "the sample code")
     _required("product_model", product_model, "产品型号", "the product model")
     _required("quantity", quantity, "抽样数量", "the quantity")
@@ -482,11 +482,11 @@ def _validate_values(application: Application, sample: Sample, values: dict[str,
     from greencert.evaluation import load_shipped_schemes
 
     scheme = load_shipped_schemes().get(sample.scheme_id, sample.scheme_version)
-    unit = schemes.unit_guess(scheme, application.certification_unit) or (
+    unit = evaluations.unit_guess(scheme, application.certification_unit) or (
         scheme.certification_units[0].id if scheme.certification_units else ""
     )
     try:
-        evaluate(scheme, schemes.submission(scheme, unit, True, values))
+        evaluate(scheme, evaluations.submission(scheme, unit, True, values))
     except SubmissionError as exc:
         problems = [p for p in exc.problems if p.location != "certification_unit"]
         if problems:
@@ -556,11 +556,11 @@ def evaluate_application(
         raise refuse(application.reference, application.state, transition)
     sample = application.samples.select_related("report").order_by("-id").first()
     assert sample is not None  # the state machine guarantees a tested sample
-    scheme = schemes.scheme_in_force(
+    scheme = evaluations.scheme_in_force(
         application.category, f"{sample.scheme_id}@{sample.scheme_version}", timezone.localdate()
     )
     units = [unit.id for unit in scheme.certification_units]
-    scheme_unit = scheme_unit or schemes.unit_guess(scheme, application.certification_unit)
+    scheme_unit = scheme_unit or evaluations.unit_guess(scheme, application.certification_unit)
     if units and scheme_unit not in units:
         raise ValidationFailed(
             field="scheme_unit",
@@ -569,7 +569,7 @@ def evaluate_application(
             expected_en=f"one of the units of scheme {scheme.key}: {', '.join(units)}",
         )
     # Reaching `tested` needs an inspection that passed, so every baseline requirement was met.
-    submission = schemes.submission(scheme, scheme_unit, True, sample.report.values)
+    submission = evaluations.submission(scheme, scheme_unit, True, sample.report.values)
     try:
         result = evaluate(scheme, submission)
     except SubmissionError as exc:

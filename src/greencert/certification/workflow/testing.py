@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from greencert.catalog.models import Category
 from greencert.certification.models import Application, Nonconformity
-from greencert.certification.workflow import actions, schemes
+from greencert.certification.workflow import actions, evaluations
 from greencert.core.actors import Actor
 from greencert.evaluation import example_submission, load_shipped_schemes
 from greencert.parties.models import CertificationBody, Enterprise, Laboratory
@@ -135,7 +135,7 @@ def step(
             actions.close_nonconformity(body, nc, closure_note="补充记录已核实")
         return actions.verify_corrective_actions(body, application)
     if name == "sampled":
-        scheme = schemes.schemes_for(application.category, today)[0]
+        scheme = evaluations.schemes_for(application.category, today)[0]
         return actions.record_sampling(
             body,
             application,

@@ -15,7 +15,7 @@ from jwcrypto import jwk, jws
 from greencert.certification.actions import revoke_certificate, suspend_certificate
 from greencert.core.actors import Actor
 from greencert.core.tests.fixtures import in_days
-from greencert.marks import verification
+from greencert.marks import offline_checks
 from greencert.marks.actions import rotate_signing_key
 
 
@@ -145,7 +145,7 @@ def test_the_cli_verifies_a_valid_credential_and_its_status(
 ):
     path = tmp_path / "c.vc.jwt"
     path.write_text(credential_of(client, issued_certificate.number))
-    monkeypatch.setattr(verification, "fetch_url", local_fetch(client))
+    monkeypatch.setattr(offline_checks, "fetch_url", local_fetch(client))
     from greencert.marks.management.commands import credential
 
     monkeypatch.setattr(credential, "fetch_url", local_fetch(client))

@@ -11,8 +11,8 @@ from greencert.certification.models import Certificate, CertificateEvent
 from greencert.certification.workflow.actions import submit_application
 from greencert.core.errors import PermissionRefused, TransitionRefused, ValidationFailed
 from greencert.core.tests.fixtures import COATINGS_UNIT, events_of, in_days, region
+from greencert.exchange.batch_verification import verify_batch
 from greencert.exchange.feed import read_changes
-from greencert.exchange.verification import verify_batch
 from greencert.supervision.actions import (
     end_expired_listings,
     list_on_blacklist,

@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from greencert.catalog.models import Category, EvaluationScheme
-from greencert.catalog.schemes import sync_schemes
+from greencert.catalog.scheme_versions import sync_schemes
 
 
 class Command(BaseCommand):

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from greencert.catalog.models import Category
 from greencert.certification.models import Application, ApplicationStep
-from greencert.certification.workflow import schemes
+from greencert.certification.workflow import evaluations
 from greencert.certification.workflow.deadlines import add_working_days
 from greencert.certification.workflow.testing import PATHS, Cast, advance, submit
 from greencert.core.actors import Actor
@@ -68,9 +68,9 @@ def _category_and_unit(cast: Cast) -> tuple[Category, str]:
     """A category the body is authorised for whose unit the scheme in force recognises."""
     today = timezone.localdate()
     for category in cast.body.categories.order_by("code"):
-        for scheme in schemes.schemes_for(category, today):
+        for scheme in evaluations.schemes_for(category, today):
             for unit in category.certification_units or []:
-                if schemes.unit_guess(scheme, unit):
+                if evaluations.unit_guess(scheme, unit):
                     return category, unit
     raise CommandError(f"{cast.body} is authorised for no category with a scheme in force")
 

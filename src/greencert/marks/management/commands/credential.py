@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from greencert.marks.verification import (
+from greencert.marks.offline_checks import (
     Fetch,
     TrustFileError,
     fetch_url,

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from greencert.marks.verification import TrustFileError, load_trust, read_receipt, verify_receipt
+from greencert.marks.offline_checks import TrustFileError, load_trust, read_receipt, verify_receipt
 
 
 class Command(BaseCommand):
@@ -46,7 +46,7 @@ class Command(BaseCommand):
     def _issue(self, number: str, at: dt.date | None, output: Path) -> None:
         from greencert.certification.lookup import find_certificate
         from greencert.core.errors import UserFacingError
-        from greencert.marks.receipts import issue_receipt
+        from greencert.marks.status_receipts import issue_receipt
 
         lookup = find_certificate(number)
         if lookup.certificate is None:

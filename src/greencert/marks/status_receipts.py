@@ -22,7 +22,7 @@ from greencert.core.canonical import canonical_json
 from greencert.core.errors import ValidationFailed
 from greencert.marks import keys
 from greencert.marks.identity import node_did, node_id
-from greencert.marks.verification import RECEIPT_TYPE
+from greencert.marks.offline_checks import RECEIPT_TYPE
 
 NOT_YET_ISSUED = lifecycle.Label("尚未颁发", "not yet issued")
 

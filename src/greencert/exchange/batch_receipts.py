@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from greencert.marks import keys
 from greencert.marks.identity import node_did, node_id
-from greencert.marks.verification import RECEIPT_TYPE
+from greencert.marks.offline_checks import RECEIPT_TYPE
 
 
 def _brief(item: dict[str, Any]) -> dict[str, Any]:
