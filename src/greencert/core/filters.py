@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from ninja import FilterSchema
-from pydantic import model_validator
+from pydantic import ValidationInfo, field_validator
 
 
 class QueryFilters(FilterSchema):
     """An empty parameter filters nothing: it is what a form's "any" choice sends."""
 
-    @model_validator(mode="before")
+    # Field validators, not a model validator: Ninja hands model validators its own wrapper of
+    # the data, not the mapping.
+    @field_validator("*", mode="before")
     @classmethod
-    def _blank_is_absent(cls, data: Any) -> Any:
-        if isinstance(data, Mapping):
-            return {name: value for name, value in data.items() if value != ""}
-        return data
+    def _blank_is_absent(cls, value: Any, info: ValidationInfo) -> Any:
+        field = cls.model_fields[info.field_name or ""]
+        if value == "" and field.default is None:
+            return None
+        return value

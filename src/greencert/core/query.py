@@ -13,9 +13,10 @@ SchemaT = TypeVar("SchemaT", bound=pydantic.BaseModel)
 
 
 def read_query(schema: type[SchemaT], params: Mapping[str, str]) -> SchemaT:
-    """``schema`` filled from ``params`` (other parameters are ignored); a value the schema refuses
-    raises ValidationFailed naming it, worded as the API words it."""
-    data = {name: params[name] for name in schema.model_fields if name in params}
+    """``schema`` filled from ``params``; other parameters, and empty ones (a form's blank field),
+    are left out. A value the schema refuses raises ValidationFailed naming it, worded as the
+    API words it."""
+    data = {name: params[name] for name in schema.model_fields if params.get(name, "") != ""}
     try:
         return schema.model_validate(data)
     except pydantic.ValidationError as refused:

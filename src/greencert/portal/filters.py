@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from django.db.models import Q
 from ninja import Field, FilterLookup
-from pydantic import model_validator
+from pydantic import ValidationInfo, field_validator, model_validator
 
 from greencert.catalog.models import Category
 from greencert.core.errors import ValidationFailed
@@ -61,23 +61,25 @@ class SearchFilters(QueryFilters):
         None, description="issued on or before (YYYY-MM-DD)"
     )
 
-    @model_validator(mode="before")
+    @field_validator("*", mode="before")
     @classmethod
-    def _plain_text(cls, data: Any) -> Any:
-        """Control characters are refused rather than searched for; ``any`` is the form's
-        choice of both answers of a yes-or-no filter; a query is matched without its margins."""
-        if not isinstance(data, dict):
-            return data
-        data = dict(data)
-        for name, value in data.items():
-            if isinstance(value, str) and any(ord(ch) < 32 for ch in value):
-                raise _invalid(name, value, "不含控制字符的文本", "text without control characters")
-        for name in ("pilot_zone", "demonstration_zone"):
-            if str(data.get(name, "")).strip().lower() == "any":
-                data.pop(name)
-        if isinstance(data.get("q"), str):
-            data["q"] = data["q"].strip()
-        return data
+    def _plain_text(cls, value: Any, info: ValidationInfo) -> Any:
+        """Control characters are refused rather than searched for."""
+        if isinstance(value, str) and any(ord(ch) < 32 for ch in value):
+            name = info.field_name or ""
+            raise _invalid(name, value, "不含控制字符的文本", "text without control characters")
+        return value
+
+    @field_validator("pilot_zone", "demonstration_zone", mode="before")
+    @classmethod
+    def _any_is_absent(cls, value: Any) -> Any:
+        """``any``: the form's choice of both answers of a yes-or-no filter."""
+        return None if isinstance(value, str) and value.strip().lower() == "any" else value
+
+    @field_validator("q", mode="before")
+    @classmethod
+    def _without_margins(cls, value: Any) -> Any:
+        return value.strip() if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> SearchFilters:
