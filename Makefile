@@ -7,7 +7,7 @@ GREENCERT := $(BIN)/greencert
 DEMO_CERTIFICATES ?= 5000
 export GREENCERT_HOME := $(CURDIR)
 
-.PHONY: demo test bench install system-deps lint typecheck migrations-check pytest lock clean messages
+.PHONY: demo test bench install system-deps lint typecheck migrations-check pytest lock clean messages openapi
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "greencert needs Python 3.11 (Django 5.2 LTS); found " + sys.version.split()[0])'
@@ -63,6 +63,11 @@ test: install lint typecheck migrations-check pytest
 
 bench: install
 	$(BIN)/python bench/run.py
+
+# The published API contract: rewrite it after an API change, review the diff and commit it.
+openapi: $(VENV)/.installed
+	$(GREENCERT) export_openapi_schema --api greencert.api.api.api --sorted --indent 2 \
+		--output src/greencert/api/openapi.json
 
 messages: $(VENV)/.installed
 	cd src/greencert && ../../$(GREENCERT) makemessages -l zh_Hans -l en --no-obsolete && ../../$(GREENCERT) compilemessages

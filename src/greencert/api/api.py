@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
+
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, renderers
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
 from greencert.api.errors import describe
@@ -12,7 +14,7 @@ from greencert.catalog.api import router as evaluation_router
 from greencert.certification.api import router as certificates_router
 from greencert.core.errors import UserFacingError
 from greencert.exchange.api import router as exchange_router
-from greencert.exchange.ratelimit import RateLimited
+from greencert.exchange.throttling import ClientRateThrottle, limit_of
 from greencert.marks.api import router as marks_router
 from greencert.portal.api import router as search_router
 from greencert.supervision.api import router as supervision_router
@@ -37,6 +39,7 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
     docs_url="/docs",
     urls_namespace="api-v1",
+    throttle=ClientRateThrottle(),
 )
 api.add_router("/certificates", certificates_router)
 api.add_router("", exchange_router)
@@ -97,18 +100,18 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
     return response
 
 
-@api.exception_handler(RateLimited)
-def rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+@api.exception_handler(Throttled)
+def rate_limited(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    """Ninja adds the Retry-After header from the throttle's wait."""
+    limit, wait = limit_of(request), math.ceil(exc.wait or 1)
     error = {
         "code": "rate_limited",
         "field": "Authorization",
         "value": "",
-        "message_zh": f"请求过于频繁：每分钟最多 {exc.limit} 次，请 {exc.retry_after} 秒后重试",
-        "message_en": f"too many requests: at most {exc.limit} a minute; retry in {exc.retry_after} s",
+        "message_zh": f"请求过于频繁：每分钟最多 {limit} 次，请 {wait} 秒后重试",
+        "message_en": f"too many requests: at most {limit} a minute; retry in {wait} s",
     }
-    response = api.create_response(request, {"error": error}, status=429)
-    response["Retry-After"] = str(exc.retry_after)
-    return response
+    return api.create_response(request, {"error": error}, status=429)
 
 
 @api.exception_handler(UserFacingError)

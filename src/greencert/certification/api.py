@@ -1,98 +1,55 @@
 """Certificate endpoints of /api/v1."""
 
-from __future__ import annotations
+# No ``from __future__ import annotations``: Ninja resolves a paginated view's annotations in the
+# module of @paginate's wrapper, where names of this module are unknown.
 
-import base64
 import datetime as dt
+from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Query, Router
+from ninja.pagination import paginate
 
+from greencert.certification.filters import CertificateFilters
 from greencert.certification.lookup import MESSAGES, PUBLIC_RELATED, find_certificate
 from greencert.certification.models import Certificate
 from greencert.certification.numbers import prefix
 from greencert.certification.presenters import detail_dict, summary_dict
 from greencert.certification.restrictions import flagged_certificate_ids, flags_for
-from greencert.certification.schemas import CertificateDetail, CertificatePage
+from greencert.certification.schemas import CertificateDetail, CertificateSummary
 from greencert.core.errors import ValidationFailed
+from greencert.core.pagination import KeysetPagination
 from greencert.core.responses import json_response
 from greencert.core.schemas import ERROR_STATUSES, ErrorBody
 
 router = Router(tags=["certificates 证书"])
 
-MAX_PAGE = 200
 
+class CertificatePages(KeysetPagination):
+    """The certificate list in registry order, each with its blacklist flag of today."""
 
-class CertificateFilters(Schema):
-    holder: str | None = Field(None, description="holder's 统一社会信用代码")
-    body: str | None = Field(None, description="certification body's CNCA approval number")
-    category: str | None = Field(None, description="catalog category code, e.g. coatings")
-    province: str | None = Field(None, description="GB/T 2260 province code, e.g. 320000")
-    city: str | None = Field(None, description="GB/T 2260 city code, e.g. 320500")
-    pilot_zone: bool | None = Field(
-        None, description="only certificates in the pilot zone (先行区)"
-    )
-    demonstration_zone: bool | None = Field(
-        None, description="only the demonstration zone (示范区)"
-    )
-    status: str | None = Field(None, pattern=r"^0[1-5]$", description="01 … 05")
-    cursor: str | None = Field(None, description="next_cursor of the previous page")
-    limit: int = Field(50, ge=1, le=MAX_PAGE)
+    default_limit = 50
+    max_limit = 200
+    salt = "greencert.certification.certificates"
 
-
-def _decode_cursor(cursor: str) -> int:
-    try:
-        return int(base64.urlsafe_b64decode(cursor.encode() + b"==").decode())
-    except (ValueError, UnicodeDecodeError):
-        raise ValidationFailed(
-            field="cursor",
-            value=cursor,
-            expected_zh="上一页响应中的 next_cursor",
-            expected_en="the next_cursor of a previous page",
-        ) from None
-
-
-def _encode_cursor(pk: int) -> str:
-    return base64.urlsafe_b64encode(str(pk).encode()).decode().rstrip("=")
+    def present(self, rows: list[Certificate]) -> list[dict[str, Any]]:
+        flagged = flagged_certificate_ids(c.pk for c in rows)
+        return [summary_dict(c) | {"blacklisted": c.pk in flagged} for c in rows]
 
 
 @router.get(
     "",
-    response={200: CertificatePage, ERROR_STATUSES: ErrorBody},
+    response={200: list[CertificateSummary], ERROR_STATUSES: ErrorBody},
     summary="List certificates 证书列表",
 )
-def list_certificates(request: HttpRequest, filters: Query[CertificateFilters]) -> JsonResponse:
+@paginate(CertificatePages)
+def list_certificates(
+    request: HttpRequest, filters: Query[CertificateFilters]
+) -> QuerySet[Certificate]:
     """Certificates in registry order, filtered; follow `next_cursor` to page through all of them."""
-    qs = Certificate.objects.select_related("holder", "body", "category").order_by("id")
-    if filters.holder:
-        qs = qs.filter(holder__credit_code=filters.holder.strip().upper())
-    if filters.body:
-        qs = qs.filter(body__approval_number=filters.body.strip().upper())
-    if filters.category:
-        qs = qs.filter(category__code=filters.category)
-    if filters.province:
-        qs = qs.filter(province_code=filters.province)
-    if filters.city:
-        qs = qs.filter(city_code=filters.city)
-    if filters.pilot_zone is not None:
-        qs = qs.filter(in_pilot_zone=filters.pilot_zone)
-    if filters.demonstration_zone is not None:
-        qs = qs.filter(in_demonstration_zone=filters.demonstration_zone)
-    if filters.status:
-        qs = qs.filter(status=filters.status)
-    if filters.cursor:
-        qs = qs.filter(id__gt=_decode_cursor(filters.cursor))
-    rows = list(qs[: filters.limit + 1])
-    more = len(rows) > filters.limit
-    rows = rows[: filters.limit]
-    flagged = flagged_certificate_ids(c.pk for c in rows)
-    return json_response(
-        {
-            "items": [summary_dict(c) | {"blacklisted": c.pk in flagged} for c in rows],
-            "next_cursor": _encode_cursor(rows[-1].pk) if more else None,
-        }
-    )
+    return filters.filter(Certificate.objects.select_related("holder", "body", "category"))
 
 
 @router.get(

@@ -107,12 +107,5 @@ class CertificateDetail(CertificateSummary):
     at: StatusAtOut | None = None
 
 
-class CertificatePage(Schema):
-    items: list[CertificateSummary]
-    next_cursor: str | None = Field(
-        description="pass as ?cursor= for the next page; null at the end"
-    )
-
-
 # The error body of every endpoint; the name under which certificate endpoints declare it.
 ErrorOut = ErrorBody

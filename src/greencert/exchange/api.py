@@ -17,6 +17,7 @@ from greencert.exchange.auth import ClientToken
 from greencert.exchange.batch_receipts import issue_batch_receipt
 from greencert.exchange.batch_verification import MAX_ITEMS, verify_batch
 from greencert.exchange.feed import read_changes
+from greencert.exchange.filters import ChangeFilters
 from greencert.exchange.models import AdoptionRecord, DeliveryState, WebhookSubscription
 from greencert.exchange.schemas import (
     AdoptionIn,
@@ -63,9 +64,6 @@ def verify(request: HttpRequest, body: VerifyIn) -> JsonResponse:
 class ChangesQuery(Schema):
     after: int = Field(0, ge=0, description="the last sequence number you have seen")
     limit: int = Field(100, ge=1, le=1000)
-    category: str | None = None
-    region: str | None = Field(None, description="GB/T 2260 province, city or district code")
-    holder: str | None = Field(None, description="holder's 统一社会信用代码")
 
 
 @router.get(
@@ -74,18 +72,12 @@ class ChangesQuery(Schema):
     auth=ClientToken("feed"),
     summary="Change feed 变更订阅",
 )
-def changes(request: HttpRequest, query: Query[ChangesQuery]) -> JsonResponse:
+def changes(
+    request: HttpRequest, query: Query[ChangesQuery], filters: Query[ChangeFilters]
+) -> JsonResponse:
     """The event log in sequence order. Resume with `after=next_after`: the sequence is gapless
     and assigned in commit order, so nothing is missed or repeated."""
-    return json_response(
-        read_changes(
-            query.after,
-            query.limit,
-            category=query.category,
-            region=query.region,
-            holder=query.holder,
-        )
-    )
+    return json_response(read_changes(query.after, query.limit, filters.get_filter_expression()))
 
 
 def _webhook_out(sub: WebhookSubscription) -> dict:

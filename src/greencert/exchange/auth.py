@@ -1,4 +1,4 @@
-"""Ninja authentication for API clients: bearer token, scope and rate limit."""
+"""Ninja authentication for API clients: bearer token and scope (rate limits: ``throttling``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from ninja.security import HttpBearer
 
 from greencert.core.errors import PermissionRefused
 from greencert.exchange.models import ApiClient
-from greencert.exchange.ratelimit import check_rate
 from greencert.exchange.tokens import client_for_token
 
 
@@ -29,6 +28,5 @@ class ClientToken(HttpBearer):
                 expected_zh=f"客户 {client.name} 未获得「{self.scope}」权限范围",
                 expected_en=f"client {client.name} does not hold the {self.scope!r} scope",
             )
-        check_rate(client.pk, client.rate_limit_per_minute)
         request.api_client = client  # type: ignore[attr-defined]
         return client

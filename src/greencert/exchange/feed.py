@@ -29,21 +29,7 @@ FEED_FIELDS = (
 )
 
 
-def region_filter(code: str) -> Q:
-    """A GB/T 2260 code of a province (xx0000), a city, or a district/county."""
-    if code.endswith("0000"):
-        return Q(certificate__province_code=code)
-    return Q(certificate__city_code=code) | Q(certificate__site_region_id=code)
-
-
-def read_changes(
-    after: int,
-    limit: int,
-    *,
-    category: str | None = None,
-    region: str | None = None,
-    holder: str | None = None,
-) -> dict[str, Any]:
+def read_changes(after: int, limit: int, filters: Q | None = None) -> dict[str, Any]:
     # Everything up to the committed counter value is committed too (numbers are handed out in
     # commit order), so reading the counter first makes the page safe to resume from. Only the
     # first ``limit`` numbers after ``after`` are scanned, so a filtered page stays cheap;
@@ -51,12 +37,8 @@ def read_changes(
     latest = last_sequence()
     upper = min(after + limit, latest)
     qs = CertificateEvent.objects.filter(sequence__gt=after, sequence__lte=upper)
-    if category:
-        qs = qs.filter(certificate__category__code=category)
-    if region:
-        qs = qs.filter(region_filter(region))
-    if holder:
-        qs = qs.filter(certificate__holder__credit_code=holder.strip().upper())
+    if filters:
+        qs = qs.filter(filters)
     rows = qs.order_by("sequence").values_list(*FEED_FIELDS)
     events = [
         {

@@ -11,9 +11,10 @@ from django.utils.translation import get_language
 from greencert.catalog.models import Category
 from greencert.certification import lifecycle
 from greencert.core.errors import UserFacingError
+from greencert.core.query import read_query
 from greencert.parties.models import CertificationBody
-from greencert.portal.results import hit_dict
-from greencert.portal.search import STATUSES, SearchRequest, parse_params, run_search
+from greencert.portal.filters import SearchFilters
+from greencert.portal.search import Search, SearchPages
 from greencert.regions.models import Region
 
 
@@ -31,50 +32,46 @@ def _options(language: str) -> dict[str, object]:
             (b.approval_number, (b.name_en if en and b.name_en else b.name))
             for b in CertificationBody.objects.order_by("approval_number")
         ],
-        "statuses": [(s, lifecycle.status_label(s).get(language)) for s in STATUSES],
-        "names": {r.code: (r.name_zh, r.name_en) for r in regions},
+        "statuses": [(s, lifecycle.status_label(s).get(language)) for s in lifecycle.Status],
     }
 
 
 def search_page(request: HttpRequest) -> HttpResponse:
     language = get_language() or "zh-hans"
-    options = _options(language)
-    names = options.pop("names")
-    context: dict[str, object] = {"options": options, "hits": [], "error": None, "searched": False}
+    en = language.startswith("en")
+    context: dict[str, object] = {
+        "options": _options(language),
+        "hits": [],
+        "error": None,
+        "searched": False,
+    }
+    pages = SearchPages()
     try:
-        search = parse_params(request.GET)
+        filters = read_query(SearchFilters, request.GET)
+        paging = read_query(SearchPages.Input, request.GET)
+        echo = filters.echo()
+        # An empty form is a page to search from, not a search for everything.
+        page = pages.paginate_queryset(Search(filters), paging, request) if echo else None
     except UserFacingError as error:
-        context["error"] = error.message_en if language.startswith("en") else error.message_zh
+        context["error"] = error.message_en if en else error.message_zh
         context["echo"] = {k: v for k, v in request.GET.items() if k != "cursor"}
         return render(request, "portal/search.html", context, status=400)
-    context["echo"] = search.echo
-    if _asked(search):
-        page = run_search(search)
-        hits = [
-            hit_dict(doc, names, blacklisted=doc.pk in page.blacklisted)  # type: ignore[arg-type]
-            for doc in page.documents
-        ]
+    context["echo"] = echo
+    if page is not None:
+        hits = page["items"]
         for hit in hits:
             if hit.get("status"):
-                hit["status_label"] = hit["status"][
-                    "label_en" if language.startswith("en") else "label_zh"
-                ]
+                hit["status_label"] = hit["status"]["label_en" if en else "label_zh"]
             category = hit.get("category")
             if category:
-                hit["category_name"] = category[
-                    "name_en" if language.startswith("en") else "name_zh"
-                ]
+                hit["category_name"] = category["name_en" if en else "name_zh"]
         context.update(
             hits=hits,
             searched=True,
             next_url=(
-                "?" + urlencode({**search.echo, "cursor": page.next_cursor})
-                if page.next_cursor
+                "?" + urlencode({**echo, "cursor": page["next_cursor"]})
+                if page["next_cursor"]
                 else ""
             ),
         )
     return render(request, "portal/search.html", context)
-
-
-def _asked(search: SearchRequest) -> bool:
-    return bool(search.echo)

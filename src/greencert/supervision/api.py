@@ -16,8 +16,8 @@ from ninja import Field, Query, Router, Schema
 from greencert.core.errors import ValidationFailed
 from greencert.core.schemas import ERROR_STATUSES, ErrorBody
 from greencert.parties.models import CertificationBody, Enterprise
-from greencert.supervision.blacklist import in_force
 from greencert.supervision.credit import explain_grade
+from greencert.supervision.filters import BlacklistFilters
 from greencert.supervision.models import BlacklistEntry, Complaint, InspectionPlan
 from greencert.supervision.presenters import complaint_dict, draw_document, entry_dict, plan_dict
 from greencert.supervision.schemas import (
@@ -32,8 +32,6 @@ router = Router(tags=["supervision 联合监督"])
 
 
 class BlacklistQuery(Schema):
-    in_force: bool = Field(True, description="only listings in force today; false: the history")
-    subject: str | None = Field(None, description="统一社会信用代码 or CNCA approval number")
     limit: int = Field(100, ge=1, le=500)
 
 
@@ -42,14 +40,11 @@ class BlacklistQuery(Schema):
     response={200: list[BlacklistEntryOut], ERROR_STATUSES: ErrorBody},
     summary="The blacklist 黑名单",
 )
-def list_blacklist(request: HttpRequest, query: Query[BlacklistQuery]) -> list[dict]:
+def list_blacklist(
+    request: HttpRequest, filters: Query[BlacklistFilters], query: Query[BlacklistQuery]
+) -> list[dict]:
     """Listings binding all four provinces, newest first, with basis, scope and period."""
-    qs = BlacklistEntry.objects.select_related("enterprise", "body")
-    if query.in_force:
-        qs = qs.filter(in_force())
-    if query.subject:
-        code = query.subject.strip().upper()
-        qs = qs.filter(enterprise__credit_code=code) | qs.filter(body__approval_number=code)
+    qs = filters.filter(BlacklistEntry.objects.select_related("enterprise", "body"))
     return [entry_dict(e) for e in qs.order_by("-listed_at", "-id")[: query.limit]]
 
 

@@ -1,16 +1,18 @@
-"""Spam guard for public complaints without a captcha: a per-address rate limit and a
-proof of work (the browser finds a nonce whose SHA-256 with the signed challenge starts with
-``bits`` zero bits; the server checks it with one hash, and each challenge is used once)."""
+"""Spam guard for public complaints without a captcha: a per-address rate limit (django-ratelimit,
+counted in Django's cache) and a proof of work (the browser finds a nonce whose SHA-256 with the
+signed challenge starts with ``bits`` zero bits; the server checks it with one hash, and each
+challenge is used once)."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-import time
 
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
+from django.http import HttpRequest
+from django_ratelimit.core import is_ratelimited
 
 from greencert.core.errors import UserFacingError, ValidationFailed
 
@@ -76,21 +78,19 @@ def check_proof(challenge: str, nonce: str) -> None:
         )
 
 
-def check_rate(address: str, now: float | None = None) -> None:
+def _hourly_limit(group: str, request: HttpRequest) -> tuple[int, int]:
+    return int(getattr(settings, "GREENCERT_COMPLAINTS_PER_HOUR", 5)), 3600
+
+
+def check_rate(request: HttpRequest) -> None:
     """At most GREENCERT_COMPLAINTS_PER_HOUR reports an hour from one address."""
-    limit = int(getattr(settings, "GREENCERT_COMPLAINTS_PER_HOUR", 5))
-    window = int((time.time() if now is None else now) // 3600)
-    key = f"complaint-rate:{address}:{window}"
-    cache.add(key, 0, timeout=7200)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=7200)
-        count = 1
-    if count > limit:
+    if is_ratelimited(
+        request, group="greencert.complaints", key="ip", rate=_hourly_limit, increment=True
+    ):
+        limit, _ = _hourly_limit("", request)
         raise TooManyComplaints(
             field="address",
-            value=address,
+            value=request.META.get("REMOTE_ADDR", ""),
             expected_zh=f"每小时最多提交 {limit} 次举报，请稍后再试",
             expected_en=f"at most {limit} reports an hour from one address; try again later",
         )

@@ -157,10 +157,6 @@ def plan_draw(request: HttpRequest, code: str) -> JsonResponse:
     return response
 
 
-def _client_address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", "unknown"))
-
-
 def complaint_new(request: HttpRequest) -> HttpResponse:
     """举报: from a verify page (the number filled in) or on its own."""
     status = 200
@@ -172,7 +168,7 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
 
             def file() -> None:
                 spamguard.check_proof(data["challenge"], data["proof"])
-                spamguard.check_rate(_client_address(request))
+                spamguard.check_rate(request)
                 filed.append(
                     complaints.file_complaint(
                         certificate_number=data["certificate_number"],

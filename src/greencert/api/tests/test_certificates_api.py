@@ -344,3 +344,8 @@ def test_the_health_check_reports_the_database_ok(client):
     data = response.json()
     assert data["status"] == "ok"
     assert data["database"] == "ok"
+
+
+def test_an_empty_filter_filters_nothing(client, registry):
+    blank = {"holder": "", "status": "", "pilot_zone": ""}
+    assert numbers_of(client.get(URL, blank), registry) == ["A", "B", "C", "D", "E", "F"]

@@ -8,6 +8,8 @@ Code outside this package names a status as ``Status.VALID`` and an event as
 from greencert.certification.lifecycle.codes import (
     FINAL,
     IN_FORCE,
+    STATUS_CODES,
+    STATUS_PATTERN,
     EventType,
     Label,
     Status,
@@ -26,6 +28,8 @@ from greencert.certification.lifecycle.codes import (
 __all__ = [
     "FINAL",
     "IN_FORCE",
+    "STATUS_CODES",
+    "STATUS_PATTERN",
     "EventType",
     "Label",
     "Status",

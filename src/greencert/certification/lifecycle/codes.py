@@ -28,6 +28,10 @@ class Status(enum.StrEnum):
     EXPIRED = "05"
 
 
+# A status code as a query parameter must be one of these (for OpenAPI and form validation).
+STATUS_PATTERN = "^(" + "|".join(Status) + ")$"
+STATUS_CODES = " · ".join(f"{s.value} {s.name.lower()}" for s in Status)
+
 # Statuses in which a certificate still stands (may be used, or may be restored to use).
 IN_FORCE = (Status.VALID, Status.SUSPENDED)
 FINAL = (Status.REVOKED, Status.CANCELLED, Status.EXPIRED)

@@ -7,6 +7,7 @@ import io
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 
@@ -80,6 +81,36 @@ def test_exceeding_the_rate_limit_gets_429_with_retry_after():
     assert response.status_code == 429
     assert 1 <= int(response["Retry-After"]) <= 60
     assert "每分钟最多 2 次" in response.json()["error"]["message_zh"]
+
+
+def test_one_clients_limit_leaves_other_clients_alone():
+    _, busy = create_client(CONSOLE, name="insurer", scopes=["feed"], rate_limit_per_minute=1)
+    _, other = create_client(CONSOLE, name="buyer", scopes=["feed"], rate_limit_per_minute=1)
+    assert [feed(busy), feed(busy)] == [200, 429]
+    assert feed(other) == 200
+
+
+def test_the_limit_counts_every_endpoint_of_a_client_together():
+    _, token = create_client(
+        CONSOLE, name="insurer", scopes=["feed", "webhooks"], rate_limit_per_minute=2
+    )
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert api.get("/api/v1/changes").status_code == 200
+    assert api.get("/api/v1/webhooks").status_code == 200
+    assert api.get("/api/v1/changes").status_code == 429
+    assert api.get("/api/v1/webhooks").status_code == 429
+
+
+def test_the_count_lives_in_djangos_cache():
+    _, token = create_client(CONSOLE, name="insurer", scopes=["feed"], rate_limit_per_minute=1)
+    assert [feed(token), feed(token)] == [200, 429]
+    cache.clear()
+    assert feed(token) == 200
+
+
+def test_public_endpoints_are_not_counted_against_anyone(issued_certificate):
+    for _ in range(5):
+        assert Client().get(f"/api/v1/certificates/{issued_certificate.number}").status_code == 200
 
 
 def test_unknown_scopes_are_refused_and_nothing_is_created():

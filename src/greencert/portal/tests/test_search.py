@@ -13,16 +13,31 @@ from greencert.certification.actions import (
     suspend_certificate,
 )
 from greencert.core.errors import ValidationFailed
+from greencert.core.query import read_query
 from greencert.core.tests.fixtures import in_days, region
 from greencert.parties.factory import EnterpriseFactory
+from greencert.portal.filters import SearchFilters
 from greencert.portal.models import SearchDocument
-from greencert.portal.search import build_request, run_search
+from greencert.portal.search import Search, SearchPages
 
 pytestmark = pytest.mark.django_db
 
 
+def search(cursor: str | None = None, limit: int = 20, **filters) -> dict:
+    """One page of results, as the page and the API read it."""
+    pages = SearchPages()
+    paging = SearchPages.Input(cursor=cursor, limit=limit)
+    return pages.paginate_queryset(Search(SearchFilters(**filters)), paging)
+
+
+def search_query(params: dict[str, str]) -> dict:
+    """One page of results for a query string, read as the search page reads it."""
+    filters = read_query(SearchFilters, params)
+    return SearchPages().paginate_queryset(Search(filters), read_query(SearchPages.Input, params))
+
+
 def keys(**params) -> list[str]:
-    return [d.key for d in run_search(build_request(**params)).documents]
+    return [hit["key"] for hit in search(**params)["items"]]
 
 
 @pytest.fixture
@@ -129,13 +144,13 @@ def test_certificate_only_filters_leave_out_enterprises_and_bodies(lamp, suzhou_
 def test_results_page_with_a_cursor_through_every_match(issue):
     issued = {issue().number for _ in range(5)}
     seen: list[str] = []
-    cursor = ""
+    cursor = None
     while True:
-        page = run_search(build_request(q="涂料", kind="certificate", limit=2, cursor=cursor))
-        seen += [d.key for d in page.documents]
-        if not page.next_cursor:
+        page = search(q="涂料", kind="certificate", limit=2, cursor=cursor)
+        seen += [hit["key"] for hit in page["items"]]
+        if not page["next_cursor"]:
             break
-        cursor = page.next_cursor
+        cursor = page["next_cursor"]
     assert sorted(seen) == sorted(issued)
     assert len(seen) == len(set(seen))
 
@@ -152,11 +167,13 @@ def test_results_page_with_a_cursor_through_every_match(issue):
         ("kind", "person"),
         ("cursor", "!!"),
         ("limit", 0),
+        ("issued_to", "2020-01-01"),
     ],
 )
 def test_bad_filters_are_refused_naming_the_field_and_value(field, value):
+    params = {"q": "涂料", "issued_from": "2021-01-01", field: str(value)}
     with pytest.raises(ValidationFailed) as refused:
-        build_request(**{field: value})
+        search_query(params)
     assert refused.value.field == field
     assert str(value) in refused.value.message_en
     assert field in refused.value.message_zh
@@ -167,8 +184,6 @@ def test_matches_below_the_newest_window_are_found_too(issue, monkeypatch):
     issued = [issue().number for _ in range(6)]
     found = keys(q="涂料", kind="certificate", limit=10)
     assert found == sorted(issued, reverse=True)
-    first = run_search(build_request(q="涂料", kind="certificate", limit=4))
-    rest = run_search(
-        build_request(q="涂料", kind="certificate", limit=4, cursor=first.next_cursor or "")
-    )
-    assert [d.key for d in first.documents + rest.documents] == found
+    first = search(q="涂料", kind="certificate", limit=4)
+    rest = search(q="涂料", kind="certificate", limit=4, cursor=first["next_cursor"])
+    assert [hit["key"] for hit in first["items"] + rest["items"]] == found

@@ -75,3 +75,20 @@ def test_the_api_makes_the_same_number_of_queries_for_one_result_or_many(client,
     with CaptureQueriesContext(connection) as many:
         client.get("/api/v1/search", {"q": "涂料"})
     assert len(many) == len(one)
+
+
+def test_empty_filters_and_any_filter_nothing_on_the_page_and_in_the_api(client, issue):
+    numbers = sorted(issue().number for _ in range(2))
+    blank = {"q": "涂料", "kind": "certificate", "province": "", "pilot_zone": "any", "status": ""}
+    body = client.get("/api/v1/search", blank).json()
+    assert sorted(item["key"] for item in body["items"]) == numbers
+    html = client.get("/search", blank | {"issued_from": "", "limit": ""}).content.decode()
+    assert all(f'href="/verify/{number}"' in html for number in numbers)
+
+
+def test_a_control_character_is_refused_naming_the_field(client):
+    api = client.get("/api/v1/search", {"q": "涂料", "grade": "A\x07"})
+    assert api.status_code == 400 and api.json()["error"]["field"] == "grade"
+    page = client.get("/search", {"q": "涂料", "grade": "A\x07"})
+    assert page.status_code == 400
+    assert "字段 grade" in page.content.decode() and "不含控制字符的文本" in page.content.decode()

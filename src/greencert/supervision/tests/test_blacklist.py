@@ -228,3 +228,29 @@ def test_a_projection_sees_the_flag_each_event_leaves(
         unregister_projection("test.flag")
     # The body's listing still flags the certificate after the holder's is lifted.
     assert seen == [("flagged", True), ("flagged", True), ("unflagged", True)]
+
+
+def blacklist_api(**params) -> list[str]:
+    response = Client().get("/api/v1/supervision/blacklist", params)
+    assert response.status_code == 200, response.content
+    return [entry["subject_id"] for entry in response.json()]
+
+
+def test_the_published_blacklist_shows_listings_in_force_unless_the_history_is_asked_for(
+    anhui_regulator, holder, body
+):
+    listing(anhui_regulator, body=body)
+    removed = listing(anhui_regulator, enterprise=holder)
+    remove_from_blacklist(anhui_regulator, removed, reason="整改到位")
+    assert blacklist_api() == [body.approval_number]
+    assert blacklist_api(in_force="false") == [holder.credit_code, body.approval_number]
+
+
+def test_the_published_blacklist_filters_by_credit_code_or_approval_number(
+    anhui_regulator, holder, body
+):
+    listing(anhui_regulator, enterprise=holder)
+    listing(anhui_regulator, body=body)
+    assert blacklist_api(subject=holder.credit_code.lower()) == [holder.credit_code]
+    assert blacklist_api(subject=body.approval_number) == [body.approval_number]
+    assert blacklist_api(subject="91350100M000100Y43") == []
