@@ -10,14 +10,14 @@ from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
 from greencert.api.errors import describe
-from greencert.catalog.api import router as evaluation_router
-from greencert.certification.api import router as certificates_router
+from greencert.catalog import api as catalog_api
+from greencert.certification import api as certification_api
 from greencert.core.errors import UserFacingError
-from greencert.exchange.api import router as exchange_router
+from greencert.exchange import api as exchange_api
 from greencert.exchange.throttling import ClientRateThrottle, limit_of
-from greencert.marks.api import router as marks_router
-from greencert.portal.api import router as search_router
-from greencert.supervision.api import router as supervision_router
+from greencert.marks import api as marks_api
+from greencert.portal import api as portal_api
+from greencert.supervision import api as supervision_api
 
 
 class JSONRenderer(renderers.JSONRenderer):
@@ -41,12 +41,17 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     throttle=ClientRateThrottle(),
 )
-api.add_router("/certificates", certificates_router)
-api.add_router("", exchange_router)
-api.add_router("", evaluation_router)
-api.add_router("/certificates", marks_router)
-api.add_router("", search_router)
-api.add_router("/supervision", supervision_router)
+# Each app's api module names the path prefix of each of its routers.
+for app_api in (
+    certification_api,
+    marks_api,
+    catalog_api,
+    supervision_api,
+    exchange_api,
+    portal_api,
+):
+    for prefix, router in app_api.ROUTERS.items():
+        api.add_router(prefix, router)
 
 
 def _error(

@@ -14,7 +14,9 @@ from greencert.core.errors import ValidationFailed
 from greencert.core.schemas import ERROR_STATUSES, ErrorBody
 from greencert.evaluation import SchemeError, SubmissionError, evaluate, load_shipped_schemes
 
-router = Router(tags=["evaluation 统一评价"])
+schemes_router = Router(tags=["evaluation 统一评价"])
+evaluations_router = Router(tags=["evaluation 统一评价"])
+ROUTERS = {"/schemes": schemes_router, "/evaluations": evaluations_router}
 
 
 class SchemeVersionOut(Schema):
@@ -87,8 +89,8 @@ def _scheme_rows(day: dt.date, scheme_id: str | None = None) -> list[dict[str, A
     return list(grouped.values())
 
 
-@router.get(
-    "/schemes",
+@schemes_router.get(
+    "",
     response={200: list[SchemeOut], ERROR_STATUSES: ErrorBody},
     summary="Evaluation schemes 评价方案",
 )
@@ -97,8 +99,8 @@ def list_schemes(request: HttpRequest, on: dt.date | None = None) -> list[dict[s
     return _scheme_rows(on or timezone.localdate())
 
 
-@router.get(
-    "/schemes/{scheme_id}",
+@schemes_router.get(
+    "/{scheme_id}",
     response={200: SchemeDetailOut, ERROR_STATUSES: ErrorBody},
     summary="One scheme with its versions",
 )
@@ -142,8 +144,8 @@ def _problems_error(exc: SubmissionError) -> ValidationFailed:
     )
 
 
-@router.post(
-    "/evaluations",
+@evaluations_router.post(
+    "",
     response={200: dict[str, Any], ERROR_STATUSES: ErrorBody},
     summary="Evaluate a submission 评价",
 )

@@ -25,6 +25,7 @@ from greencert.core.responses import json_response
 from greencert.core.schemas import ERROR_STATUSES, ErrorBody
 
 router = Router(tags=["certificates 证书"])
+ROUTERS = {"/certificates": router}
 
 
 class CertificatePages(KeysetPagination):

@@ -32,11 +32,20 @@ from greencert.exchange.schemas import (
     WebhookOut,
 )
 
-router = Router(tags=["adoption 采信"])
+verify_router = Router(tags=["verification 核验"])
+changes_router = Router(tags=["change feed 变更"])
+webhooks_router = Router(tags=["webhooks 推送"])
+adoptions_router = Router(tags=["adoption 采信"])
+ROUTERS = {
+    "/verify": verify_router,
+    "/changes": changes_router,
+    "/webhooks": webhooks_router,
+    "/adoptions": adoptions_router,
+}
 
 
-@router.post(
-    "/verify",
+@verify_router.post(
+    "",
     response={200: VerifyOut, ERROR_STATUSES: ErrorBody},
     auth=ClientToken("verify"),
     summary="Batch verification 批量查验",
@@ -66,8 +75,8 @@ class ChangesQuery(Schema):
     limit: int = Field(100, ge=1, le=1000)
 
 
-@router.get(
-    "/changes",
+@changes_router.get(
+    "",
     response={200: ChangesOut, ERROR_STATUSES: ErrorBody},
     auth=ClientToken("feed"),
     summary="Change feed 变更订阅",
@@ -93,8 +102,8 @@ def _webhook_out(sub: WebhookSubscription) -> dict:
     }
 
 
-@router.post(
-    "/webhooks",
+@webhooks_router.post(
+    "",
     response={201: WebhookCreated, ERROR_STATUSES: ErrorBody},
     auth=ClientToken("webhooks"),
     summary="Subscribe a webhook 订阅推送",
@@ -113,8 +122,8 @@ def create_webhook(request: HttpRequest, body: WebhookIn) -> Status:
     return Status(201, {**_webhook_out(sub), "secret": secret})
 
 
-@router.get(
-    "/webhooks",
+@webhooks_router.get(
+    "",
     response={200: list[WebhookOut], ERROR_STATUSES: ErrorBody},
     auth=ClientToken("webhooks"),
     summary="Your webhooks",
@@ -124,8 +133,8 @@ def list_webhooks(request: HttpRequest) -> list[dict]:
     return [_webhook_out(s) for s in client.webhooks.all()]
 
 
-@router.delete(
-    "/webhooks/{webhook_id}",
+@webhooks_router.delete(
+    "/{webhook_id}",
     response={204: None, ERROR_STATUSES: ErrorBody},
     auth=ClientToken("webhooks"),
     summary="Stop a webhook",
@@ -137,8 +146,8 @@ def delete_webhook(request: HttpRequest, webhook_id: int) -> Status:
     return Status(204, None)
 
 
-@router.get(
-    "/webhooks/{webhook_id}/dead-letters",
+@webhooks_router.get(
+    "/{webhook_id}/dead-letters",
     response={200: list[DeadLetterOut], ERROR_STATUSES: ErrorBody},
     auth=ClientToken("webhooks"),
     summary="Parked deliveries 死信",
@@ -164,8 +173,8 @@ def dead_letters(request: HttpRequest, webhook_id: int) -> list[dict]:
     ]
 
 
-@router.post(
-    "/webhooks/{webhook_id}/dead-letters/replay",
+@webhooks_router.post(
+    "/{webhook_id}/dead-letters/replay",
     response={200: ReplayOut, ERROR_STATUSES: ErrorBody},
     auth=ClientToken("webhooks"),
     summary="Replay parked deliveries",
@@ -187,8 +196,8 @@ def _adoption_out(record: AdoptionRecord) -> dict:
     }
 
 
-@router.post(
-    "/adoptions",
+@adoptions_router.post(
+    "",
     response={201: AdoptionOut, 200: AdoptionOut, ERROR_STATUSES: ErrorBody},
     auth=ClientToken("adoption"),
     summary="Record an adoption 记录采信",
@@ -218,8 +227,8 @@ def create_adoption(request: HttpRequest, body: AdoptionIn) -> Status:
     return Status(201 if created else 200, _adoption_out(record))
 
 
-@router.get(
-    "/adoptions",
+@adoptions_router.get(
+    "",
     response={200: list[AdoptionOut], ERROR_STATUSES: ErrorBody},
     auth=ClientToken("adoption"),
     summary="Your adoption records",

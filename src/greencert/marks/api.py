@@ -1,4 +1,4 @@
-"""Marks endpoints of /api/v1, mounted beside the certificate router under /certificates."""
+"""Marks endpoints of /api/v1: one certificate's credential, status receipt and scan counts."""
 
 from __future__ import annotations
 
@@ -21,6 +21,9 @@ from greencert.marks.scans import scan_summary
 from greencert.marks.status_receipts import issue_receipt
 
 router = Router(tags=["marks and credentials 标识与凭证"])
+# Beside the certificate router: the public URLs /certificates/{number}/credential, /receipt and
+# /scans are a published contract (QR codes and receipts carry them).
+ROUTERS = {"/certificates": router}
 
 
 class CertificateNotFound(UserFacingError):

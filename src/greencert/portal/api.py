@@ -15,6 +15,7 @@ from greencert.portal.filters import SearchFilters
 from greencert.portal.search import Search, SearchPages
 
 router = Router(tags=["search 检索"])
+ROUTERS = {"/search": router}
 
 
 class Named(Schema):
@@ -63,7 +64,7 @@ class SearchHit(Schema):
 
 
 @router.get(
-    "/search",
+    "",
     response={200: list[SearchHit], ERROR_STATUSES: ErrorBody},
     summary="Search the register 检索",
 )

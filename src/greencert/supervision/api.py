@@ -29,6 +29,7 @@ from greencert.supervision.schemas import (
 )
 
 router = Router(tags=["supervision 联合监督"])
+ROUTERS = {"/supervision": router}
 
 
 class BlacklistQuery(Schema):
