@@ -306,19 +306,26 @@ def suspend_certificate(
     )
 
 
+def _noted(
+    actor: Actor, certificate: Certificate, event_type: str, reason_code: str, note: str
+) -> Certificate:
+    """A change that carries a note and ends any suspension deadline."""
+    return _transition(
+        actor,
+        certificate,
+        event_type,
+        reason_code=reason_code,
+        payload={"note": note},
+        updates={"suspended_until": None},
+    )
+
+
 @transaction.atomic
 def restore_certificate(
     actor: Actor, certificate: Certificate, *, reason_code: str, note: str = ""
 ) -> Certificate:
     """恢复: a suspended certificate becomes valid again."""
-    return _transition(
-        actor,
-        certificate,
-        EventType.RESTORED,
-        reason_code=reason_code,
-        payload={"note": note},
-        updates={"suspended_until": None},
-    )
+    return _noted(actor, certificate, EventType.RESTORED, reason_code, note)
 
 
 @transaction.atomic
@@ -326,14 +333,7 @@ def revoke_certificate(
     actor: Actor, certificate: Certificate, *, reason_code: str, note: str = ""
 ) -> Certificate:
     """撤销: withdrawn for cause; final."""
-    return _transition(
-        actor,
-        certificate,
-        EventType.REVOKED,
-        reason_code=reason_code,
-        payload={"note": note},
-        updates={"suspended_until": None},
-    )
+    return _noted(actor, certificate, EventType.REVOKED, reason_code, note)
 
 
 @transaction.atomic
@@ -341,14 +341,7 @@ def cancel_certificate(
     actor: Actor, certificate: Certificate, *, reason_code: str, note: str = ""
 ) -> Certificate:
     """注销: ended on request, discontinuation or non-renewal; final."""
-    return _transition(
-        actor,
-        certificate,
-        EventType.CANCELLED,
-        reason_code=reason_code,
-        payload={"note": note},
-        updates={"suspended_until": None},
-    )
+    return _noted(actor, certificate, EventType.CANCELLED, reason_code, note)
 
 
 @transaction.atomic
