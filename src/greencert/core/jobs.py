@@ -59,13 +59,12 @@ def run_waiting_tasks() -> int:
     the ones they enqueue, until none is left; returns how many ran."""
     ran = 0
     while True:
-        for task in HUEY.read_schedule():
-            HUEY.enqueue(task)
-        task = HUEY.dequeue()
-        if task is None:
+        tasks = HUEY.read_schedule() or [HUEY.dequeue()]
+        if tasks == [None]:
             return ran
-        HUEY.execute(task)
-        ran += 1
+        for task in tasks:
+            HUEY.execute(task)
+            ran += 1
 
 
 @contextmanager

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
@@ -38,31 +40,41 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         load_tasks()
-        self._log_to_stdout()
-        record_heartbeat()
-        if options["once"]:
-            ran = run_waiting_tasks()
-            names = run_periodic_tasks_once()
-            self.stdout.write(f"ran {ran} waiting tasks, then {', '.join(names)}")
-            return
-        config = dict(settings.HUEY.get("consumer", {}))
-        if options["threads"]:
-            config["workers"] = options["threads"]
-        consumer_config = ConsumerConfig(**config)
-        consumer_config.validate()
-        HUEY.create_consumer(**consumer_config.values).run()
+        with _reports_to_stdout():
+            record_heartbeat()
+            if options["once"]:
+                ran = run_waiting_tasks()
+                names = run_periodic_tasks_once()
+                self.stdout.write(f"ran {ran} waiting tasks, then {', '.join(names)}")
+                return
+            config = dict(settings.HUEY.get("consumer", {}))
+            if options["threads"]:
+                config["workers"] = options["threads"]
+            consumer_config = ConsumerConfig(**config)
+            consumer_config.validate()
+            HUEY.create_consumer(**consumer_config.values).run()
 
-    @staticmethod
-    def _log_to_stdout() -> None:
-        """The consumer's and the tasks' reports (what each job did) go to standard output."""
-        for name in ("huey", "greencert"):
-            logger = logging.getLogger(name)
-            if not any(getattr(h, "greencert_worker", False) for h in logger.handlers):
-                handler = logging.StreamHandler(sys.stdout)
-                handler.greencert_worker = True  # type: ignore[attr-defined]
-                handler.setFormatter(
-                    logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s")
-                )
-                logger.addHandler(handler)
-            logger.setLevel(logging.INFO)
+
+@contextmanager
+def _reports_to_stdout() -> Iterator[None]:
+    """What each job did, and the consumer's start and stop, go to standard output; huey's line
+    per task run (every two seconds for the webhook rounds) only when the task fails."""
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    levels = {"greencert": logging.INFO, "huey": logging.WARNING, "huey.consumer": logging.INFO}
+    saved = {}
+    for name, level in levels.items():
+        logger = logging.getLogger(name)
+        saved[name] = (logger.level, logger.propagate)
+        logger.setLevel(level)
+        if name != "huey.consumer":  # its lines reach the handler of "huey"
+            logger.addHandler(handler)
             logger.propagate = False  # the root handler would print each line a second time
+    try:
+        yield
+    finally:
+        for name, (level, propagate) in saved.items():
+            logger = logging.getLogger(name)
+            logger.removeHandler(handler)
+            logger.setLevel(level)
+            logger.propagate = propagate
