@@ -150,12 +150,9 @@ HUEY = {
     "immediate": TESTING,
     # Tasks report through the database and the log; nothing reads a stored return value.
     "results": False,
-    "utc": True,
     "consumer": {
         "workers": int(os.environ.get("GREENCERT_WORKER_THREADS", "4")),
         "worker_type": "thread",
-        # One worker process holds the locks; after a restart nothing can still be holding them.
-        "flush_locks": True,
     },
 }
 

@@ -101,7 +101,8 @@ def test_the_worker_survives_an_unusable_subscription_and_its_restart_runs_the_d
         issue()
         call_command("worker", "--once", stdout=io.StringIO())
         certificate = issue(issue_date=LONG_AGO)
-        call_command("worker", "--once", stdout=io.StringIO())  # the restart
+        for _ in range(2):  # restarts; the expiry's event goes out in whichever comes after it
+            call_command("worker", "--once", stdout=io.StringIO())
         arrived = [body["type"] for _, body, _ in receiver.accepted()]
     assert arrived == ["certificate.issued", "certificate.issued", "certificate.expired"]
     assert Certificate.objects.get(pk=certificate.pk).status == "05"
