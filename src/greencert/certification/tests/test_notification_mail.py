@@ -19,7 +19,7 @@ pytestmark = pytest.mark.usefixtures("empty_task_queue")
 def test_a_mail_the_server_refused_is_sent_again_a_minute_later(monkeypatch, time_machine):
     time_machine.move_to(dt.datetime(2026, 6, 1, 10, tzinfo=dt.UTC), tick=False)
     real_send_mail = tasks.send_mail
-    refusals = []
+    refusals: list[tuple[object, ...]] = []
 
     def send_mail(*args, **kwargs):
         if not refusals:

@@ -9,6 +9,7 @@ import threading
 
 import pytest
 import time_machine
+from django.db import connection
 from django.utils import timezone
 
 from greencert.certification.actions import suspend_certificate
@@ -119,10 +120,15 @@ def test_a_receiver_that_hangs_ties_up_only_its_own_delivery_task(make_client, i
         fast_subscription, _ = subscribe_webhook(fast_client, url=fast.url, from_sequence=0)
         issue(), issue()
         webhooks.dispatch_all()
+
         # Two worker threads, as the worker runs them: the slow receiver holds one of them.
-        slow_task = threading.Thread(
-            target=deliver_webhooks.call_local, args=(slow_subscription.pk,)
-        )
+        def serve_slow() -> None:
+            try:
+                deliver_webhooks.call_local(slow_subscription.pk)
+            finally:
+                connection.close()
+
+        slow_task = threading.Thread(target=serve_slow)
         slow_task.start()
         try:
             deliver_webhooks.call_local(fast_subscription.pk)
