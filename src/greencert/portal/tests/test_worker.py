@@ -88,8 +88,7 @@ def test_the_export_sees_the_days_expiries_whatever_ran_first_and_runs_once_a_da
 def test_the_worker_survives_an_unusable_subscription_and_its_restart_runs_the_daily_jobs(
     issue, tmp_path
 ):
-    """Once, such a URL raised through the worker's thread pool, killed the worker, and killed it
-    again on every restart, so the daily jobs stopped too."""
+    """A URL urllib cannot parse stops neither the worker nor, after a restart, the daily jobs."""
     console = Actor.for_system("console")
     broken_client, _ = create_client(console, name="broken", scopes=["webhooks"])
     good_client, _ = create_client(console, name="good", scopes=["webhooks"])
