@@ -1,7 +1,10 @@
 """Settings for greencert, read from the environment (GREENCERT_*)."""
 
 import os
+import sys
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -104,6 +107,54 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     # One test database per test process, so two suites can run side by side on one server.
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
+
+# Background tasks run on huey: webhook deliveries, notification mail and the daily jobs, each
+# app's in its own tasks.py, run by `greencert worker`. The queue lives beside the database unless
+# GREENCERT_TASKS_URL names another place: an SQLite file next to the embedded database, or huey's
+# tables in the same PostgreSQL database; redis://…, postgres://… or sqlite:///… choose for yourself.
+TASKS_URL = os.environ.get("GREENCERT_TASKS_URL", "")
+# Under a test runner a task runs where it is enqueued, in memory: a test sees its effect without a
+# worker and never writes to a real queue.
+TESTING = sys.argv[1:2] == ["test"] or "PYTEST_VERSION" in os.environ
+
+
+def task_queue(url: str, database: Mapping[str, Any], database_url: str) -> dict[str, Any]:
+    """huey's storage class and its arguments for GREENCERT_TASKS_URL (empty: beside the database)."""
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {"huey_class": "huey.RedisHuey", "url": url}
+    if url.startswith(("postgres://", "postgresql://")):
+        return {"huey_class": "huey.PostgresHuey", "dsn": url}
+    if url.startswith("sqlite:///"):
+        return {"huey_class": "huey.SqliteHuey", "filename": url.removeprefix("sqlite:///")}
+    if url:
+        raise RuntimeError(
+            f"GREENCERT_TASKS_URL {url!r} 无效：应为 redis://、postgres:// 或 sqlite:/// 地址，或不设置 / "
+            f"GREENCERT_TASKS_URL {url!r} is not valid: expected a redis://, postgres:// or "
+            "sqlite:/// URL, or nothing to keep the queue beside the database"
+        )
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        return {"huey_class": "huey.PostgresHuey", "dsn": database_url}
+    name = str(database["NAME"])
+    if name in {"", ":memory:"}:
+        return {"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "tasks.sqlite3")}
+    path = Path(name)
+    return {
+        "huey_class": "huey.SqliteHuey",
+        "filename": str(path.with_name(f"{path.stem}-tasks.sqlite3")),
+    }
+
+
+HUEY = {
+    "name": "greencert",
+    **task_queue(TASKS_URL, DATABASES["default"], DATABASE_URL),
+    "immediate": TESTING,
+    # Tasks report through the database and the log; nothing reads a stored return value.
+    "results": False,
+    "consumer": {
+        "workers": int(os.environ.get("GREENCERT_WORKER_THREADS", "4")),
+        "worker_type": "thread",
+    },
+}
 
 REDIS_URL = os.environ.get("GREENCERT_REDIS_URL", "")
 if REDIS_URL:

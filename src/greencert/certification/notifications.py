@@ -1,21 +1,22 @@
-"""Emails to the parties at each step of the workflow, sent only once the step has committed."""
+"""Emails to the parties at each step of the workflow, queued only once the step has committed.
+
+The worker sends them (``certification.tasks.send_notification``), retrying while the mail server
+is down, so a step never waits for or fails on the mail server.
+"""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import transaction
 
 from greencert.certification.models import Application, Certificate
+from greencert.certification.tasks import send_notification
 from greencert.core.actors import Actor
 from greencert.parties.models import Role
-
-logger = logging.getLogger(__name__)
-SENDER = getattr(settings, "DEFAULT_FROM_EMAIL", "webmaster@localhost")
 
 
 def _addresses(query: dict[str, object], actor: Actor) -> list[str]:
@@ -43,12 +44,8 @@ def _send_later(subject: str, body: str, recipients: Iterable[str]) -> None:
     to = list(recipients)
     if not to:
         return
-
-    def send() -> None:
-        send_mail(subject, body, SENDER, to)
-
-    # robust: a mail server failure is logged and never undoes or breaks the committed step.
-    transaction.on_commit(send, robust=True)
+    # robust: a queue that cannot be reached is logged and never undoes or breaks the step.
+    transaction.on_commit(partial(send_notification, subject, body, to), robust=True)
 
 
 def application_step(application: Application, step_zh: str, step_en: str, actor: Actor) -> None:

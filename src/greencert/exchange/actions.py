@@ -27,6 +27,8 @@ from greencert.exchange.models import (
     WebhookSubscription,
 )
 from greencert.exchange.tokens import new_token
+from greencert.exchange.webhook_sender import BadTarget, parse_target
+from greencert.exchange.webhooks import cancel_stopped
 from greencert.parties.permissions import is_alliance_admin
 
 ROTATION_GRACE = dt.timedelta(hours=24)
@@ -101,11 +103,13 @@ def rotate_token(actor: Actor, client: ApiClient, grace: dt.timedelta = ROTATION
 
 @transaction.atomic
 def revoke_tokens(actor: Actor, client: ApiClient) -> int:
-    """Revoke every token of ``client`` at once."""
+    """Revoke every token of ``client`` at once; its webhooks stop with them."""
     _require_admin(actor, "client", client.name)
-    return ApiToken.objects.filter(client=client, revoked_at__isnull=True).update(
+    revoked = ApiToken.objects.filter(client=client, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
+    cancel_stopped()
+    return revoked
 
 
 def new_webhook_secret() -> str:
@@ -141,10 +145,15 @@ def subscribe_webhook(
             expected_zh="客户未获得 webhooks 权限范围",
             expected_en="the webhooks scope",
         )
-    if not url.startswith(("https://", "http://")):
+    try:
+        parse_target(url)
+    except BadTarget as exc:
         raise ValidationFailed(
-            field="url", value=url, expected_zh="http(s) 地址", expected_en="an http(s) URL"
-        )
+            field="url",
+            value=url,
+            expected_zh=f"可用的 http(s) 地址（{exc.problem_zh}）",
+            expected_en=f"a usable http(s) URL ({exc.problem_en})",
+        ) from None
     unknown = sorted(set(event_types or []) - set(lifecycle.transitions()))
     if unknown:
         raise ValidationFailed(
@@ -168,6 +177,22 @@ def subscribe_webhook(
 
 
 @transaction.atomic
+def stop_webhook(client: ApiClient, subscription: WebhookSubscription) -> None:
+    """Stop a subscription: it receives nothing more, and what it had pending is cancelled."""
+    if subscription.client_id != client.pk:
+        raise PermissionRefused(
+            field="subscription",
+            value=subscription.pk,
+            expected_zh="本客户自己的订阅",
+            expected_en="a subscription of this client",
+        )
+    WebhookSubscription.objects.filter(pk=subscription.pk).update(active=False)
+    subscription.deliveries.filter(state=DeliveryState.PENDING).update(
+        state=DeliveryState.CANCELLED, last_error="订阅已停止 / the subscription was stopped"
+    )
+
+
+@transaction.atomic
 def replay_dead_letters(client: ApiClient, subscription: WebhookSubscription) -> int:
     """Put every parked delivery of the subscription back in the queue."""
     if subscription.client_id != client.pk:
@@ -176,6 +201,13 @@ def replay_dead_letters(client: ApiClient, subscription: WebhookSubscription) ->
             value=subscription.pk,
             expected_zh="本客户自己的订阅",
             expected_en="a subscription of this client",
+        )
+    if not subscription.active:
+        raise ValidationFailed(
+            field="subscription",
+            value=subscription.pk,
+            expected_zh="仍在启用的订阅（已停止的订阅不再接收推送）",
+            expected_en="an active subscription (a stopped one receives nothing more)",
         )
     return subscription.deliveries.filter(state=DeliveryState.DEAD).update(
         state=DeliveryState.PENDING,

@@ -142,7 +142,7 @@ def list_webhooks(request: HttpRequest) -> list[dict]:
 def delete_webhook(request: HttpRequest, webhook_id: int) -> Status:
     client = request.auth  # type: ignore[attr-defined]
     sub = get_object_or_404(WebhookSubscription, pk=webhook_id, client=client)
-    WebhookSubscription.objects.filter(pk=sub.pk).update(active=False)
+    actions.stop_webhook(client, sub)
     return Status(204, None)
 
 

@@ -66,6 +66,9 @@ class WebhookSubscription(models.Model):
     active = models.BooleanField("启用 active", default=True)
     # Deliveries are made for events after this sequence number (the dispatcher advances it).
     cursor = models.BigIntegerField("已分发至 dispatched up to", default=0)
+    # A delivery task for this subscription is queued or running until then; rounds start no
+    # second one, so a slow receiver ties up one worker thread at most.
+    sending_until = models.DateTimeField("发送中至 sending until", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -81,6 +84,7 @@ class DeliveryState(models.TextChoices):
     PENDING = "pending", "待发送 pending"
     DELIVERED = "delivered", "已送达 delivered"
     DEAD = "dead", "已停止重试 dead letter"
+    CANCELLED = "cancelled", "已取消（订阅或客户已停用）cancelled: subscription or client stopped"
 
 
 class WebhookDelivery(models.Model):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,21 +15,39 @@ from greencert.certification.lookup import MESSAGES, find_certificate
 from greencert.certification.numbers import prefix
 from greencert.certification.presenters import history_of
 from greencert.core.actors import Actor
+from greencert.core.jobs import worker_health
 from greencert.exchange.adoption_data import adoption_rows
 from greencert.exchange.permissions import can_see_adoptions
+from greencert.exchange.webhooks import oldest_due_delivery
 from greencert.supervision.blacklist import flags_for
 
 
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Liveness and database reachability, for load balancers and monitoring."""
+    """Liveness and database reachability, for load balancers; for monitoring, the worker's last
+    heartbeat and the longest-waiting due job, so a dead worker shows. ``status`` is about this
+    web node only: a stopped worker must not take the site out of a load balancer."""
+    now = timezone.now()
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
+        due_since = oldest_due_delivery(now)  # one index read, which also proves the database
     except Exception as exc:  # the check reports any database failure
         return JsonResponse({"status": "error", "database": str(exc)}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok", "time": timezone.now().isoformat()})
+    oldest = None
+    if due_since is not None:
+        oldest = {
+            "kind": "webhook_delivery",
+            "due_since": due_since.isoformat(),
+            "waiting_seconds": int((now - due_since).total_seconds()),
+        }
+    return JsonResponse(
+        {
+            "status": "ok",
+            "database": "ok",
+            "time": now.isoformat(),
+            "worker": worker_health(now),
+            "oldest_due_job": oldest,
+        }
+    )
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -10,6 +10,7 @@ from django.test import Client
 
 from greencert.core.actors import Actor
 from greencert.core.tests.fixtures import *  # noqa: F403
+from greencert.core.tests.task_queue import empty_task_queue  # noqa: F401
 from greencert.exchange.actions import create_client
 from greencert.exchange.models import ApiClient
 

@@ -1,19 +1,30 @@
-"""A real HTTP receiver on loopback for webhook tests: fails as told, records what arrives."""
+"""A real HTTP receiver on loopback for webhook tests: fails, hangs or trickles as told, and records
+what arrives."""
 
 from __future__ import annotations
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 
 class Receiver:
-    """``Receiver(fail_first=3)``: answers 503 to the first three requests, then 204."""
+    """``Receiver(fail_first=3)``: answers 503 to the first three requests, then 204.
+    ``hold``: each request waits until the event is set. ``trickle``: the answer goes out one
+    byte per that many seconds, which keeps any socket timeout from firing."""
 
-    def __init__(self, fail_first: int = 0, hold: threading.Event | None = None) -> None:
+    def __init__(
+        self,
+        fail_first: int = 0,
+        hold: threading.Event | None = None,
+        trickle: float | None = None,
+    ) -> None:
         self.fail_first = fail_first
         self.hold = hold
+        self.trickle = trickle
+        self.closing = threading.Event()
         self.requests: list[tuple[dict[str, str], bytes]] = []
         self.answered = 0
         self.lock = threading.Lock()
@@ -31,8 +42,22 @@ class Receiver:
                         receiver.requests.append(
                             ({k.lower(): v for k, v in self.headers.items()}, body)
                         )
+                if receiver.trickle is not None:
+                    self._trickle(b"HTTP/1.1 204 No Content\r\n\r\n", receiver.trickle)
+                    return
                 self.send_response(503 if failing else 204)
                 self.end_headers()
+
+            def _trickle(self, answer: bytes, interval: float) -> None:
+                for byte in answer:
+                    if receiver.closing.is_set():
+                        return
+                    try:
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                    except OSError:  # the sender gave up on us
+                        return
+                    time.sleep(interval)
 
             def log_message(self, *args: Any) -> None:
                 return
@@ -49,6 +74,7 @@ class Receiver:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.closing.set()
         if self.hold is not None:
             self.hold.set()
         self.server.shutdown()

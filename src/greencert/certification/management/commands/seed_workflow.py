@@ -23,6 +23,7 @@ from greencert.certification.workflow import evaluations
 from greencert.certification.workflow.deadlines import add_working_days
 from greencert.certification.workflow.testing import PATHS, Cast, advance, submit
 from greencert.core.actors import Actor
+from greencert.core.jobs import tasks_run_inline
 from greencert.parties.models import RoleAssignment
 
 # (state, site region): both demo regulators (Jiangsu, Huzhou) see applications in their scope.
@@ -92,8 +93,12 @@ class Command(BaseCommand):
         parser.add_argument("--force", action="store_true", help="add another set anyway")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        # Demo data mails no one; the steps' notifications go to the dummy backend.
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+        # Demo data mails no one: the steps' notifications are sent here and now, to the dummy
+        # backend, instead of waiting in the queue for the worker's real one.
+        with (
+            override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+            tasks_run_inline(),
+        ):
             self._seed(options)
 
     @transaction.atomic

@@ -1,0 +1,31 @@
+"""Certification's tasks: notification mail, and the expiry of certificates."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils import timezone
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from greencert.certification.actions import expire_due_certificates
+
+logger = logging.getLogger(__name__)
+
+
+# A mail server that is down for a while gets the mail later: after 1, 2, 4, 8, 16 and 32 minutes.
+@db_task(retries=6, retry_delay=60, retry_backoff=2)
+def send_notification(subject: str, body: str, recipients: list[str]) -> None:
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+
+
+# Hourly although certificates expire once a day: a worker that was down at midnight catches up
+# within the hour, and a run with nothing due changes nothing.
+@db_periodic_task(crontab(minute="1"), retries=2, retry_delay=300)
+def expire_certificates() -> None:
+    """过期失效: record the expiry of every certificate whose validity ended before today."""
+    count = expire_due_certificates(timezone.localdate())
+    if count:
+        logger.info("expired %d certificates", count)

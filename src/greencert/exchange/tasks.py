@@ -1,0 +1,49 @@
+"""The exchange's tasks: a webhook round every two seconds, and one delivery task per subscription."""
+
+from __future__ import annotations
+
+import logging
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from greencert.exchange import webhooks
+
+logger = logging.getLogger(__name__)
+
+ROUND_SECONDS = 2
+# A round that could not start within this long after its time is skipped: the next one does
+# the same work.
+ROUND_EXPIRES = 30
+
+
+@db_periodic_task(crontab(minute="*"))
+def schedule_webhook_rounds() -> None:
+    """Every minute: cancel what stopped subscriptions still have pending, run a round now and
+    schedule one every two seconds until the next minute (periodic tasks run once a minute)."""
+    webhooks.cancel_stopped()
+    webhook_round()
+    for offset in range(ROUND_SECONDS, 60, ROUND_SECONDS):
+        webhook_round.schedule(delay=offset, expires=offset + ROUND_EXPIRES)
+
+
+@db_task(expires=ROUND_EXPIRES)
+def webhook_round() -> None:
+    """Fan new events out to the subscriptions, then start a delivery task for each subscription
+    with due deliveries that has none yet."""
+    queued = webhooks.dispatch_all()
+    started = webhooks.claim_due_subscriptions()
+    for subscription_id in started:
+        deliver_webhooks(subscription_id)
+    if queued or started:
+        logger.info(
+            "queued %d webhook deliveries; sending to %d subscriptions", queued, len(started)
+        )
+
+
+@db_task()
+def deliver_webhooks(subscription_id: int) -> None:
+    """Send one subscription's due deliveries; its own failures are recorded on its rows."""
+    sent = webhooks.deliver_subscription(subscription_id)
+    if sent:
+        logger.info("delivered %d webhooks to subscription %d", sent, subscription_id)

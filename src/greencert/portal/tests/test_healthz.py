@@ -1,0 +1,61 @@
+"""``/healthz``: the web node and its database, the worker's heartbeat, and the oldest due job."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from greencert.core.actors import Actor
+from greencert.core.jobs import record_heartbeat
+from greencert.core.tests.task_queue import empty_task_queue  # noqa: F401
+from greencert.exchange.actions import create_client, subscribe_webhook
+from greencert.exchange.webhooks import dispatch_all
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_task_queue")]
+
+
+def test_a_worker_that_never_ran_shows_as_missing_while_the_site_stays_up(client):
+    data = client.get("/healthz").json()
+    assert data["status"] == "ok"
+    assert data["worker"] == {"state": "missing", "last_heartbeat": None}
+    assert data["oldest_due_job"] is None
+
+
+def test_a_live_worker_shows_its_last_heartbeat(client, time_machine):
+    time_machine.move_to(dt.datetime(2026, 6, 1, 10, tzinfo=dt.UTC), tick=False)
+    record_heartbeat(timezone.now() - dt.timedelta(seconds=40))
+    assert client.get("/healthz").json()["worker"] == {
+        "state": "ok",
+        "last_heartbeat": "2026-06-01T09:59:20+00:00",
+        "seconds_since": 40,
+    }
+
+
+def test_a_worker_silent_for_more_than_three_minutes_shows_as_stale(client):
+    record_heartbeat(timezone.now() - dt.timedelta(minutes=4))
+    data = client.get("/healthz").json()
+    assert data["status"] == "ok"
+    assert data["worker"]["state"] == "stale"
+
+
+def test_the_oldest_due_job_shows_how_long_it_has_waited(client, issue, time_machine):
+    time_machine.move_to(dt.datetime(2026, 6, 1, 10, tzinfo=dt.UTC), tick=False)
+    webhooks_client, _ = create_client(
+        Actor.for_system("console"), name="buyer", scopes=["webhooks"]
+    )
+    subscribe_webhook(webhooks_client, url="http://127.0.0.1:9/hooks", from_sequence=0)
+    issue()
+    dispatch_all()
+    time_machine.move_to(dt.datetime(2026, 6, 1, 10, 5, tzinfo=dt.UTC), tick=False)
+    assert client.get("/healthz").json()["oldest_due_job"] == {
+        "kind": "webhook_delivery",
+        "due_since": "2026-06-01T10:00:00+00:00",
+        "waiting_seconds": 300,
+    }
+
+
+def test_the_health_check_reads_the_database_once(client, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        assert client.get("/healthz").status_code == 200

@@ -1,0 +1,22 @@
+"""Supervision's task: the end of blacklist periods."""
+
+from __future__ import annotations
+
+import logging
+
+from django.utils import timezone
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from greencert.supervision.actions import end_expired_listings
+
+logger = logging.getLogger(__name__)
+
+
+# Hourly for the same reason as the expiry of certificates: a missed midnight is caught up.
+@db_periodic_task(crontab(minute="1"), retries=2, retry_delay=300)
+def end_blacklist_periods() -> None:
+    """Remove blacklist listings whose period has ended, unflagging their certificates."""
+    count = end_expired_listings(timezone.localdate())
+    if count:
+        logger.info("ended %d blacklist listings", count)
