@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from greencert.api.api import api
-from greencert.portal.views import healthz
+from greencert.portal.views.verify import healthz
 
 admin.site.site_header = "长三角绿色认证一体化平台 · 管理后台"
 admin.site.site_title = "greencert"
