@@ -420,42 +420,26 @@ __all__ = [
     "change_certificate",
     "expire_certificate",
     "expire_due_certificates",
-    "flag_certificate",
     "issue_certificate",
-    "record_adoption_event",
+    "record_annotation",
     "record_surveillance_passed",
     "restore_certificate",
     "revoke_certificate",
     "suspend_certificate",
-    "unflag_certificate",
 ]
 
 
 @transaction.atomic
-def record_adoption_event(
-    actor: Actor, certificate: Certificate, *, reason_code: str, payload: dict[str, Any]
+def record_annotation(
+    actor: Actor,
+    certificate: Certificate,
+    event_type: str,
+    *,
+    reason_code: str,
+    payload: dict[str, Any],
 ) -> Certificate:
-    """采信: an adoption by a procurement platform, insurer or bank; the status is unchanged."""
-    return _transition(
-        actor, certificate, EventType.ADOPTED, reason_code=reason_code, payload=payload
-    )
-
-
-@transaction.atomic
-def flag_certificate(
-    actor: Actor, certificate: Certificate, *, reason_code: str, payload: dict[str, Any]
-) -> Certificate:
-    """列入黑名单提示: the holder or issuing body was listed; the status is unchanged."""
-    return _transition(
-        actor, certificate, EventType.FLAGGED, reason_code=reason_code, payload=payload
-    )
-
-
-@transaction.atomic
-def unflag_certificate(
-    actor: Actor, certificate: Certificate, *, reason_code: str, payload: dict[str, Any]
-) -> Certificate:
-    """移出黑名单提示: the listing behind a flag ended; the status is unchanged."""
-    return _transition(
-        actor, certificate, EventType.UNFLAGGED, reason_code=reason_code, payload=payload
-    )
+    """An event that leaves the status as it is: 采信 adopted by a buyer, insurer or bank;
+    列入/移出黑名单提示 flagged or unflagged when the holder's or body's listing starts or ends."""
+    if lifecycle.transitions()[event_type].to_status is not None:
+        raise ValueError(f"{event_type} changes the status: it has an action of its own")
+    return _transition(actor, certificate, event_type, reason_code=reason_code, payload=payload)

@@ -11,8 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from greencert.certification import lifecycle
-from greencert.certification.actions import record_adoption_event
-from greencert.certification.lifecycle import Status
+from greencert.certification.actions import record_annotation
+from greencert.certification.lifecycle import EventType, Status
 from greencert.certification.lifecycle.history import status_on
 from greencert.certification.models import Certificate
 from greencert.core.actors import Actor
@@ -176,9 +176,7 @@ def subscribe_webhook(
     return subscription, secret
 
 
-@transaction.atomic
-def stop_webhook(client: ApiClient, subscription: WebhookSubscription) -> None:
-    """Stop a subscription: it receives nothing more, and what it had pending is cancelled."""
+def _require_own(client: ApiClient, subscription: WebhookSubscription) -> None:
     if subscription.client_id != client.pk:
         raise PermissionRefused(
             field="subscription",
@@ -186,6 +184,12 @@ def stop_webhook(client: ApiClient, subscription: WebhookSubscription) -> None:
             expected_zh="本客户自己的订阅",
             expected_en="a subscription of this client",
         )
+
+
+@transaction.atomic
+def stop_webhook(client: ApiClient, subscription: WebhookSubscription) -> None:
+    """Stop a subscription: it receives nothing more, and what it had pending is cancelled."""
+    _require_own(client, subscription)
     WebhookSubscription.objects.filter(pk=subscription.pk).update(active=False)
     subscription.deliveries.filter(state=DeliveryState.PENDING).update(
         state=DeliveryState.CANCELLED, last_error="订阅已停止 / the subscription was stopped"
@@ -195,13 +199,7 @@ def stop_webhook(client: ApiClient, subscription: WebhookSubscription) -> None:
 @transaction.atomic
 def replay_dead_letters(client: ApiClient, subscription: WebhookSubscription) -> int:
     """Put every parked delivery of the subscription back in the queue."""
-    if subscription.client_id != client.pk:
-        raise PermissionRefused(
-            field="subscription",
-            value=subscription.pk,
-            expected_zh="本客户自己的订阅",
-            expected_en="a subscription of this client",
-        )
+    _require_own(client, subscription)
     if not subscription.active:
         raise ValidationFailed(
             field="subscription",
@@ -278,9 +276,10 @@ def record_adoption(
     ).first()
     if existing:  # a retried request records nothing twice
         return existing
-    certificate = record_adoption_event(
+    certificate = record_annotation(
         actor,
         certificate,
+        EventType.ADOPTED,
         reason_code=known[kind]["reason"],
         payload={
             "kind": kind,

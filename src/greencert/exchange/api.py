@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
@@ -32,10 +34,11 @@ from greencert.exchange.schemas import (
     WebhookOut,
 )
 
-verify_router = Router(tags=["verification 核验"])
-changes_router = Router(tags=["change feed 变更"])
-webhooks_router = Router(tags=["webhooks 推送"])
-adoptions_router = Router(tags=["adoption 采信"])
+# Every operation of a router needs a client token with the router's scope.
+verify_router = Router(tags=["verification 核验"], auth=ClientToken("verify"))
+changes_router = Router(tags=["change feed 变更"], auth=ClientToken("feed"))
+webhooks_router = Router(tags=["webhooks 推送"], auth=ClientToken("webhooks"))
+adoptions_router = Router(tags=["adoption 采信"], auth=ClientToken("adoption"))
 ROUTERS = {
     "/verify": verify_router,
     "/changes": changes_router,
@@ -47,7 +50,6 @@ ROUTERS = {
 @verify_router.post(
     "",
     response={200: VerifyOut, ERROR_STATUSES: ErrorBody},
-    auth=ClientToken("verify"),
     summary="Batch verification 批量查验",
 )
 def verify(request: HttpRequest, body: VerifyIn) -> JsonResponse:
@@ -78,7 +80,6 @@ class ChangesQuery(Schema):
 @changes_router.get(
     "",
     response={200: ChangesOut, ERROR_STATUSES: ErrorBody},
-    auth=ClientToken("feed"),
     summary="Change feed 变更订阅",
 )
 def changes(
@@ -102,10 +103,15 @@ def _webhook_out(sub: WebhookSubscription) -> dict:
     }
 
 
+def _own_webhook(request: HttpRequest, webhook_id: int) -> tuple[Any, WebhookSubscription]:
+    """The calling client and its subscription ``webhook_id`` (404 for anyone else's)."""
+    client = request.auth  # type: ignore[attr-defined]
+    return client, get_object_or_404(WebhookSubscription, pk=webhook_id, client=client)
+
+
 @webhooks_router.post(
     "",
     response={201: WebhookCreated, ERROR_STATUSES: ErrorBody},
-    auth=ClientToken("webhooks"),
     summary="Subscribe a webhook 订阅推送",
 )
 def create_webhook(request: HttpRequest, body: WebhookIn) -> Status:
@@ -125,7 +131,6 @@ def create_webhook(request: HttpRequest, body: WebhookIn) -> Status:
 @webhooks_router.get(
     "",
     response={200: list[WebhookOut], ERROR_STATUSES: ErrorBody},
-    auth=ClientToken("webhooks"),
     summary="Your webhooks",
 )
 def list_webhooks(request: HttpRequest) -> list[dict]:
@@ -136,12 +141,10 @@ def list_webhooks(request: HttpRequest) -> list[dict]:
 @webhooks_router.delete(
     "/{webhook_id}",
     response={204: None, ERROR_STATUSES: ErrorBody},
-    auth=ClientToken("webhooks"),
     summary="Stop a webhook",
 )
 def delete_webhook(request: HttpRequest, webhook_id: int) -> Status:
-    client = request.auth  # type: ignore[attr-defined]
-    sub = get_object_or_404(WebhookSubscription, pk=webhook_id, client=client)
+    client, sub = _own_webhook(request, webhook_id)
     actions.stop_webhook(client, sub)
     return Status(204, None)
 
@@ -149,12 +152,10 @@ def delete_webhook(request: HttpRequest, webhook_id: int) -> Status:
 @webhooks_router.get(
     "/{webhook_id}/dead-letters",
     response={200: list[DeadLetterOut], ERROR_STATUSES: ErrorBody},
-    auth=ClientToken("webhooks"),
     summary="Parked deliveries 死信",
 )
 def dead_letters(request: HttpRequest, webhook_id: int) -> list[dict]:
-    client = request.auth  # type: ignore[attr-defined]
-    sub = get_object_or_404(WebhookSubscription, pk=webhook_id, client=client)
+    _client, sub = _own_webhook(request, webhook_id)
     rows = sub.deliveries.filter(state=DeliveryState.DEAD).order_by("event_id")[:1000]
     sequences = dict(
         CertificateEvent.objects.filter(pk__in=[r.event_id for r in rows]).values_list(
@@ -176,12 +177,10 @@ def dead_letters(request: HttpRequest, webhook_id: int) -> list[dict]:
 @webhooks_router.post(
     "/{webhook_id}/dead-letters/replay",
     response={200: ReplayOut, ERROR_STATUSES: ErrorBody},
-    auth=ClientToken("webhooks"),
     summary="Replay parked deliveries",
 )
 def replay(request: HttpRequest, webhook_id: int) -> dict:
-    client = request.auth  # type: ignore[attr-defined]
-    sub = get_object_or_404(WebhookSubscription, pk=webhook_id, client=client)
+    client, sub = _own_webhook(request, webhook_id)
     return {"replayed": actions.replay_dead_letters(client, sub)}
 
 
@@ -199,7 +198,6 @@ def _adoption_out(record: AdoptionRecord) -> dict:
 @adoptions_router.post(
     "",
     response={201: AdoptionOut, 200: AdoptionOut, ERROR_STATUSES: ErrorBody},
-    auth=ClientToken("adoption"),
     summary="Record an adoption 记录采信",
 )
 def create_adoption(request: HttpRequest, body: AdoptionIn) -> Status:
@@ -230,7 +228,6 @@ def create_adoption(request: HttpRequest, body: AdoptionIn) -> Status:
 @adoptions_router.get(
     "",
     response={200: list[AdoptionOut], ERROR_STATUSES: ErrorBody},
-    auth=ClientToken("adoption"),
     summary="Your adoption records",
 )
 def list_adoptions(request: HttpRequest) -> list[dict]:

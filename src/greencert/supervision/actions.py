@@ -17,8 +17,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from greencert.catalog.models import Category
-from greencert.certification.actions import flag_certificate, unflag_certificate
-from greencert.certification.lifecycle import IN_FORCE
+from greencert.certification.actions import record_annotation
+from greencert.certification.lifecycle import IN_FORCE, EventType
 from greencert.certification.models import Certificate
 from greencert.core.actors import Actor
 from greencert.core.errors import PermissionRefused, TransitionRefused, ValidationFailed
@@ -273,7 +273,9 @@ def list_on_blacklist(
     payload = _listing_payload(entry)
     reason = "B01" if enterprise else "B02"
     for certificate in _certificates_of(entry):
-        flagged = flag_certificate(actor, certificate, reason_code=reason, payload=payload)
+        flagged = record_annotation(
+            actor, certificate, EventType.FLAGGED, reason_code=reason, payload=payload
+        )
         BlacklistFlag.objects.create(
             entry=entry, certificate=certificate, flagged_sequence=flagged.last_event_sequence
         )
@@ -302,8 +304,8 @@ def _end_listing(
     reason_code = spec("blacklist_removals", kind)["reason_code"]
     flags = entry.flags.filter(unflagged_sequence__isnull=True).select_related("certificate")
     for flag in flags.order_by("id"):
-        certificate = unflag_certificate(
-            actor, flag.certificate, reason_code=reason_code, payload=payload
+        certificate = record_annotation(
+            actor, flag.certificate, EventType.UNFLAGGED, reason_code=reason_code, payload=payload
         )
         BlacklistFlag.objects.filter(pk=flag.pk, unflagged_sequence__isnull=True).update(
             unflagged_sequence=certificate.last_event_sequence

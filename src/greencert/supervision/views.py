@@ -75,6 +75,26 @@ def _attempt(form: StepForm, call: Any) -> int:
     return 0
 
 
+def _posted(
+    request: HttpRequest,
+    form: StepForm,
+    act: Callable[[dict[str, Any]], object],
+    *,
+    done: str,
+    then: Callable[[dict[str, Any]], str],
+) -> HttpResponse | int:
+    """A submitted form's step: a redirect to ``then(data)`` once ``act`` has succeeded, else the
+    status to show the form again with (400 or the action's error status)."""
+    if not form.is_valid():
+        return 400
+    data = form.cleaned_data
+    status = _attempt(form, lambda: act(data))
+    if status:
+        return status
+    messages.success(request, done)
+    return redirect(then(data))
+
+
 def _office_form(
     request: HttpRequest,
     form: StepForm,
@@ -86,13 +106,9 @@ def _office_form(
 ) -> HttpResponse:
     """A regulator's office form: run ``act`` on the valid data, then say ``done`` and go to
     ``then(data)``; otherwise show the form again with the errors beside their fields."""
-    status = 400
-    if form.is_valid():
-        data = form.cleaned_data
-        status = _attempt(form, lambda: act(data))
-        if not status:
-            messages.success(request, done)
-            return redirect(then(data))
+    status = _posted(request, form, act, done=done, then=then)
+    if isinstance(status, HttpResponse):
+        return status
     return render(
         request, "supervision/office_form.html", {"form": form, "title": title}, status=status
     )
@@ -497,23 +513,23 @@ def office_inspectors(request: HttpRequest) -> HttpResponse:
     form = forms.InspectorForm(request.POST or None, actor=actor)
     status = 200
     if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            status = _attempt(
-                form,
-                lambda: directory.add_inspector(
-                    actor,
-                    code=data["code"],
-                    name=data["name"],
-                    region=data["region"],
-                    affiliation=data["affiliation"],
-                    conflicts=data["conflicts"],
-                ),
-            )
-            if not status:
-                messages.success(request, _("Inspector added to the directory."))
-                return redirect(reverse("supervision:office_inspectors"))
+        outcome = _posted(
+            request,
+            form,
+            lambda data: directory.add_inspector(
+                actor,
+                code=data["code"],
+                name=data["name"],
+                region=data["region"],
+                affiliation=data["affiliation"],
+                conflicts=data["conflicts"],
+            ),
+            done=_("Inspector added to the directory."),
+            then=lambda data: reverse("supervision:office_inspectors"),
+        )
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        status = outcome
     context = {"form": form, "inspectors": _inspectors_in_scope(actor).order_by("code")}
     return render(request, "supervision/office_inspectors.html", context, status=status)
 
@@ -534,23 +550,23 @@ def office_inspector(request: HttpRequest, code: str) -> HttpResponse:
     form = forms.InspectorForm(request.POST or None, actor=actor, editing=True, initial=current)
     status = 200
     if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            status = _attempt(
-                form,
-                lambda: directory.edit_inspector(
-                    actor,
-                    inspector,
-                    name=data["name"],
-                    region=data["region"],
-                    affiliation=data["affiliation"],
-                    conflicts=data["conflicts"],
-                    active=data["active"],
-                ),
-            )
-            if not status:
-                messages.success(request, _("Saved."))
-                return redirect(reverse("supervision:office_inspectors"))
+        outcome = _posted(
+            request,
+            form,
+            lambda data: directory.edit_inspector(
+                actor,
+                inspector,
+                name=data["name"],
+                region=data["region"],
+                affiliation=data["affiliation"],
+                conflicts=data["conflicts"],
+                active=data["active"],
+            ),
+            done=_("Saved."),
+            then=lambda data: reverse("supervision:office_inspectors"),
+        )
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        status = outcome
     context = {"form": form, "inspector": inspector}
     return render(request, "supervision/office_inspector.html", context, status=status)
