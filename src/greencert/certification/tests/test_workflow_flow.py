@@ -408,28 +408,9 @@ def test_renewal_before_the_window_opens_is_refused(cast: Cast, coatings: Catego
     assert refused.value.field == "renewal_of"
 
 
-def test_renewal_within_the_window_links_the_new_certificate_to_the_old(
-    cast: Cast, coatings: Category
-) -> None:
-    old = _old_certificate(cast, coatings, days_left=30)
-    application = actions.submit_application(
-        cast.applicant, enterprise=cast.enterprise, body=cast.body, category=coatings,
-        certification_unit=EXTERIOR, site_region=old.site_region,
-        products=old.products, production_site="湖州", renewal_of=old,
-        documents=[("self_evaluation", pdf())],
-    )  # fmt: skip
-    application = advance(cast, application, "certified")
-    new = application.certificate
-    assert new is not None
-    assert new.renewed_from == old
-    assert new.initial_issue_date == old.initial_issue_date
-    issued = CertificateEvent.objects.get(certificate=new)
-    assert issued.reason_code == "I02" and issued.payload["renewed_from"] == old.number
-
-
-def test_renewal_records_on_the_old_certificate_which_certificate_succeeds_it(
-    cast: Cast, coatings: Category
-) -> None:
+@pytest.fixture
+def renewal(cast: Cast, coatings: Category) -> tuple[Certificate, Certificate]:
+    """A certificate 30 days from expiry, and the certificate its renewal issued."""
     old = _old_certificate(cast, coatings, days_left=30)
     application = actions.submit_application(
         cast.applicant, enterprise=cast.enterprise, body=cast.body, category=coatings,
@@ -439,6 +420,23 @@ def test_renewal_records_on_the_old_certificate_which_certificate_succeeds_it(
     )  # fmt: skip
     new = advance(cast, application, "certified").certificate
     assert new is not None
+    return old, new
+
+
+def test_renewal_within_the_window_links_the_new_certificate_to_the_old(
+    renewal: tuple[Certificate, Certificate],
+) -> None:
+    old, new = renewal
+    assert new.renewed_from == old
+    assert new.initial_issue_date == old.initial_issue_date
+    issued = CertificateEvent.objects.get(certificate=new)
+    assert issued.reason_code == "I02" and issued.payload["renewed_from"] == old.number
+
+
+def test_renewal_records_on_the_old_certificate_which_certificate_succeeds_it(
+    renewal: tuple[Certificate, Certificate],
+) -> None:
+    old, new = renewal
     renewed = CertificateEvent.objects.filter(certificate=old).order_by("sequence").last()
     assert renewed is not None
     assert (renewed.event_type, renewed.reason_code) == ("renewed", "N01")
