@@ -1,8 +1,17 @@
-"""Test-wide fixtures: the database engine in use, and a clean local cache."""
+"""Test-wide settings and fixtures: a cheap password hasher, the database engine in use, and a
+clean local cache."""
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+
+
+def pytest_configure(config):
+    """Tests create hundreds of users; PBKDF2's million rounds per password were most of the
+    suite's time. What tests check is who may do what, not how passwords are stored, so they
+    hash with MD5 — here only, never in ``greencert.settings``."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

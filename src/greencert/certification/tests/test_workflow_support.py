@@ -86,6 +86,5 @@ def outsiders(make_actor: Callable[..., Actor], other_body: CertificationBody) -
 
 @pytest.fixture(autouse=True)
 def office_settings(settings: Any, tmp_path: Any) -> None:
-    """Many users per test: hash their passwords cheaply; keep uploads out of var/."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    """Keep uploads out of var/."""
     settings.MEDIA_ROOT = tmp_path / "media"
