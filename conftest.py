@@ -21,6 +21,15 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _uploads_go_to_a_temporary_folder(tmp_path_factory):
+    """Uploaded documents and photos land in the run's temporary folder, not in var/media."""
+    original = settings.MEDIA_ROOT
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+    yield
+    settings.MEDIA_ROOT = original
+
+
 @pytest.fixture
 def on_postgres() -> bool:
     return connection.vendor == "postgresql"
