@@ -12,6 +12,11 @@ def pytest_configure(config):
     suite's time. What tests check is who may do what, not how passwords are stored, so they
     hash with MD5 — here only, never in ``greencert.settings``."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        # A test database need not survive a power cut: commits (migrations, transactional
+        # tests) return without waiting for the WAL to reach the disk.
+        database.setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"
 
 
 @pytest.fixture(autouse=True)
