@@ -3,8 +3,7 @@ two-character word, filters, opens a result and lands on its verify page; opens 
 finds every chart drawn; switches language; and on a 375 px phone screen every page fits and
 passes axe-core's accessibility rules. Screenshots go to test-artifacts/ (git-ignored).
 
-Runs on PostgreSQL only, like the workflow's browser test: the live server needs a transactional
-test, whose flush is a TRUNCATE there.
+Runs on both engines, like the workflow's browser test (see its docstring).
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ ARTIFACTS = Path.cwd() / "test-artifacts"
 AXE = Path(__file__).resolve().parents[1] / "static" / "portal" / "vendor" / "axe.min.js"
 PAGES = ["/", "/search?q=涂料", "/catalog/", "/statistics/", "/open-data/"]
 
-pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture

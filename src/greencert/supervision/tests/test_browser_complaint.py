@@ -2,8 +2,7 @@
 handles the report, and the reporter sees the outcome by tracking code. Screenshots go to
 test-artifacts/ (git-ignored).
 
-Runs on PostgreSQL only, like the workflow browser test: the live server needs a transactional
-test, whose flush cannot empty the append-only event table on SQLite.
+Runs on both engines, like the workflow's browser test (see its docstring).
 """
 
 from __future__ import annotations
@@ -22,7 +21,6 @@ ARTIFACTS = Path.cwd() / "test-artifacts"
 PASSWORD = "browser-test-pw"
 
 pytestmark = [
-    pytest.mark.postgres_only,
     pytest.mark.django_db(transaction=True),
 ]
 
