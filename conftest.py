@@ -27,12 +27,14 @@ def _clear_cache():
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _uploads_go_to_a_temporary_folder(tmp_path_factory):
-    """Uploaded documents and photos land in the run's temporary folder, not in var/media."""
-    original = settings.MEDIA_ROOT
+def _files_go_to_a_temporary_folder(tmp_path_factory):
+    """Uploads and open-data exports land in the run's (the worker's) temporary folder, not in
+    var/ beside a developer's demo data, and parallel workers never share a file."""
+    original = settings.MEDIA_ROOT, settings.VAR_DIR
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+    settings.VAR_DIR = tmp_path_factory.mktemp("var")
     yield
-    settings.MEDIA_ROOT = original
+    settings.MEDIA_ROOT, settings.VAR_DIR = original
 
 
 @pytest.fixture
