@@ -1,5 +1,8 @@
-"""Test-wide settings and fixtures: a cheap password hasher, the database engine in use, and a
-clean local cache."""
+"""Test-wide settings and fixtures: a cheap password hasher, asynchronous commits on PostgreSQL,
+files in a temporary folder, a clean local cache, and the flush after transactional tests.
+
+Fixtures of the domain (bodies, people, certificates, a browser) are in ``src/greencert/conftest.py``.
+"""
 
 import pytest
 from django.conf import settings
