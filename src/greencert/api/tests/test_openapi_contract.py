@@ -20,7 +20,6 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from greencert.core.actors import Actor
-from greencert.core.tests.fixtures import *  # noqa: F403
 from greencert.exchange.actions import create_client
 from greencert.wsgi import application
 

@@ -1,13 +1,13 @@
 """A real browser walks one application from submission to a certificate that verifies publicly,
 logging in as each party in turn. Screenshots go to test-artifacts/ (git-ignored).
 
-Runs on PostgreSQL only: the live server needs a transactional test, whose flush DELETEs the
-append-only event table on SQLite (refused by its trigger) but TRUNCATEs it on PostgreSQL.
+Runs on both engines. The live server answers from its own thread and database connection, so
+the test commits for real (a transactional test); on SQLite that works because the test database
+is a file and the flush after the test may empty the append-only event table (root conftest).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,43 +15,15 @@ import pytest
 
 from greencert.catalog.models import Category
 from greencert.certification.models import Application, Certificate
-from greencert.certification.tests.test_workflow_support import *  # noqa: F403
-from greencert.certification.tests.test_workflow_support import EXTERIOR
 from greencert.certification.workflow.testing import PDF, Cast, passing_values
+from greencert.core.tests.fixtures import COATINGS_UNIT
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path.cwd() / "test-artifacts"
 PASSWORD = "browser-test-pw"
 
 pytestmark = [
-    pytest.mark.postgres_only,
     pytest.mark.django_db(transaction=True),
 ]
-
-
-@pytest.fixture
-def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    # Playwright's sync API keeps an event loop in this thread; the test's own database reads
-    # are ordinary synchronous code, so Django's async guard does not apply to them.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--headless=new",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-                "--disable-sync",
-            ],
-        )
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
@@ -109,10 +81,10 @@ def test_an_application_walks_to_a_certificate_that_verifies(
     applicant = Session(browser, base, "applicant")
     page = applicant.open("/office/applications/new/")
     page.select_option("#id_category", str(coatings.pk))
-    page.fill("#id_certification_unit", EXTERIOR)
+    page.fill("#id_certification_unit", COATINGS_UNIT)
     page.select_option("#id_body", str(cast.body.pk))
     page.select_option("#id_site_region", "330500")
-    page.fill("#id_products", f"{EXTERIOR}: LH-200, LH-300")
+    page.fill("#id_products", f"{COATINGS_UNIT}: LH-200, LH-300")
     page.fill("#id_production_site", "湖州市吴兴区绿色路 1 号")
     page.select_option("#id_document_kind", "self_evaluation")
     page.set_input_files("#id_document", str(document))

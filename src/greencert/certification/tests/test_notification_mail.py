@@ -11,7 +11,6 @@ from huey.contrib.djhuey import HUEY
 
 from greencert.certification import tasks
 from greencert.core.jobs import run_waiting_tasks
-from greencert.core.tests.task_queue import empty_task_queue  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("empty_task_queue")
 

@@ -24,8 +24,6 @@ from greencert.certification.models import (
     CertificateEvent,
     SurveillanceTask,
 )
-from greencert.certification.tests.test_workflow_support import *  # noqa: F403
-from greencert.certification.tests.test_workflow_support import EXTERIOR
 from greencert.certification.workflow import actions, deadlines, surveillance
 from greencert.certification.workflow.certificates import apply_certificate_action
 from greencert.certification.workflow.testing import (
@@ -39,6 +37,7 @@ from greencert.certification.workflow.testing import (
 )
 from greencert.core.actors import Actor
 from greencert.core.errors import PermissionRefused, TransitionRefused, ValidationFailed
+from greencert.core.tests.fixtures import COATINGS_UNIT
 from greencert.regions.models import Region
 
 
@@ -157,8 +156,8 @@ def test_a_retried_request_is_applied_once(
 
 
 def test_a_retried_submission_creates_one_application(cast: Cast, coatings: Category) -> None:
-    first = submit(cast, coatings, unit=EXTERIOR, key="apply-1")
-    again = submit(cast, coatings, unit=EXTERIOR, key="apply-1")
+    first = submit(cast, coatings, unit=COATINGS_UNIT, key="apply-1")
+    again = submit(cast, coatings, unit=COATINGS_UNIT, key="apply-1")
     assert first.pk == again.pk
     assert Application.objects.count() == 1
 
@@ -388,9 +387,9 @@ def _old_certificate(cast: Cast, coatings: Category, days_left: int) -> Certific
         holder=cast.enterprise,
         body=cast.body,
         category=coatings,
-        certification_unit=EXTERIOR,
+        certification_unit=COATINGS_UNIT,
         site_region=Region.objects.get(code="330500"),
-        products=[{"name": EXTERIOR, "models": ["LH-200"]}],
+        products=[{"name": COATINGS_UNIT, "models": ["LH-200"]}],
         production_site="湖州",
         issue_date=issue_date,
     )
@@ -401,7 +400,7 @@ def test_renewal_before_the_window_opens_is_refused(cast: Cast, coatings: Catego
     with pytest.raises(ValidationFailed) as refused:
         actions.submit_application(
             cast.applicant, enterprise=cast.enterprise, body=cast.body, category=coatings,
-            certification_unit=EXTERIOR, site_region=old.site_region,
+            certification_unit=COATINGS_UNIT, site_region=old.site_region,
             products=old.products, production_site="湖州", renewal_of=old,
             documents=[("self_evaluation", pdf())],
         )  # fmt: skip
@@ -414,7 +413,7 @@ def renewal(cast: Cast, coatings: Category) -> tuple[Certificate, Certificate]:
     old = _old_certificate(cast, coatings, days_left=30)
     application = actions.submit_application(
         cast.applicant, enterprise=cast.enterprise, body=cast.body, category=coatings,
-        certification_unit=EXTERIOR, site_region=old.site_region,
+        certification_unit=COATINGS_UNIT, site_region=old.site_region,
         products=old.products, production_site="湖州", renewal_of=old,
         documents=[("self_evaluation", pdf())],
     )  # fmt: skip

@@ -13,10 +13,9 @@ from django.test import Client
 
 from greencert.catalog.models import Category
 from greencert.certification.models import Application, Certificate
-from greencert.certification.tests.test_workflow_support import *  # noqa: F403
-from greencert.certification.tests.test_workflow_support import EXTERIOR
 from greencert.certification.workflow.testing import Cast, passing_values, pdf
 from greencert.core.actors import Actor
+from greencert.core.tests.fixtures import COATINGS_UNIT
 
 
 def client_for(actor: Actor) -> Client:
@@ -57,10 +56,10 @@ def test_one_application_walks_from_submission_to_a_verifiable_certificate(
             {
                 "idempotency_key": key(form),
                 "category": coatings.pk,
-                "certification_unit": EXTERIOR,
+                "certification_unit": COATINGS_UNIT,
                 "body": cast.body.pk,
                 "site_region": "330500",
-                "products": f"{EXTERIOR}: LH-200, LH-300",
+                "products": f"{COATINGS_UNIT}: LH-200, LH-300",
                 "production_site": "湖州市吴兴区绿色路 1 号",
                 "document_kind": "self_evaluation",
                 "document": pdf(),

@@ -9,13 +9,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from greencert.catalog.models import Category
 from greencert.certification.models import Application
-from greencert.certification.tests.test_workflow_support import *  # noqa: F403
-from greencert.certification.tests.test_workflow_support import EXTERIOR
 from greencert.certification.workflow import actions
 from greencert.certification.workflow.machine import workflow
 from greencert.certification.workflow.testing import Cast, pdf, step, submit
 from greencert.core.actors import Actor
 from greencert.core.errors import PermissionRefused, ValidationFailed
+from greencert.core.tests.fixtures import COATINGS_UNIT
 
 FLOW = workflow()
 CAST_MEMBERS = ["applicant", "reviewer", "decider", "tester"]
@@ -80,10 +79,10 @@ def test_only_the_enterprises_user_may_apply_for_it(
     actor = who(cast, outsiders, person)
     applying = Cast(**{**cast.__dict__, "applicant": actor})
     if person == "applicant":
-        assert submit(applying, coatings, unit=EXTERIOR).state == "submitted"
+        assert submit(applying, coatings, unit=COATINGS_UNIT).state == "submitted"
         return
     with pytest.raises(PermissionRefused):
-        submit(applying, coatings, unit=EXTERIOR)
+        submit(applying, coatings, unit=COATINGS_UNIT)
     assert not Application.objects.exists()
 
 

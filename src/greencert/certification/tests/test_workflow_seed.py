@@ -8,7 +8,6 @@ import pytest
 from django.core.management import call_command
 
 from greencert.certification.models import Application, Certificate
-from greencert.certification.tests.test_workflow_support import *  # noqa: F403
 from greencert.certification.workflow.machine import workflow
 from greencert.parties.factory import LaboratoryFactory
 

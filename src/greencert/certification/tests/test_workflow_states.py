@@ -8,7 +8,6 @@ from collections.abc import Callable
 import pytest
 
 from greencert.certification.models import Application, ApplicationStep
-from greencert.certification.tests.test_workflow_support import *  # noqa: F403
 from greencert.certification.workflow.machine import parse, workflow
 from greencert.certification.workflow.testing import PATHS, Cast, step
 from greencert.core.errors import TransitionRefused

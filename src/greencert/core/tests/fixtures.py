@@ -1,30 +1,19 @@
-"""Shared fixtures: a certification body, the people who act on certificates, and certificates.
+"""Helpers shared by every app's tests: dates relative to today, a region by code, a
+certificate's events, and the constants the shared fixtures use.
 
-Each app's ``tests/conftest.py`` re-exports these, so a test names only what it needs:
+The fixtures themselves (a certification body, the people who act on certificates, certificates)
+live in ``greencert/conftest.py``, so every app's tests see them without importing anything:
 ``def test_x(issued_certificate, body_staff): ...``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from typing import Any
 
-import pytest
 from django.utils import timezone
 
-from greencert.catalog.models import Category
-from greencert.certification.actions import (
-    cancel_certificate,
-    expire_due_certificates,
-    issue_certificate,
-    revoke_certificate,
-    suspend_certificate,
-)
 from greencert.certification.models import Certificate, CertificateEvent
 from greencert.core.actors import Actor
-from greencert.parties.factory import CertificationBodyFactory, EnterpriseFactory
-from greencert.parties.models import CertificationBody, Enterprise, Role, RoleAssignment
 from greencert.regions.models import Region
 
 SYSTEM = Actor.for_system("expiry")
@@ -44,133 +33,3 @@ def events_of(certificate: Certificate) -> list[CertificateEvent]:
 
 def region(code: str) -> Region:
     return Region.objects.get(code=code)
-
-
-@pytest.fixture
-def coatings(db: None) -> Category:
-    return Category.objects.get(code="coatings")
-
-
-@pytest.fixture
-def furniture(db: None) -> Category:
-    return Category.objects.get(code="furniture")
-
-
-@pytest.fixture
-def body(coatings: Category) -> CertificationBody:
-    """A certification body authorised for coatings only."""
-    return CertificationBodyFactory.create(categories=[coatings])
-
-
-@pytest.fixture
-def other_body(coatings: Category) -> CertificationBody:
-    return CertificationBodyFactory.create(categories=[coatings])
-
-
-@pytest.fixture
-def holder(db: None) -> Enterprise:
-    return EnterpriseFactory.create()
-
-
-@pytest.fixture
-def make_actor(django_user_model: Any) -> Callable[..., Actor]:
-    """``make_actor("li", Role.REGULATOR, region=...)``: a user holding one role (or none)."""
-
-    def make(username: str, role: str | None = None, **scope: Any) -> Actor:
-        user = django_user_model.objects.create_user(username=username, password="pw-not-used")
-        if role:
-            RoleAssignment.objects.create(user=user, role=role, **scope)
-        return Actor.for_user(user)
-
-    return make
-
-
-@pytest.fixture
-def body_staff(make_actor: Callable[..., Actor], body: CertificationBody) -> Actor:
-    return make_actor("staff", Role.BODY_STAFF, body=body)
-
-
-@pytest.fixture
-def other_body_staff(make_actor: Callable[..., Actor], other_body: CertificationBody) -> Actor:
-    return make_actor("other-staff", Role.BODY_STAFF, body=other_body)
-
-
-@pytest.fixture
-def plain_user(make_actor: Callable[..., Actor]) -> Actor:
-    return make_actor("plain")
-
-
-@pytest.fixture
-def enterprise_user(make_actor: Callable[..., Actor], holder: Enterprise) -> Actor:
-    return make_actor("holder-clerk", Role.ENTERPRISE, enterprise=holder)
-
-
-@pytest.fixture
-def zhejiang_regulator(make_actor: Callable[..., Actor]) -> Actor:
-    """A regulator of Zhejiang province, where the default certificate site (湖州) lies."""
-    return make_actor("zj-regulator", Role.REGULATOR, region=region("330000"))
-
-
-@pytest.fixture
-def shanghai_regulator(make_actor: Callable[..., Actor]) -> Actor:
-    return make_actor("sh-regulator", Role.REGULATOR, region=region("310000"))
-
-
-@pytest.fixture
-def alliance_admin(make_actor: Callable[..., Actor]) -> Actor:
-    return make_actor("alliance", Role.ALLIANCE_ADMIN)
-
-
-@pytest.fixture
-def issue(
-    body_staff: Actor, body: CertificationBody, holder: Enterprise, coatings: Category
-) -> Callable[..., Certificate]:
-    """Issue a coatings certificate through ``issue_certificate``; keywords override defaults."""
-
-    def issue_(
-        *, site: str = "330500", actor: Actor | None = None, **overrides: Any
-    ) -> Certificate:
-        kwargs: dict[str, Any] = {
-            "holder": holder,
-            "body": body,
-            "category": coatings,
-            "certification_unit": COATINGS_UNIT,
-            "site_region": region(site),
-            "products": [{"name": COATINGS_UNIT, "models": ["LH-200"]}],
-            "production_site": "湖州市吴兴区绿色路 1 号",
-        }
-        kwargs.update(overrides)
-        return issue_certificate(actor or body_staff, **kwargs)
-
-    return issue_
-
-
-@pytest.fixture
-def issued_certificate(issue: Callable[..., Certificate]) -> Certificate:
-    return issue()
-
-
-@pytest.fixture
-def certificate_in_status(
-    issue: Callable[..., Certificate], body_staff: Actor
-) -> Callable[[str], Certificate]:
-    """A new certificate brought to a status code (01–05) through the actions."""
-
-    def make(status: str) -> Certificate:
-        if status == "05":
-            certificate = issue(issue_date=LONG_AGO)
-            assert expire_due_certificates() == 1
-            certificate.refresh_from_db()
-        else:
-            certificate = issue()
-            if status == "02":
-                suspend_certificate(body_staff, certificate, reason_code="S01", until=in_days(30))
-            elif status == "03":
-                revoke_certificate(body_staff, certificate, reason_code="R02")
-            elif status == "04":
-                cancel_certificate(body_staff, certificate, reason_code="C04")
-            certificate.refresh_from_db()
-        assert certificate.status == status
-        return certificate
-
-    return make

@@ -1,4 +1,4 @@
-"""Fixtures shared by every app's tests, plus API clients for the adoption API."""
+"""API clients for the adoption API."""
 
 from __future__ import annotations
 
@@ -9,8 +9,6 @@ import pytest
 from django.test import Client
 
 from greencert.core.actors import Actor
-from greencert.core.tests.fixtures import *  # noqa: F403
-from greencert.core.tests.task_queue import empty_task_queue  # noqa: F401
 from greencert.exchange.actions import create_client
 from greencert.exchange.models import ApiClient
 

@@ -88,7 +88,6 @@ def test_limit_above_1000_is_refused_naming_the_field(buyer):
     assert response.json()["error"]["field"] == "limit"
 
 
-@pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_a_polling_reader_sees_no_gap_and_no_duplicate_under_concurrent_writers(
     buyer, issue, body_staff

@@ -1,5 +1,4 @@
-"""Fixtures shared by every app's tests (see ``greencert.core.tests.fixtures``), plus the
-verifier's view of this node: its published keys saved as a trust file."""
+"""The verifier's view of this node: its published keys saved as a trust file."""
 
 from __future__ import annotations
 
@@ -8,8 +7,6 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
-
-from greencert.core.tests.fixtures import *  # noqa: F403
 
 
 @pytest.fixture

@@ -3,13 +3,12 @@ two-character word, filters, opens a result and lands on its verify page; opens 
 finds every chart drawn; switches language; and on a 375 px phone screen every page fits and
 passes axe-core's accessibility rules. Screenshots go to test-artifacts/ (git-ignored).
 
-Runs on PostgreSQL only, like the workflow's browser test: the live server needs a transactional
-test, whose flush is a TRUNCATE there.
+Runs on both engines, like the workflow's browser test (see its docstring).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,28 +18,11 @@ from greencert.certification.actions import revoke_certificate
 from greencert.certification.models import Certificate
 from greencert.core.actors import Actor
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path.cwd() / "test-artifacts"
 AXE = Path(__file__).resolve().parents[1] / "static" / "portal" / "vendor" / "axe.min.js"
 PAGES = ["/", "/search?q=涂料", "/catalog/", "/statistics/", "/open-data/"]
 
-pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--headless=new", "--disable-gpu", "--no-first-run"],
-        )
-        yield chromium
-        chromium.close()
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
@@ -56,6 +38,7 @@ def page_of(browser: Any, width: int = 1280, height: int = 900) -> Any:
 
 
 def shot(page: Any, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"portal-{name}.png"), full_page=True)
 
 

@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from greencert.core.actors import Actor
 from greencert.core.jobs import record_heartbeat
-from greencert.core.tests.task_queue import empty_task_queue  # noqa: F401
 from greencert.exchange.actions import create_client, subscribe_webhook
 from greencert.exchange.webhooks import dispatch_all
 

@@ -14,7 +14,6 @@ from huey.contrib.djhuey import HUEY
 from greencert.certification.models import Certificate
 from greencert.core.actors import Actor
 from greencert.core.jobs import last_heartbeat, load_tasks
-from greencert.core.tests.task_queue import empty_task_queue  # noqa: F401
 from greencert.exchange.actions import create_client, new_webhook_secret, subscribe_webhook
 from greencert.exchange.models import DeliveryState, WebhookDelivery, WebhookSubscription
 from greencert.exchange.tests.receiver import Receiver

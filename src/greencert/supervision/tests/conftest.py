@@ -1,4 +1,5 @@
-"""Fixtures shared by every app's tests, plus the supervision cast."""
+"""A regulator of a second province, for the supervision tests (the fixtures every app's tests
+share are in ``greencert/conftest.py``)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from collections.abc import Callable
 import pytest
 
 from greencert.core.actors import Actor
-from greencert.core.tests.fixtures import *  # noqa: F403
 from greencert.core.tests.fixtures import region
 from greencert.parties.models import Role
 

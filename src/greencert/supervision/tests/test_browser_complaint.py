@@ -2,13 +2,11 @@
 handles the report, and the reporter sees the outcome by tracking code. Screenshots go to
 test-artifacts/ (git-ignored).
 
-Runs on PostgreSQL only, like the workflow browser test: the live server needs a transactional
-test, whose flush cannot empty the append-only event table on SQLite.
+Runs on both engines, like the workflow's browser test (see its docstring).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,29 +17,12 @@ from greencert.certification.models import Certificate
 from greencert.core.actors import Actor
 from greencert.supervision.models import Complaint, CreditRecord
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path.cwd() / "test-artifacts"
 PASSWORD = "browser-test-pw"
 
 pytestmark = [
-    pytest.mark.postgres_only,
     pytest.mark.django_db(transaction=True),
 ]
-
-
-@pytest.fixture
-def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--headless=new", "--disable-gpu", "--no-first-run"],
-        )
-        yield chromium
-        chromium.close()
 
 
 def shot(page: Any, name: str) -> None:
