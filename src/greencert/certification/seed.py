@@ -121,16 +121,26 @@ REVOCATIONS = ["R03", "R05"]
 SURVEILLANCE = "V01"
 MODEL_LETTERS = "ABCDEFGHJKLMNPRSTWXYZ"
 # An event is planned as one integer, so millions of them sort fast and take little memory:
-# (((minute * ISSUE_MINUTES + issue minute) * certificates + certificate index) * MAX_EVENTS
-#  + position) << KIND_BITS | kind,
+# ((((minute * issue_minutes + issue minute) * certificates + certificate index) << POSITION_BITS
+#  | position) << KIND_BITS) | kind,
 # minutes counted in Beijing time, the issue minute from ``first_minute``. Sorting these integers
 # is sorting by time, then by the order the certificates were issued in (which is the order the
 # actions create them in, and so the order of their ids: the expiry job walks certificates by id),
 # then by position in the certificate's history.
-MAX_EVENTS = 64
+POSITION_BITS = 6
 KIND_BITS = 6
+MAX_EVENTS = 1 << POSITION_BITS
 KIND_MASK = (1 << KIND_BITS) - 1
-POSITION_AND_KIND_BITS = 6 + KIND_BITS  # MAX_EVENTS == 1 << 6
+POSITION_AND_KIND_BITS = POSITION_BITS + KIND_BITS
+# Event types whose payload the seed builds from the certificate or the event's day, and those
+# whose payload is a note alone (empty: the seed records no notes).
+BUILT_PAYLOADS = {EventType.ISSUED, EventType.EXPIRED, EventType.SUSPENDED, EventType.RENEWED}
+NOTE_PAYLOADS = {
+    EventType.RESTORED,
+    EventType.REVOKED,
+    EventType.CANCELLED,
+    EventType.SURVEILLANCE_PASSED,
+}
 # The position of a predecessor's ``renewed`` event in its successor's slot: right after the
 # successor's ``issued``, as ``issue_certificate`` appends them.
 RENEWED_POSITION = MAX_EVENTS - 1
@@ -202,7 +212,7 @@ class Steps:
         if len(self.rows) > KIND_MASK:
             raise RuntimeError(f"seed: more than {KIND_MASK + 1} kinds of event")
         after = transition.target(before)
-        self.rows.append((event_type, before, after, reason))
+        self.rows.append((EventType(event_type), before, after, reason))
         return len(self.rows) - 1, after
 
 
@@ -354,7 +364,7 @@ class DemoDataGenerator:
         (minute, kind) pairs, and its final status, reason and suspended-until."""
         rng = self.rng
         below = rng._randbelow  # type: ignore[attr-defined]
-        take = self.steps.take
+        known, take = self.steps.known, self.steps.take
         allowed = self.steps.allowed
         events: PlannedEvents = []
         status = reason = ""
@@ -366,7 +376,7 @@ class DemoDataGenerator:
 
         def step(minute: int, event_type: str, code: str) -> None:
             nonlocal status, reason
-            kind, after = take(event_type, status, code)
+            kind, after = known.get((event_type, status, code)) or take(event_type, status, code)
             events.append((minute, kind))
             if after != status:  # an event that keeps the status leaves its reason alone
                 status, reason = after, code
@@ -647,19 +657,27 @@ class DemoDataGenerator:
         moment = MomentText()
         date_text = DateText()
         kinds = self.steps.rows
-        event_types = [row[0] for row in kinds]
+        # The payload each action writes for its event (certification/actions.py): a note alone
+        # (``note``), or one built below for the event types in ``BUILT_PAYLOADS``.
+        note = json.dumps({"note": ""})
+        built = [row[0] if row[0] in BUILT_PAYLOADS else None for row in kinds]
+        unknown = {row[0] for row in kinds} - BUILT_PAYLOADS - NOTE_PAYLOADS
+        if unknown:
+            raise ValueError(f"seed: no payload for {sorted(unknown)}")
         approval = {b.pk: json.dumps(b.approval_number) for b in bodies}
         category_code = [json.dumps(c.code) for c in categories]
-        expiry_actor = (None, EXPIRY_JOB.label)
-        note = json.dumps({"note": ""})
+        expiry_actor: tuple[int | None, str] = (None, EXPIRY_JOB.label)
+        registrar_of: list[tuple[int | None, str]] = [registrars[cert.body_id] for cert in planned]
         by_day: dict[tuple[str, int], str] = {}
         for sequence, key in enumerate(self.event_keys, start=1):
             kind = key & KIND_MASK
             minute, slot = divmod(key >> POSITION_AND_KIND_BITS, spread)
             index = slot % stride
-            event_type = event_types[kind]
-            # The payload each action writes for its event (certification/actions.py).
-            if event_type == EventType.ISSUED:
+            event_type = built[kind]
+            actor = registrar_of[index]
+            if event_type is None:
+                payload = note
+            elif event_type is EventType.ISSUED:
                 cert = planned[index]
                 renewed_from = "" if cert.renewed_from is None else numbers[cert.renewed_from]
                 payload = (
@@ -668,25 +686,20 @@ class DemoDataGenerator:
                     f'"evaluation_fingerprint": "", "expiry_date": "{date_text[cert.expiry]}", '
                     f'"renewed_from": "{renewed_from}"}}'
                 )
-            elif event_type == EventType.RENEWED:
+            elif event_type is EventType.EXPIRED:
+                actor = expiry_actor
+                day = planned[index].expiry
+                payload = by_day.get((event_type, day)) or by_day.setdefault(
+                    (event_type, day), json.dumps({"expiry_date": date_text[day]})
+                )
+            elif event_type is EventType.SUSPENDED:
+                day = minute // MINUTES_PER_DAY + SUSPENSION_DAYS
+                payload = by_day.get((event_type, day)) or by_day.setdefault(
+                    (event_type, day), json.dumps({"until": date_text[day], "note": ""})
+                )
+            else:  # renewed: the predecessor's event, in its successor's slot
                 payload = json.dumps({"successor": numbers[index]})
                 index = planned[index].renewed_from  # type: ignore[assignment]
-                cert = planned[index]
-            else:
-                cert = planned[index]
-                if event_type == EventType.SUSPENDED:
-                    day = minute // MINUTES_PER_DAY + SUSPENSION_DAYS
-                    payload = by_day.get((event_type, day)) or by_day.setdefault(
-                        (event_type, day), json.dumps({"until": date_text[day], "note": ""})
-                    )
-                elif event_type == EventType.EXPIRED:
-                    day = cert.expiry
-                    payload = by_day.get((event_type, day)) or by_day.setdefault(
-                        (event_type, day), json.dumps({"expiry_date": date_text[day]})
-                    )
-                else:
-                    payload = note
-            actor = expiry_actor if event_type == EventType.EXPIRED else registrars[cert.body_id]
             at = moment[minute]
             yield (sequence, ids[index], *kinds[kind], *actor, payload, at, at)
 
@@ -798,24 +811,22 @@ class DateText(dict[int, str]):
         return text
 
 
-class MomentText(dict[int, str]):
+class MomentText:
     """Beijing minute (since 0001-01-01) → the UTC text the engine stores for that instant.
 
     It is what ``connection.ops.adapt_datetimefield_value`` gives on SQLite ('2024-10-26 09:05:00',
-    UTC, naive); PostgreSQL's COPY reads the same text with an explicit '+00' offset.
+    UTC, naive); PostgreSQL's COPY reads the same text with an explicit '+00' offset. Minutes are
+    mostly distinct, so the text is assembled from the day's and the clock's, not cached.
     """
 
     def __init__(self) -> None:
-        super().__init__()
-        self.suffix = "+00" if connection.vendor == "postgresql" else ""
+        suffix = "+00" if connection.vendor == "postgresql" else ""
         self.days = DateText()
+        self.clocks = [f" {c // 60:02d}:{c % 60:02d}:00{suffix}" for c in range(MINUTES_PER_DAY)]
 
-    def __missing__(self, minute: int) -> str:
+    def __getitem__(self, minute: int) -> str:
         day, clock = divmod(minute - UTC_OFFSET_MINUTES, MINUTES_PER_DAY)
-        text = f"{self.days[day]} {clock // 60:02d}:{clock % 60:02d}:00{self.suffix}"
-        if len(self) < 1_000_000:  # events cluster on office hours; bound the memory anyway
-            self[minute] = text
-        return text
+        return self.days[day] + self.clocks[clock]
 
 
 class NumberSeries:
