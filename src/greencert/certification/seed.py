@@ -589,8 +589,9 @@ class DemoDataGenerator:
         spread = self.issue_minutes * self.total
         standard_on: dict[tuple[int, int], int | None] = {}
         places: dict[str, tuple[str, bool, bool]] = {}
+        planned, keys = self.planned, self.event_keys
         for index in order:
-            cert = self.planned[index]
+            cert = planned[index]
             category = categories[cert.category]
             key = (cert.category, cert.issue)
             if key not in standard_on:
@@ -610,7 +611,7 @@ class DemoDataGenerator:
             production_site, pilot, demonstration = places[region.pk]
             last = last_sequence[index]
             # The actions create the row when they issue it and touch it with each later event.
-            updated_at = (self.event_keys[last - 1] >> POSITION_AND_KIND_BITS) // spread
+            updated_at = (keys[last - 1] >> POSITION_AND_KIND_BITS) // spread
             yield (
                 ids[index],
                 numbers[index],
