@@ -432,8 +432,8 @@ class DemoDataGenerator:
     def _add_keys(
         self, index: int, issued_at: int, events: PlannedEvents, first_position: int = 0
     ) -> None:
-        """Append the keys of events (see MAX_EVENTS) in the slot of certificate ``index``, which
-        was issued at minute ``issued_at``."""
+        """Append the keys of events (laid out as above POSITION_BITS) in the slot of certificate
+        ``index``, which was issued at minute ``issued_at``."""
         spread = self.issue_minutes * self.total
         slot = (issued_at - self.first_minute) * self.total + index
         self.event_keys += [
