@@ -27,6 +27,8 @@ from greencert.parties.models import CertificationBody, Enterprise
 from greencert.regions.models import Region
 
 CHANGEABLE_FIELDS = {"products", "service_site", "production_site", "certification_unit", "grade"}
+# Who the daily expiry job acts as; its events carry this label.
+EXPIRY_JOB = Actor.for_system("expiry")
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
@@ -366,7 +368,7 @@ def expire_certificate(actor: Actor, certificate: Certificate) -> Certificate:
 def expire_due_certificates(today: dt.date | None = None) -> int:
     """Expire every valid or suspended certificate whose validity has ended; returns how many."""
     today = today or timezone.localdate()
-    actor = Actor.for_system("expiry")
+    actor = EXPIRY_JOB
     count = 0
     due = Certificate.objects.filter(status__in=lifecycle.IN_FORCE, expiry_date__lt=today)
     for certificate in due.iterator():

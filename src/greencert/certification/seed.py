@@ -1,8 +1,11 @@
 """Deterministic demo and benchmark data: bodies, enterprises, certificates and their full histories.
 
-Rows are written in bulk (a million certificates in a few minutes on SQLite), but with exactly the
-shape the action layer produces: every certificate's status equals the ``status_after`` of its last
-event, and sequence numbers are gapless in time order.
+Rows are written in bulk (a million certificates in a few minutes on SQLite), but they are the rows
+the actions would have written had each event been recorded through them at its time: each history
+is planned by walking the lifecycle's transition table, events carry the payloads, actors and
+times the actions give them, certificates are numbered and keyed in the order they were issued, and
+the read models are rebuilt from the result. ``test_seed_replay`` replays a seeded registry through
+the actions and compares the two, row by row.
 
 Why it is written the way it is: at a million certificates and 3.6 million events, Django model
 instances and ``bulk_create`` cost more than the database does. So the plan is kept compact (one
@@ -23,14 +26,19 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import accumulate
 from typing import Any, NamedTuple
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import connection, models, transaction
 from django.utils import timezone
 
 from greencert.catalog.models import Category, Standard
-from greencert.certification.actions import add_years, in_zone
+from greencert.certification import lifecycle
+from greencert.certification.actions import EXPIRY_JOB, add_years, in_zone
+from greencert.certification.lifecycle import EventType, Status
 from greencert.certification.lifecycle.log import EVENT_SEQUENCE
 from greencert.certification.models import Certificate, CertificateEvent
 from greencert.certification.numbers import SERIAL_DIGITS, compose, prefix
+from greencert.core.actors import Actor
 from greencert.core.checkchars import MOD37_CHARSET
 from greencert.core.models import Counter
 from greencert.core.projections import rebuild_projections
@@ -41,7 +49,7 @@ from greencert.parties.factory import (
     enterprise_name,
     short_place,
 )
-from greencert.parties.models import CertificationBody, Enterprise
+from greencert.parties.models import CertificationBody, Enterprise, Role, RoleAssignment
 from greencert.regions.models import Region
 
 FIRST_ISSUE = dt.date(2019, 6, 1)
@@ -95,37 +103,51 @@ TRADES = {
 }
 GRADES = {"rural-homestays": ["三钻", "四钻", "五钻"], "data-centres": ["一级", "二级"]}
 BATCH = 5000
-ACTOR_LABEL = "system:seed"
+# Each body's certificates are recorded by one member of its staff, this account.
+REGISTRAR_USERNAME = "registrar-{approval_number}"
 # Event times are whole minutes, Beijing time: China has kept UTC+8 all year since 1991.
 UTC_OFFSET_MINUTES = 8 * 60
 MINUTES_PER_DAY = 24 * 60
-# Reason codes a seeded history draws from, in the order it draws them.
+SUSPENSION_DAYS = 90
+# Reason codes a seeded history draws from, in the order it draws them. ``Steps`` checks each
+# against the reason group its transition takes.
+FIRST_ISSUE_REASON = "I01"
+RENEWAL_ISSUE_REASON = "I02"
 SUSPENSIONS = ["S01", "S03", "S04", "S06", "S07"]
+RESTORATION = "T01"
 REVOCATIONS_AFTER_SUSPENSION = ["R01", "R02", "R04"]
 CANCELLATIONS = ["C02", "C04", "C03"]
 REVOCATIONS = ["R03", "R05"]
+SURVEILLANCE = "V01"
 MODEL_LETTERS = "ABCDEFGHJKLMNPRSTWXYZ"
-# Transitions a seeded history uses: (event type, status before, status after, reason code).
-TRANSITIONS: list[tuple[str, str, str, str]] = [
-    ("issued", "", "01", "I01"),
-    ("issued", "", "01", "I02"),
-    *[("suspended", "01", "02", code) for code in SUSPENSIONS],
-    ("restored", "02", "01", "T01"),
-    *[("revoked", "02", "03", code) for code in REVOCATIONS_AFTER_SUSPENSION],
-    *[("cancelled", "01", "04", code) for code in CANCELLATIONS],
-    *[("revoked", "01", "03", code) for code in REVOCATIONS],
-    ("surveillance_passed", "01", "01", "V01"),
-    ("expired", "01", "05", "E01"),
-    ("expired", "02", "05", "E01"),
-]
-KIND = {t: i for i, t in enumerate(TRANSITIONS)}
 # An event is planned as one integer, so millions of them sort fast and take little memory:
-# ((minute * certificates + certificate index) * MAX_EVENTS + position) << KIND_BITS | kind.
-# Sorting these integers is sorting by (time, certificate, position in its history).
-MAX_EVENTS = 64
+# ((((minute * issue_minutes + issue minute) * certificates + certificate index) << POSITION_BITS
+#  | position) << KIND_BITS) | kind,
+# minutes counted in Beijing time, the issue minute from ``first_minute``. Sorting these integers
+# is sorting by time, then by the order the certificates were issued in (which is the order the
+# actions create them in, and so the order of their ids: the expiry job walks certificates by id),
+# then by position in the certificate's history.
+POSITION_BITS = 6
 KIND_BITS = 6
+MAX_EVENTS = 1 << POSITION_BITS
 KIND_MASK = (1 << KIND_BITS) - 1
-POSITION_AND_KIND = MAX_EVENTS << KIND_BITS
+POSITION_AND_KIND_BITS = POSITION_BITS + KIND_BITS
+# Event types whose payload the seed builds from the certificate or the event's day, and those
+# whose payload is a note alone (empty: the seed records no notes).
+BUILT_PAYLOADS = {EventType.ISSUED, EventType.EXPIRED, EventType.SUSPENDED, EventType.RENEWED}
+NOTE_PAYLOADS = {
+    EventType.RESTORED,
+    EventType.REVOKED,
+    EventType.CANCELLED,
+    EventType.SURVEILLANCE_PASSED,
+}
+# The position of a predecessor's ``renewed`` event in its successor's slot: right after the
+# successor's ``issued``, as ``issue_certificate`` appends them.
+RENEWED_POSITION = MAX_EVENTS - 1
+
+
+# A certificate's planned events: (minute, kind), in the order of its history.
+PlannedEvents = list[tuple[int, int]]
 
 
 class PlannedCertificate(NamedTuple):
@@ -136,6 +158,7 @@ class PlannedCertificate(NamedTuple):
     category: int  # index into the categories
     region: Region
     unit: str
+    issued_at: int  # the minute its ``issued`` event is recorded
     issue: int
     initial_issue: int
     expiry: int
@@ -146,6 +169,51 @@ class PlannedCertificate(NamedTuple):
     status: str
     reason: str
     suspended_until: int | None
+
+
+class Steps:
+    """The transitions the plan takes, each checked once against the lifecycle's transition table
+    and reason groups and numbered: an event of the plan carries only that number, its kind.
+
+    ``rows[kind]`` is (event type, status before, status after, reason code).
+    """
+
+    def __init__(self) -> None:
+        self.transitions = lifecycle.transitions()
+        self.reasons = lifecycle.reasons()
+        self.rows: list[tuple[str, str, str, str]] = []
+        self.known: dict[tuple[str, str, str], tuple[int, str]] = {}
+
+    def take(self, event_type: str, before: str, reason: str) -> tuple[int, str]:
+        """The kind of ``event_type`` with ``reason`` from status ``before`` (a certificate not yet
+        issued has the status ""), and the status it leads to."""
+        found = self.known.get((event_type, before, reason))
+        if found is None:
+            found = self.known[event_type, before, reason] = self._check(event_type, before, reason)
+        return found
+
+    def allowed(self, status: str, event_type: str) -> bool:
+        return self.transitions[event_type].allowed_from(status)
+
+    def only_reason(self, event_type: str) -> str:
+        """The reason code of an event whose group has exactly one."""
+        (code,) = self.reasons[self.transitions[event_type].reason_group]
+        return code
+
+    def _check(self, event_type: str, before: str, reason: str) -> tuple[int, str]:
+        transition = self.transitions[event_type]
+        starts = not transition.from_statuses
+        if (starts and before) or not (starts or transition.allowed_from(before)):
+            raise ValueError(f"seed: {event_type} is not allowed from status {before!r}")
+        if reason not in self.reasons[transition.reason_group]:
+            raise ValueError(
+                f"seed: reason {reason} is not in group {transition.reason_group} of {event_type}"
+            )
+        if len(self.rows) > KIND_MASK:
+            raise RuntimeError(f"seed: more than {KIND_MASK + 1} kinds of event")
+        after = transition.target(before)
+        self.rows.append((EventType(event_type), before, after, reason))
+        return len(self.rows) - 1, after
 
 
 class DemoDataGenerator:
@@ -163,6 +231,13 @@ class DemoDataGenerator:
         self.today = today
         self.progress = progress or (lambda message: None)
         self.now = timezone.now()
+        self.steps = Steps()
+        self.expiry_reason = self.steps.only_reason(EventType.EXPIRED)
+        self.renewal_reason = self.steps.only_reason(EventType.RENEWED)
+        # Issue minutes are counted from the first possible issue day, up to the seed day.
+        first = min(FIRST_ISSUE, today)
+        self.first_minute = first.toordinal() * MINUTES_PER_DAY
+        self.issue_minutes = ((today - first).days + 1) * MINUTES_PER_DAY
         # Filled by ``plan``: the certificates and their events, one integer per event.
         self.planned: list[PlannedCertificate] = []
         self.event_keys: list[int] = []
@@ -205,6 +280,29 @@ class DemoDataGenerator:
         through.objects.bulk_create(links)
         return bodies
 
+    def _registrars(self, bodies: list[CertificationBody]) -> dict[int, tuple[int, str]]:
+        """Body id -> (user id, actor label) of the staff account that records its certificates.
+
+        The account has no usable password: it exists so that each event names a person of the
+        body entitled to record it, as events recorded through the actions do.
+        """
+        user_model = get_user_model()
+        users = user_model.objects.bulk_create(
+            user_model(
+                username=REGISTRAR_USERNAME.format(approval_number=body.approval_number),
+                password=make_password(None),
+            )
+            for body in bodies
+        )
+        RoleAssignment.objects.bulk_create(
+            RoleAssignment(user=user, role=Role.BODY_STAFF, body=body)
+            for user, body in zip(users, bodies, strict=True)
+        )
+        return {
+            body.pk: (user.pk, Actor.for_user(user).label)
+            for user, body in zip(users, bodies, strict=True)
+        }
+
     def _site(self, sites: list[tuple[Region, list[Region]]]) -> Region:
         city, children = self.rng.choice(sites)
         if city.code == "310000" or (children and self.rng.random() < 0.2):
@@ -213,14 +311,14 @@ class DemoDataGenerator:
 
     def _enterprises(
         self, count: int, sites: list[tuple[Region, list[Region]]]
-    ) -> list[tuple[int, Region, str]]:
-        """Write ``count`` enterprises; return (id, region, name) of each."""
+    ) -> list[tuple[int, Region, str, str]]:
+        """Write ``count`` enterprises; return (id, region, name, credit code) of each."""
         rng = self.rng
         seen: set[str] = set()
         names: set[str] = set()
         trades = list(TRADES.values())
         ids = reserve_ids(Enterprise, count)
-        holders: list[tuple[int, Region, str]] = []
+        holders: list[tuple[int, Region, str, str]] = []
         rows: list[tuple[Any, ...]] = []
         for pk in ids:
             region = self._site(sites)
@@ -239,7 +337,7 @@ class DemoDataGenerator:
                 f"{region.name_zh}{rng.choice(BRAND_HEADS)}"
                 f"{rng.choice(['路', '大道', '街'])}{rng.randint(1, 999)}号"
             )
-            holders.append((pk, region, name))
+            holders.append((pk, region, name, code))
             rows.append((pk, code, name, region.pk, address))
         TableWriter(
             Enterprise, ["id", "credit_code", "name", "region_id", "address"], self.now
@@ -256,80 +354,111 @@ class DemoDataGenerator:
         below = self.rng._randbelow  # type: ignore[attr-defined]
         letters = MODEL_LETTERS[below(21)] + MODEL_LETTERS[below(21)]
         models = [f'"{letters}-{100 + below(9900)}"' for _ in range(1 + below(3))]
-        # The text json.dumps(..., ensure_ascii=False) gives, built directly: models are ASCII.
-        return (
-            f'[{{"name": {json.dumps(unit, ensure_ascii=False)}, "models": [{", ".join(models)}]}}]'
-        )
+        # The text json.dumps gives (what the JSON field stores), built directly: models are ASCII.
+        return f'[{{"name": {json.dumps(unit)}, "models": [{", ".join(models)}]}}]'
 
     def _history(
         self, index: int, issue: dt.date, expiry: dt.date, renewal: bool
-    ) -> tuple[str, str, int | None]:
-        """Plan the certificate's events; return its final status, reason and suspended-until."""
+    ) -> tuple[PlannedEvents, str, str, int | None]:
+        """Plan the certificate's events by walking the transition table; return them as
+        (minute, kind) pairs, and its final status, reason and suspended-until."""
         rng = self.rng
         below = rng._randbelow  # type: ignore[attr-defined]
+        known, take = self.steps.known, self.steps.take
+        allowed = self.steps.allowed
+        events: PlannedEvents = []
+        status = reason = ""
 
         def moment(day: dt.date) -> int:
             """A random minute of office hours on ``day``, in minutes since 0001-01-01 (Beijing)."""
             hour = 8 + below(10)
             return day.toordinal() * MINUTES_PER_DAY + hour * 60 + below(60)
 
-        issue_reason = "I02" if renewal else "I01"
-        events = [(moment(issue), KIND["issued", "", "01", issue_reason])]
-        status, reason = "01", issue_reason
+        def step(minute: int, event_type: str, code: str) -> None:
+            nonlocal status, reason
+            kind, after = known.get((event_type, status, code)) or take(event_type, status, code)
+            events.append((minute, kind))
+            if after != status:  # an event that keeps the status leaves its reason alone
+                status, reason = after, code
+
+        step(
+            moment(issue), EventType.ISSUED, RENEWAL_ISSUE_REASON if renewal else FIRST_ISSUE_REASON
+        )
         suspended_until: dt.date | None = None
         end = min(self.today, expiry)
         year = 1
+        # Once a year, while surveillance applies, the certificate is checked.
         while True:
             check = add_years(issue, year) - dt.timedelta(days=below(41))
-            if check > end or status in {"03", "04"}:
+            if check > end or not allowed(status, EventType.SURVEILLANCE_PASSED):
                 break
             roll = rng.random()
-            if status == "01" and roll < 0.06:
-                until = check + dt.timedelta(days=90)
+            if roll < 0.06:
+                suspended_until = check + dt.timedelta(days=SUSPENSION_DAYS)
                 code = SUSPENSIONS[below(5)]
-                events.append((moment(check), KIND["suspended", "01", "02", code]))
-                status, reason = "02", code
+                step(moment(check), EventType.SUSPENDED, code)
                 outcome = rng.random()
                 follow = check + dt.timedelta(days=10 + below(76))
                 if follow > end:
-                    suspended_until = until
+                    pass  # still suspended at the end of the data set
                 elif outcome < 0.6:
-                    events.append((moment(follow), KIND["restored", "02", "01", "T01"]))
-                    status, reason = "01", "T01"
+                    step(moment(follow), EventType.RESTORED, RESTORATION)
                 else:
                     code = REVOCATIONS_AFTER_SUSPENSION[below(3)]
-                    events.append((moment(follow), KIND["revoked", "02", "03", code]))
-                    status, reason = "03", code
-            elif status == "01" and roll < 0.09:
+                    step(moment(follow), EventType.REVOKED, code)
+            elif roll < 0.09:
                 code = CANCELLATIONS[below(3)]
-                events.append((moment(check), KIND["cancelled", "01", "04", code]))
-                status, reason = "04", code
-            elif status == "01" and roll < 0.105:
+                step(moment(check), EventType.CANCELLED, code)
+            elif roll < 0.105:
                 code = REVOCATIONS[below(2)]
-                events.append((moment(check), KIND["revoked", "01", "03", code]))
-                status, reason = "03", code
-            elif status == "01":
-                events.append((moment(check), KIND["surveillance_passed", "01", "01", "V01"]))
+                step(moment(check), EventType.REVOKED, code)
+            else:
+                step(moment(check), EventType.SURVEILLANCE_PASSED, SURVEILLANCE)
             year += 1
-        if status in {"01", "02"} and expiry < self.today:
-            day = expiry + dt.timedelta(days=1)
-            events.append((day.toordinal() * MINUTES_PER_DAY, KIND["expired", status, "05", "E01"]))
-            status, reason = "05", "E01"
-        if status != "02":
-            suspended_until = None
-        if len(events) > MAX_EVENTS:
-            raise RuntimeError(f"certificate {index} has {len(events)} events; {MAX_EVENTS} fit")
-        stride = self.total
+        if expiry < self.today and allowed(status, EventType.EXPIRED):
+            # The daily expiry job, at the start of the day after the last day of validity.
+            start = (expiry + dt.timedelta(days=1)).toordinal() * MINUTES_PER_DAY
+            step(start, EventType.EXPIRED, self.expiry_reason)
+        if len(events) >= RENEWED_POSITION:
+            raise RuntimeError(
+                f"certificate {index} has {len(events)} events; fewer than {RENEWED_POSITION} fit"
+            )
+        self._add_keys(index, events[0][0], events)
+        until = (
+            suspended_until.toordinal() if suspended_until and status == Status.SUSPENDED else None
+        )
+        return events, status, reason, until
+
+    def _add_keys(
+        self, index: int, issued_at: int, events: PlannedEvents, first_position: int = 0
+    ) -> None:
+        """Append the keys of events (laid out as above POSITION_BITS) in the slot of certificate
+        ``index``, which was issued at minute ``issued_at``."""
+        spread = self.issue_minutes * self.total
+        slot = (issued_at - self.first_minute) * self.total + index
         self.event_keys += [
-            (((minute * stride + index) * MAX_EVENTS + position) << KIND_BITS) + kind
-            for position, (minute, kind) in enumerate(events)
+            (((minute * spread + slot) * MAX_EVENTS + position) << KIND_BITS) + kind
+            for position, (minute, kind) in enumerate(events, first_position)
         ]
-        return status, reason, suspended_until.toordinal() if suspended_until else None
+
+    def _renewed(self, predecessor: PlannedEvents, successor: int, issued_at: int) -> None:
+        """Plan the ``renewed`` event that issuing ``successor`` appends to its predecessor's log,
+        at the same minute and right after the successor's ``issued``."""
+        kinds = self.steps.rows
+        status = ""
+        for minute, kind in predecessor:
+            if minute > issued_at:
+                break
+            status = kinds[kind][2]
+        kind, after = self.steps.take(EventType.RENEWED, status, self.renewal_reason)
+        if after != status:
+            raise ValueError("seed: a renewal is planned as leaving the predecessor's status as is")
+        self._add_keys(successor, issued_at, [(issued_at, kind)], RENEWED_POSITION)
 
     def plan(
         self,
         categories: list[Category],
-        holders: list[tuple[int, Region, str]],
+        holders: list[tuple[int, Region, str, str]],
         bodies_by_category: dict[int, list[int]],
     ) -> list[PlannedCertificate]:
         rng = self.rng
@@ -346,7 +475,7 @@ class DemoDataGenerator:
             c = bisect(cumulative, rng.random() * total_weight, 0, last_category)
             category = categories[c]
             h = below(len(holders))
-            _, region, holder_name = holders[h]
+            region, holder_name = holders[h][1:3]
             unit = units[c][below(len(units[c]))]
             issue = FIRST_ISSUE + dt.timedelta(days=int(span * rng.random() ** 0.8))
             products = self._products(category, unit)
@@ -360,13 +489,14 @@ class DemoDataGenerator:
             grade = grades[c][below(len(grades[c]))]
             expiry = add_years(issue, category.validity_years) - dt.timedelta(days=1)
             index = len(planned)
-            status, reason, until = self._history(index, issue, expiry, renewal=False)
+            events, status, reason, until = self._history(index, issue, expiry, renewal=False)
             cert = PlannedCertificate(
                 holder=h,
                 body_id=body_id,
                 category=c,
                 region=region,
                 unit=unit,
+                issued_at=events[0][0],
                 issue=issue.toordinal(),
                 initial_issue=issue.toordinal(),
                 expiry=expiry.toordinal(),
@@ -380,14 +510,17 @@ class DemoDataGenerator:
             )
             planned.append(cert)
             # About a third of certificates reaching expiry are renewed into a successor.
-            if status == "05" and rng.random() < 0.35 and len(planned) < self.total:
+            if status == Status.EXPIRED and rng.random() < 0.35 and len(planned) < self.total:
                 renewal_day = expiry - dt.timedelta(days=5 + below(56))
                 succ_expiry = add_years(renewal_day, category.validity_years) - dt.timedelta(days=1)
-                status, reason, until = self._history(
+                succ_events, status, reason, until = self._history(
                     index + 1, renewal_day, succ_expiry, renewal=True
                 )
+                issued_at = succ_events[0][0]
+                self._renewed(events, index + 1, issued_at)
                 planned.append(
                     cert._replace(
+                        issued_at=issued_at,
                         issue=renewal_day.toordinal(),
                         expiry=succ_expiry.toordinal(),
                         renewed_from=index,
@@ -398,13 +531,22 @@ class DemoDataGenerator:
                 )
         return planned
 
-    def _numbers(self, planned: list[PlannedCertificate]) -> tuple[list[str], dict[str, int]]:
-        """Certificate numbers in issue order, per province and year; and the counters' values."""
+    def _issue_order(self, planned: list[PlannedCertificate]) -> list[int]:
+        """Plan indexes in the order the certificates were issued: the order ``issue_certificate``
+        would have created them in, and so that of their ids and serial numbers."""
+        stride = len(planned)
+        first = self.first_minute
+        slots = sorted((cert.issued_at - first) * stride + i for i, cert in enumerate(planned))
+        return [slot % stride for slot in slots]
+
+    def _numbers(
+        self, planned: list[PlannedCertificate], order: list[int]
+    ) -> tuple[list[str], dict[str, int]]:
+        """Certificate numbers as ``allocate_number`` hands them out in issue order, per province
+        and year; and the counters' values after the last."""
         series: dict[tuple[str, int], NumberSeries] = {}
         numbers = [""] * len(planned)
-        stride = len(planned)
-        for key in sorted(cert.issue * stride + i for i, cert in enumerate(planned)):
-            index = key % stride
+        for index in order:
             cert = planned[index]
             province = cert.region.province_code[:2]
             year = dt.date.fromordinal(cert.issue).year
@@ -414,20 +556,42 @@ class DemoDataGenerator:
         counters = {f"certificate-number:{p}:{y}": s.serial for (p, y), s in series.items()}
         return numbers, counters
 
+    def _renewal_kinds(self) -> set[int]:
+        return {k for k, row in enumerate(self.steps.rows) if row[0] == EventType.RENEWED}
+
+    def _last_sequences(self) -> list[int]:
+        """The sequence number of each certificate's last event; the keys are sorted already."""
+        stride = self.total
+        renewals = self._renewal_kinds()
+        renewed_from = [cert.renewed_from for cert in self.planned]
+        last_sequence = [0] * len(self.planned)
+        for sequence, key in enumerate(self.event_keys, start=1):
+            index = (key >> POSITION_AND_KIND_BITS) % stride
+            if key & KIND_MASK in renewals:
+                index = renewed_from[index]  # type: ignore[assignment]
+            last_sequence[index] = sequence
+        return last_sequence
+
     # -- writing ---------------------------------------------------------------------------------
     def _certificate_rows(
         self,
-        ids: Sequence[int],
+        order: list[int],
+        ids: list[int],
         numbers: list[str],
         last_sequence: list[int],
-        holders: list[tuple[int, Region, str]],
+        holders: list[tuple[int, Region, str, str]],
         categories: list[Category],
         standards: dict[int, list[Standard]],
     ) -> Iterator[tuple[Any, ...]]:
+        """Certificate rows in id order, which is issue order."""
         date_text = DateText()
+        moment = MomentText()
+        spread = self.issue_minutes * self.total
         standard_on: dict[tuple[int, int], int | None] = {}
         places: dict[str, tuple[str, bool, bool]] = {}
-        for index, cert in enumerate(self.planned):
+        planned, keys = self.planned, self.event_keys
+        for index in order:
+            cert = planned[index]
             category = categories[cert.category]
             key = (cert.category, cert.issue)
             if key not in standard_on:
@@ -445,6 +609,9 @@ class DemoDataGenerator:
                     in_zone(region, "demonstration_zone"),
                 )
             production_site, pilot, demonstration = places[region.pk]
+            last = last_sequence[index]
+            # The actions create the row when they issue it and touch it with each later event.
+            updated_at = (keys[last - 1] >> POSITION_AND_KIND_BITS) // spread
             yield (
                 ids[index],
                 numbers[index],
@@ -469,34 +636,73 @@ class DemoDataGenerator:
                 cert.reason,
                 None if cert.suspended_until is None else date_text[cert.suspended_until],
                 None if cert.renewed_from is None else ids[cert.renewed_from],
-                last_sequence[index],
+                last,
+                moment[cert.issued_at],
+                moment[updated_at],
             )
 
-    def _event_rows(self, ids: Sequence[int]) -> Iterator[tuple[Any, ...]]:
-        """Events in time order, numbered from 1; the keys are sorted already."""
+    def _event_rows(
+        self,
+        ids: list[int],
+        numbers: list[str],
+        holders: list[tuple[int, Region, str, str]],
+        categories: list[Category],
+        bodies: list[CertificationBody],
+        registrars: dict[int, tuple[int, str]],
+    ) -> Iterator[tuple[Any, ...]]:
+        """Events in time order, numbered from 1, with the payloads and actors the actions give
+        them; the keys are sorted already."""
         stride = self.total
+        spread = self.issue_minutes * stride
+        planned = self.planned
         moment = MomentText()
-        expiry = [cert.expiry for cert in self.planned]
         date_text = DateText()
-        # The payloads the actions write: the expiry date at issue and at expiry, the end of a
-        # suspension (ninety days after the day it began); nothing for the other transitions.
-        payload_field = {
-            i: "expiry_date" if t[0] in {"issued", "expired"} else "until" if t[0] == "suspended"
-            else ""
-            for i, t in enumerate(TRANSITIONS)
-        }  # fmt: skip
-        payloads: dict[tuple[str, int], str] = {}
+        kinds = self.steps.rows
+        # The payload each action writes for its event (certification/actions.py): a note alone
+        # (``note``), or one built below for the event types in ``BUILT_PAYLOADS``.
+        note = json.dumps({"note": ""})
+        built = [row[0] if row[0] in BUILT_PAYLOADS else None for row in kinds]
+        unknown = {row[0] for row in kinds} - BUILT_PAYLOADS - NOTE_PAYLOADS
+        if unknown:
+            raise ValueError(f"seed: no payload for {sorted(unknown)}")
+        approval = {b.pk: json.dumps(b.approval_number) for b in bodies}
+        category_code = [json.dumps(c.code) for c in categories]
+        expiry_actor: tuple[int | None, str] = (None, EXPIRY_JOB.label)
+        registrar_of: list[tuple[int | None, str]] = [registrars[cert.body_id] for cert in planned]
+        by_day: dict[tuple[str, int], str] = {}
         for sequence, key in enumerate(self.event_keys, start=1):
             kind = key & KIND_MASK
-            minute, index = divmod(key // POSITION_AND_KIND, stride)
-            field = payload_field[kind]
-            day = expiry[index] if field == "expiry_date" else minute // MINUTES_PER_DAY + 90
-            payload = payloads.get((field, day))
-            if payload is None:
-                value = {field: date_text[day]} if field else {}
-                payload = payloads[field, day] = json.dumps(value, ensure_ascii=False)
+            minute, slot = divmod(key >> POSITION_AND_KIND_BITS, spread)
+            index = slot % stride
+            event_type = built[kind]
+            actor = registrar_of[index]
+            if event_type is None:
+                payload = note
+            elif event_type is EventType.ISSUED:
+                cert = planned[index]
+                renewed_from = "" if cert.renewed_from is None else numbers[cert.renewed_from]
+                payload = (
+                    f'{{"holder": "{holders[cert.holder][3]}", "body": {approval[cert.body_id]}, '
+                    f'"category": {category_code[cert.category]}, "scheme": "", '
+                    f'"evaluation_fingerprint": "", "expiry_date": "{date_text[cert.expiry]}", '
+                    f'"renewed_from": "{renewed_from}"}}'
+                )
+            elif event_type is EventType.EXPIRED:
+                actor = expiry_actor
+                day = planned[index].expiry
+                payload = by_day.get((event_type, day)) or by_day.setdefault(
+                    (event_type, day), json.dumps({"expiry_date": date_text[day]})
+                )
+            elif event_type is EventType.SUSPENDED:
+                day = minute // MINUTES_PER_DAY + SUSPENSION_DAYS
+                payload = by_day.get((event_type, day)) or by_day.setdefault(
+                    (event_type, day), json.dumps({"until": date_text[day], "note": ""})
+                )
+            else:  # renewed: the predecessor's event, in its successor's slot
+                payload = json.dumps({"successor": numbers[index]})
+                index = planned[index].renewed_from  # type: ignore[assignment]
             at = moment[minute]
-            yield (sequence, ids[index], *TRANSITIONS[kind], ACTOR_LABEL, payload, at, at)
+            yield (sequence, ids[index], *kinds[kind], *actor, payload, at, at)
 
     def write(self) -> dict[str, int]:
         regions = {r.code: r for r in Region.objects.select_related("parent")}
@@ -515,6 +721,7 @@ class DemoDataGenerator:
         standards = {c.pk: sorted(c.standards.all(), key=lambda s: s.year) for c in categories}
         self.progress("bodies")
         bodies = self._bodies(categories, regions)
+        registrars = self._registrars(bodies)
         bodies_by_category: dict[int, list[int]] = {}
         links = CertificationBody.categories.through.objects.order_by("id")
         for body_id, category_id in links.values_list("certificationbody_id", "category_id"):
@@ -523,21 +730,25 @@ class DemoDataGenerator:
         holders = self._enterprises(max(20, self.total // 4), sites)
         self.progress("plan")
         planned = self.plan(categories, holders, bodies_by_category)
-        numbers, counters = self._numbers(planned)
+        order = self._issue_order(planned)
+        numbers, counters = self._numbers(planned, order)
         self.progress("sort events")
         self.event_keys.sort()
-        last_sequence = [0] * len(planned)
-        stride = self.total
-        for sequence, key in enumerate(self.event_keys, start=1):
-            last_sequence[key // POSITION_AND_KIND % stride] = sequence
+        last_sequence = self._last_sequences()
         self.progress("certificates")
-        ids = reserve_ids(Certificate, len(planned))
+        ids = [0] * len(planned)
+        for index, pk in zip(order, reserve_ids(Certificate, len(planned)), strict=True):
+            ids[index] = pk
         TableWriter(Certificate, CERTIFICATE_COLUMNS, self.now).write(
-            self._certificate_rows(ids, numbers, last_sequence, holders, categories, standards)
+            self._certificate_rows(
+                order, ids, numbers, last_sequence, holders, categories, standards
+            )
         )
-        del numbers, last_sequence
+        del last_sequence
         self.progress("events")
-        TableWriter(CertificateEvent, EVENT_COLUMNS, self.now).write(self._event_rows(ids))
+        TableWriter(CertificateEvent, EVENT_COLUMNS, self.now).write(
+            self._event_rows(ids, numbers, holders, categories, bodies, registrars)
+        )
         counters[EVENT_SEQUENCE] = len(self.event_keys)
         for name, value in counters.items():
             Counter.objects.update_or_create(name=name, defaults={"value": value})
@@ -574,6 +785,8 @@ CERTIFICATE_COLUMNS = [
     "suspended_until",
     "renewed_from_id",
     "last_event_sequence",
+    "created_at",
+    "updated_at",
 ]
 EVENT_COLUMNS = [
     "sequence",
@@ -582,6 +795,7 @@ EVENT_COLUMNS = [
     "status_before",
     "status_after",
     "reason_code",
+    "actor_id",
     "actor_label",
     "payload",
     "effective_at",
@@ -598,24 +812,22 @@ class DateText(dict[int, str]):
         return text
 
 
-class MomentText(dict[int, str]):
+class MomentText:
     """Beijing minute (since 0001-01-01) → the UTC text the engine stores for that instant.
 
     It is what ``connection.ops.adapt_datetimefield_value`` gives on SQLite ('2024-10-26 09:05:00',
-    UTC, naive); PostgreSQL's COPY reads the same text with an explicit '+00' offset.
+    UTC, naive); PostgreSQL's COPY reads the same text with an explicit '+00' offset. Minutes are
+    mostly distinct, so the text is assembled from the day's and the clock's, not cached.
     """
 
     def __init__(self) -> None:
-        super().__init__()
-        self.suffix = "+00" if connection.vendor == "postgresql" else ""
+        suffix = "+00" if connection.vendor == "postgresql" else ""
         self.days = DateText()
+        self.clocks = [f" {c // 60:02d}:{c % 60:02d}:00{suffix}" for c in range(MINUTES_PER_DAY)]
 
-    def __missing__(self, minute: int) -> str:
+    def __getitem__(self, minute: int) -> str:
         day, clock = divmod(minute - UTC_OFFSET_MINUTES, MINUTES_PER_DAY)
-        text = f"{self.days[day]} {clock // 60:02d}:{clock % 60:02d}:00{self.suffix}"
-        if len(self) < 1_000_000:  # events cluster on office hours; bound the memory anyway
-            self[minute] = text
-        return text
+        return self.days[day] + self.clocks[clock]
 
 
 class NumberSeries:

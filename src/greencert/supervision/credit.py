@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from django.db import connection
 from django.utils import timezone
 
 from greencert.certification.lifecycle import EventType
@@ -101,13 +102,17 @@ def explain_grade(
     }
 
 
+# The legal basis of the records the event log brings about.
+EVENT_BASIS = "RCA-2020"
+
+
 def _record_for(event: CertificateEvent, certificate: Certificate) -> CreditRecord:
     return CreditRecord(
         enterprise_id=certificate.holder_id,
         source=CREDIT_EVENTS[EventType(event.event_type)],
         occurred_on=timezone.localdate(event.effective_at),
         region_id=certificate.site_region_id,
-        basis_code="RCA-2020",
+        basis_code=EVENT_BASIS,
         evidence=f"证书 {certificate.number} 事件 #{event.sequence} {event.event_type} "
         f"{event.reason_code}",
         reference=certificate.number,
@@ -124,44 +129,48 @@ def record_from_certificate_event(event: CertificateEvent) -> None:
         _record_for(event, event.certificate).save()
 
 
+def _local_date_sql(column: str) -> tuple[str, list[Any]]:
+    """SQL for the local (Beijing) date of a stored instant, with its parameters."""
+    if connection.vendor == "postgresql":
+        return f"(({column}) AT TIME ZONE %s)::date", [timezone.get_current_timezone_name()]
+    offset = timezone.localtime(timezone.now()).utcoffset() or dt.timedelta()
+    return f"date({column}, %s)", [f"{int(offset.total_seconds())} seconds"]
+
+
 def rebuild_credit_from_events() -> int:
     """Rebuild: the credit record of every event that brings one about and has none yet.
-    Records the log brought about are never changed here (a regulator may have repaired one)."""
-    from greencert.certification.models import CertificateEvent
+    Records the log brought about are never changed here (a regulator may have repaired one).
 
-    have = set(
-        CreditRecord.objects.filter(event_sequence__isnull=False).values_list(
-            "event_sequence", flat=True
-        )
+    One INSERT … SELECT: a bulk load brings millions of such events, too many to pass through
+    model instances. It writes what ``_record_for`` writes, column for column.
+    """
+    from greencert.certification.models import Certificate, CertificateEvent
+
+    occurred_on, date_params = _local_date_sql("e.effective_at")
+    cases = " ".join("WHEN %s THEN %s" for _ in CREDIT_EVENTS)
+    sql = (
+        f"INSERT INTO {CreditRecord._meta.db_table} (enterprise_id, body_id, source, occurred_on, "
+        "region_id, basis_code, evidence, reference, recorded_by_id, recorded_by_label, "
+        "recorded_at, repaired_at, repaired_by_label, repair_reason, event_sequence) "
+        f"SELECT c.holder_id, NULL, CASE e.event_type {cases} END, {occurred_on}, "
+        "c.site_region_id, %s, "
+        "%s || c.number || %s || CAST(e.sequence AS TEXT) || ' ' || e.event_type || ' ' "
+        "|| e.reason_code, "
+        "c.number, e.actor_id, e.actor_label, e.recorded_at, NULL, '', '', e.sequence "
+        f"FROM {CertificateEvent._meta.db_table} e "
+        f"JOIN {Certificate._meta.db_table} c ON c.id = e.certificate_id "
+        f"WHERE e.event_type IN ({', '.join(['%s'] * len(CREDIT_EVENTS))}) AND NOT EXISTS "
+        f"(SELECT 1 FROM {CreditRecord._meta.db_table} r WHERE r.event_sequence = e.sequence) "
+        "ORDER BY e.sequence"
     )
-    events = (
-        CertificateEvent.objects.filter(event_type__in=list(CREDIT_EVENTS))
-        .select_related("certificate")
-        .only(*EVENT_FIELDS)
-        .order_by("sequence")
-    )
-    batch: list[CreditRecord] = []
-    made = 0
-    for event in events.iterator(chunk_size=5000):
-        if event.sequence in have:
-            continue
-        batch.append(_record_for(event, event.certificate))
-        if len(batch) >= 5000:
-            made += len(CreditRecord.objects.bulk_create(batch))
-            batch = []
-    made += len(CreditRecord.objects.bulk_create(batch))
-    return made
-
-
-EVENT_FIELDS = (
-    "sequence",
-    "event_type",
-    "reason_code",
-    "effective_at",
-    "recorded_at",
-    "actor_id",
-    "actor_label",
-    "certificate__number",
-    "certificate__holder_id",
-    "certificate__site_region_id",
-)
+    params = [
+        *(value for pair in CREDIT_EVENTS.items() for value in pair),
+        *date_params,
+        EVENT_BASIS,
+        "证书 ",
+        " 事件 #",
+        *CREDIT_EVENTS,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return max(cursor.rowcount, 0)
