@@ -141,3 +141,12 @@ def test_the_three_missing_answers_differ_from_each_other_in_english(client, iss
     unknown = compose("33", 2025, 9_999_998) or compose("33", 2025, 9_999_997)
     headings = {status_section(page(client, n, lang="en")[1])[1] for n in (typo, "HELLO", unknown)}
     assert headings == {"Number mistyped", "Not a certificate number", "No such certificate"}
+
+
+def test_a_renewed_certificate_links_to_the_certificate_that_succeeds_it(
+    client, issued_certificate, issue
+):
+    successor = issue(reason_code="I02", renewed_from=issued_certificate)
+    html = client.get(f"/verify/{issued_certificate.number}").content.decode()
+    assert "已再认证" in html
+    assert f'由新证书接续 <a href="/verify/{successor.number}">{successor.number}</a>' in html

@@ -76,6 +76,9 @@ def verify(request: HttpRequest, number: str) -> HttpResponse:
     cert = lookup.certificate
     history = history_of(cert)
     for row in history:
+        if row["type"] == lifecycle.EventType.RENEWED:
+            # 再认证: point from the old certificate to the one that succeeds it.
+            row["successors"] = list(cert.renewals.order_by("id").values_list("number", flat=True))
         row["type_label"] = lifecycle.event_label(row["type"]).get(language)
         reason = lifecycle.reason_label(row["reason_code"])
         row["reason_label"] = reason.get(language) if reason else ""
