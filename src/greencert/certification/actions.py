@@ -43,6 +43,18 @@ def default_expiry(issue_date: dt.date, category: Category) -> dt.date:
     return add_years(issue_date, category.validity_years) - dt.timedelta(days=1)
 
 
+def require_certification_unit(category: Category, certification_unit: str) -> None:
+    """The unit must be one the catalog lists for the category (any, where it lists none)."""
+    units = category.certification_units or []
+    if units and certification_unit not in units:
+        raise ValidationFailed(
+            field="certification_unit",
+            value=certification_unit,
+            expected_zh=f"「{category.name_zh}」的认证单元之一：{'、'.join(units)}",
+            expected_en=f"one of the certification units of {category.name_en}: {', '.join(units)}",
+        )
+
+
 def _require_reason(event_type: str, reason_code: str) -> lifecycle.Transition:
     transition = lifecycle.transitions()[event_type]
     allowed = lifecycle.reasons()[transition.reason_group]
@@ -127,14 +139,7 @@ def issue_certificate(
             expected_zh="有效的认证机构",
             expected_en="an active certification body",
         )
-    units = category.certification_units or []
-    if units and certification_unit not in units:
-        raise ValidationFailed(
-            field="certification_unit",
-            value=certification_unit,
-            expected_zh=f"「{category.name_zh}」的认证单元之一：{'、'.join(units)}",
-            expected_en=f"one of the certification units of {category.name_en}: {', '.join(units)}",
-        )
+    require_certification_unit(category, certification_unit)
     if standard is not None and not category.standards.filter(pk=standard.pk).exists():
         raise ValidationFailed(
             field="standard",

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, JsonResponse
-from django.utils import timezone
 from ninja import Query, Router
 from ninja.pagination import paginate
 
@@ -19,7 +18,7 @@ from greencert.certification.numbers import prefix
 from greencert.certification.presenters import detail_dict, summary_dict
 from greencert.certification.restrictions import flagged_certificate_ids, flags_for
 from greencert.certification.schemas import CertificateDetail, CertificateSummary
-from greencert.core.errors import ValidationFailed
+from greencert.core.errors import refuse_future_date
 from greencert.core.pagination import KeysetPagination
 from greencert.core.responses import json_response
 from greencert.core.schemas import ERROR_STATUSES, ErrorBody
@@ -65,13 +64,7 @@ def get_certificate(request: HttpRequest, number: str, at: dt.date | None = None
     A number with a wrong check character is answered `mistyped` (with existing numbers one
     typo away), a number of the wrong shape `malformed`, an unknown one `not_found`.
     """
-    if at is not None and at > timezone.localdate():
-        raise ValidationFailed(
-            field="at",
-            value=at.isoformat(),
-            expected_zh="今天或以前的日期",
-            expected_en="today or a past date",
-        )
+    refuse_future_date("at", at)
     lookup = find_certificate(number)
     if lookup.certificate is None:
         zh, en = MESSAGES[lookup.verdict]

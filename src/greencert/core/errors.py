@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
+
+from django.utils import timezone
 
 
 class UserFacingError(Exception):
@@ -110,3 +113,15 @@ def invalid_input(field: str, value: Any, error: Mapping[str, Any]) -> Validatio
     return ValidationFailed(
         field=field, value=shown, expected_zh=expected_zh, expected_en=f"expected {expected_en}"
     )
+
+
+def refuse_future_date(field: str, day: dt.date | None) -> None:
+    """A date that must be today or earlier (Beijing time): an answer, a record or an adoption
+    cannot be about a day that has not come yet."""
+    if day is not None and day > timezone.localdate():
+        raise ValidationFailed(
+            field=field,
+            value=day.isoformat(),
+            expected_zh="今天或以前的日期",
+            expected_en="today or a past date",
+        )

@@ -16,7 +16,7 @@ from greencert.certification.lifecycle import EventType, Status
 from greencert.certification.lifecycle.history import status_on
 from greencert.certification.models import Certificate
 from greencert.core.actors import Actor
-from greencert.core.errors import PermissionRefused, ValidationFailed
+from greencert.core.errors import PermissionRefused, ValidationFailed, refuse_future_date
 from greencert.exchange.adoption_data import amount_bands, kinds
 from greencert.exchange.models import (
     SCOPES,
@@ -257,13 +257,7 @@ def record_adoption(
             expected_zh="招标、保单或贷款编号",
             expected_en="the tender, policy or loan reference",
         )
-    if adopted_on > timezone.localdate():
-        raise ValidationFailed(
-            field="adopted_on",
-            value=adopted_on.isoformat(),
-            expected_zh="今天或以前的日期",
-            expected_en="today or a past date",
-        )
+    refuse_future_date("adopted_on", adopted_on)
     if status_on(certificate.pk, adopted_on) != Status.VALID:
         raise ValidationFailed(
             field="adopted_on",

@@ -19,7 +19,7 @@ from greencert.certification.lifecycle.log import last_sequence
 from greencert.certification.models import Certificate
 from greencert.certification.presenters import verify_url
 from greencert.core.canonical import canonical_json
-from greencert.core.errors import ValidationFailed
+from greencert.core.errors import refuse_future_date
 from greencert.marks import keys
 from greencert.marks.identity import node_did, node_id
 from greencert.marks.offline_checks import RECEIPT_TYPE
@@ -40,13 +40,7 @@ def _status_at_sequence(cert: Certificate, day: dt.date) -> tuple[str | None, in
 def receipt_claims(cert: Certificate, day: dt.date | None = None) -> dict[str, Any]:
     today = timezone.localdate()
     day = day or today
-    if day > today:
-        raise ValidationFailed(
-            field="at",
-            value=day.isoformat(),
-            expected_zh="今天或以前的日期",
-            expected_en="today or a past date",
-        )
+    refuse_future_date("at", day)
     status, sequence = _status_at_sequence(cert, day)
     recorded = timezone.localtime().replace(microsecond=0)
     label = lifecycle.status_label(status) if status else NOT_YET_ISSUED

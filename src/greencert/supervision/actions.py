@@ -21,7 +21,12 @@ from greencert.certification.actions import record_annotation
 from greencert.certification.lifecycle import IN_FORCE, EventType
 from greencert.certification.models import Certificate
 from greencert.core.actors import Actor
-from greencert.core.errors import PermissionRefused, TransitionRefused, ValidationFailed
+from greencert.core.errors import (
+    PermissionRefused,
+    TransitionRefused,
+    ValidationFailed,
+    refuse_future_date,
+)
 from greencert.parties.models import CertificationBody, Enterprise
 from greencert.regions.models import Region
 from greencert.supervision.codes import labels, spec
@@ -119,13 +124,7 @@ def record_credit(
     _one_of("source", source, "credit_sources")
     _one_of("basis_code", basis_code, "bases")
     evidence = _text("evidence", evidence, "证据", "the evidence")
-    if occurred_on > timezone.localdate():
-        raise ValidationFailed(
-            field="occurred_on",
-            value=occurred_on.isoformat(),
-            expected_zh="今天或以前的日期",
-            expected_en="today or a past date",
-        )
+    refuse_future_date("occurred_on", occurred_on)
     return write_credit_record(
         actor=actor,
         enterprise=enterprise,

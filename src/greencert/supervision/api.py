@@ -10,10 +10,9 @@ import datetime as dt
 
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
-from greencert.core.errors import ValidationFailed
+from greencert.core.errors import refuse_future_date
 from greencert.core.schemas import ERROR_STATUSES, ErrorBody
 from greencert.parties.models import CertificationBody, Enterprise
 from greencert.supervision.credit import explain_grade
@@ -57,13 +56,7 @@ def list_blacklist(
 def credit_grade(request: HttpRequest, code: str, at: dt.date | None = None) -> dict:
     """An enterprise's (by 统一社会信用代码) or body's (by approval number) credit grade on a
     date, with every record, the points it adds and the rule version applied."""
-    if at is not None and at > timezone.localdate():
-        raise ValidationFailed(
-            field="at",
-            value=at.isoformat(),
-            expected_zh="今天或以前的日期",
-            expected_en="today or a past date",
-        )
+    refuse_future_date("at", at)
     key = code.strip().upper()
     enterprise = Enterprise.objects.filter(credit_code=key).first()
     body = None if enterprise else CertificationBody.objects.filter(approval_number=key).first()

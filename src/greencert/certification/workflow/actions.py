@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from greencert.catalog.models import Category
 from greencert.certification import notifications
-from greencert.certification.actions import issue_certificate
+from greencert.certification.actions import issue_certificate, require_certification_unit
 from greencert.certification.lifecycle import Status
 from greencert.certification.models import (
     Application,
@@ -148,14 +148,7 @@ def _check_scope(
             expected_zh=f"获批「{category.name_zh}」类别的有效认证机构",
             expected_en=f"an active certification body authorised for {category.name_en}",
         )
-    units = category.certification_units or []
-    if units and certification_unit not in units:
-        raise ValidationFailed(
-            field="certification_unit",
-            value=certification_unit,
-            expected_zh=f"「{category.name_zh}」的认证单元之一：{'、'.join(units)}",
-            expected_en=f"one of the units of {category.name_en}: {', '.join(units)}",
-        )
+    require_certification_unit(category, certification_unit)
     if site_region.province_code not in YRD_PROVINCES:
         raise ValidationFailed(
             field="site_region",
