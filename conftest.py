@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.utils import translation
 
 
 def pytest_configure(config):
@@ -27,6 +28,14 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request's language (``?lang=en``) stays active in the thread after the response, and code
+    that translates outside a request would otherwise speak the previous test's language."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -61,10 +70,12 @@ def pytest_collection_modifyitems(config, items):
 
 
 def _reload_reference_data() -> None:
-    """What the data migrations load (regions, catalog, counters), which flush empties."""
+    """What the data migrations load (regions, catalog, schemes, counters, targets), which flush
+    empties."""
     from django.apps import apps
 
     from greencert.catalog.loader import sync_catalog
+    from greencert.catalog.scheme_versions import sync_schemes
     from greencert.certification.lifecycle.log import EVENT_SEQUENCE
     from greencert.portal.targets import sync_targets
     from greencert.regions.loader import sync_regions
@@ -72,6 +83,9 @@ def _reload_reference_data() -> None:
     sync_regions(apps.get_model("regions", "Region"))
     sync_catalog(
         *(apps.get_model("catalog", m) for m in ("Category", "Standard", "ImplementationRule"))
+    )
+    sync_schemes(
+        apps.get_model("catalog", "EvaluationScheme"), apps.get_model("catalog", "Category")
     )
     apps.get_model("core", "Counter").objects.get_or_create(name=EVENT_SEQUENCE)
     sync_targets(apps.get_model("portal", "Target"), apps.get_model("regions", "Region"))

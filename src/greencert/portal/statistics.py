@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from greencert.catalog.models import Category
@@ -74,6 +75,13 @@ def _actual(
 
 
 def dashboard(day: dt.date, language: str) -> list[Chart]:
+    """The dashboard's charts on ``day``, every title and label in ``language``, whichever
+    language the calling thread has active."""
+    with translation.override(language):
+        return _charts(day, language)
+
+
+def _charts(day: dt.date, language: str) -> list[Chart]:
     counts = counts_on(day)
     regions = {r.code: r for r in Region.objects.filter(level__in=["province", "city"])}
 
