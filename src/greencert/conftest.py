@@ -205,6 +205,10 @@ def empty_task_queue() -> Iterator[None]:
     the heartbeat it left, must not show up in the next."""
     from huey.contrib.djhuey import HUEY
 
+    from greencert.core.jobs import forget_heartbeat
+
     HUEY.storage.flush_all()
+    forget_heartbeat()
     yield
     HUEY.storage.flush_all()
+    forget_heartbeat()

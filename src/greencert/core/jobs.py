@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -29,13 +30,32 @@ def load_tasks() -> None:
     autodiscover_modules("tasks")
 
 
+# A web process answers /healthz from the beat it read in the last few seconds: reading the
+# queue's storage costs more than the rest of the check, and a beat comes once a minute.
+HEARTBEAT_REUSE_SECONDS = 5.0
+_read: tuple[float, dt.datetime | None] | None = None
+
+
 def record_heartbeat(now: dt.datetime | None = None) -> None:
     HUEY.put(HEARTBEAT_KEY, (now or timezone.now()).isoformat())
+    forget_heartbeat()
+
+
+def forget_heartbeat() -> None:
+    """Read the queue's storage on the next check (after the storage was emptied, say)."""
+    global _read
+    _read = None
 
 
 def last_heartbeat() -> dt.datetime | None:
+    global _read
+    clock = time.monotonic()
+    if _read is not None and clock - _read[0] < HEARTBEAT_REUSE_SECONDS:
+        return _read[1]
     value = HUEY.get(HEARTBEAT_KEY, peek=True)
-    return dt.datetime.fromisoformat(value) if value else None
+    beat = dt.datetime.fromisoformat(value) if value else None
+    _read = (clock, beat)
+    return beat
 
 
 def worker_health(now: dt.datetime | None = None) -> dict[str, Any]:

@@ -58,3 +58,15 @@ def test_the_oldest_due_job_shows_how_long_it_has_waited(client, issue, time_mac
 def test_the_health_check_reads_the_database_once(client, django_assert_num_queries):
     with django_assert_num_queries(1):
         assert client.get("/healthz").status_code == 200
+
+
+def test_checks_within_a_few_seconds_read_the_queue_storage_once(client, monkeypatch):
+    from huey.contrib.djhuey import HUEY
+
+    record_heartbeat(timezone.now() - dt.timedelta(seconds=10))
+    reads = []
+    original = HUEY.get
+    monkeypatch.setattr(HUEY, "get", lambda *a, **k: reads.append(a) or original(*a, **k))
+    states = [client.get("/healthz").json()["worker"]["state"] for _ in range(3)]
+    assert states == ["ok", "ok", "ok"]
+    assert len(reads) == 1
