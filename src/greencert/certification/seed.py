@@ -399,11 +399,10 @@ class DemoDataGenerator:
                 step(moment(check), EventType.SUSPENDED, code)
                 outcome = rng.random()
                 follow = check + dt.timedelta(days=10 + below(76))
-                if follow > end:
-                    pass  # still suspended at the end of the data set
-                elif outcome < 0.6:
+                # A follow-up after the end of the data set leaves it still suspended.
+                if follow <= end and outcome < 0.6:
                     step(moment(follow), EventType.RESTORED, RESTORATION)
-                else:
+                elif follow <= end:
                     code = REVOCATIONS_AFTER_SUSPENSION[below(3)]
                     step(moment(follow), EventType.REVOKED, code)
             elif roll < 0.09:
