@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from greencert.catalog.models import Category, Standard
 from greencert.certification import lifecycle
+from greencert.certification.body_numbers import allocate_body_number, require_body_number
 from greencert.certification.lifecycle import EventType
 from greencert.certification.lifecycle.log import append_event
 from greencert.certification.models import Certificate
@@ -116,8 +117,13 @@ def issue_certificate(
     issue_date: dt.date | None = None,
     reason_code: str = "I01",
     renewed_from: Certificate | None = None,
+    body_number: str = "",
 ) -> Certificate:
-    """Issue a certificate (颁发证书) and record the ``issued`` event."""
+    """Issue a certificate (颁发证书) and record the ``issued`` event.
+
+    ``body_number`` is the number the body gave it in its own system; without one, the body's
+    next number in its format (``data/body_numbers.yaml``) is allocated.
+    """
     if not can_issue(actor, body.pk):
         raise PermissionRefused(
             field="body",
@@ -170,8 +176,10 @@ def issue_certificate(
         else dt.datetime.combine(issue_date, dt.time.min, tzinfo=timezone.get_current_timezone())
     )
     initial = renewed_from.initial_issue_date if renewed_from else issue_date
+    body_number = _body_number(body, body_number, issue_date.year)
     certificate = Certificate.objects.create(
         number=allocate_number(site_region.province_code, issue_date.year),
+        body_number=body_number,
         holder=holder,
         body=body,
         category=category,
@@ -206,6 +214,7 @@ def issue_certificate(
         payload={
             "holder": holder.credit_code,
             "body": body.approval_number,
+            "body_number": body_number,
             "category": category.code,
             "scheme": f"{scheme_id}@{scheme_version}" if scheme_id else "",
             "evaluation_fingerprint": evaluation_fingerprint,
@@ -228,6 +237,26 @@ def issue_certificate(
             authorised=True,
         )
     return certificate
+
+
+def _body_number(body: CertificationBody, given: str, year: int) -> str:
+    """The body's number for a new certificate: the one given, checked, or its next free one."""
+    if not given:
+        while True:
+            number = allocate_body_number(body.approval_number, year)
+            if not Certificate.objects.filter(body=body, body_number=number).exists():
+                return number
+    number = require_body_number(body.approval_number, given)
+    holder = Certificate.objects.filter(body=body, body_number=number).values("number").first()
+    if holder is not None:
+        raise ValidationFailed(
+            field="body_number",
+            value=given,
+            expected_zh=f"{body} 尚未使用的证书编号（已用于 {holder['number']}）",
+            expected_en=f"a number {body} has not used yet (it is {holder['number']}'s)",
+            code="duplicate_body_number",
+        )
+    return number
 
 
 def in_zone(region: Region, flag: str) -> bool:

@@ -34,6 +34,7 @@ from django.utils import timezone
 from greencert.catalog.models import Category, Standard
 from greencert.certification import lifecycle
 from greencert.certification.actions import EXPIRY_JOB, add_years, in_zone
+from greencert.certification.body_numbers import counter_name, rule_for
 from greencert.certification.lifecycle import EventType, Status
 from greencert.certification.lifecycle.log import EVENT_SEQUENCE
 from greencert.certification.models import Certificate, CertificateEvent
@@ -555,6 +556,22 @@ class DemoDataGenerator:
         counters = {f"certificate-number:{p}:{y}": s.serial for (p, y), s in series.items()}
         return numbers, counters
 
+    def _body_numbers(
+        self, planned: list[PlannedCertificate], order: list[int], bodies: list[CertificationBody]
+    ) -> tuple[list[str], dict[str, int]]:
+        """Each body's own numbers as ``allocate_body_number`` hands them out in issue order, per
+        body and year; and the counters' values after the last."""
+        approval = {b.pk: b.approval_number for b in bodies}
+        serials: dict[tuple[int, int], int] = {}
+        numbers = [""] * len(planned)
+        for index in order:
+            cert = planned[index]
+            key = (cert.body_id, dt.date.fromordinal(cert.issue).year)
+            serial = serials[key] = serials.get(key, 0) + 1
+            numbers[index] = rule_for(approval[key[0]]).compose(approval[key[0]], key[1], serial)
+        counters = {counter_name(approval[b], y): value for (b, y), value in serials.items()}
+        return numbers, counters
+
     def _renewal_kinds(self) -> set[int]:
         return {k for k, row in enumerate(self.steps.rows) if row[0] == EventType.RENEWED}
 
@@ -577,6 +594,7 @@ class DemoDataGenerator:
         order: list[int],
         ids: list[int],
         numbers: list[str],
+        body_numbers: list[str],
         last_sequence: list[int],
         holders: list[tuple[int, Region, str, str]],
         categories: list[Category],
@@ -614,6 +632,7 @@ class DemoDataGenerator:
             yield (
                 ids[index],
                 numbers[index],
+                body_numbers[index],
                 holders[cert.holder][0],
                 cert.body_id,
                 category.pk,
@@ -644,6 +663,7 @@ class DemoDataGenerator:
         self,
         ids: list[int],
         numbers: list[str],
+        body_numbers: list[str],
         holders: list[tuple[int, Region, str, str]],
         categories: list[Category],
         bodies: list[CertificationBody],
@@ -682,6 +702,7 @@ class DemoDataGenerator:
                 renewed_from = "" if cert.renewed_from is None else numbers[cert.renewed_from]
                 payload = (
                     f'{{"holder": "{holders[cert.holder][3]}", "body": {approval[cert.body_id]}, '
+                    f'"body_number": "{body_numbers[index]}", '
                     f'"category": {category_code[cert.category]}, "scheme": "", '
                     f'"evaluation_fingerprint": "", "expiry_date": "{date_text[cert.expiry]}", '
                     f'"renewed_from": "{renewed_from}"}}'
@@ -731,6 +752,8 @@ class DemoDataGenerator:
         planned = self.plan(categories, holders, bodies_by_category)
         order = self._issue_order(planned)
         numbers, counters = self._numbers(planned, order)
+        body_numbers, body_counters = self._body_numbers(planned, order, bodies)
+        counters |= body_counters
         self.progress("sort events")
         self.event_keys.sort()
         last_sequence = self._last_sequences()
@@ -740,13 +763,13 @@ class DemoDataGenerator:
             ids[index] = pk
         TableWriter(Certificate, CERTIFICATE_COLUMNS, self.now).write(
             self._certificate_rows(
-                order, ids, numbers, last_sequence, holders, categories, standards
+                order, ids, numbers, body_numbers, last_sequence, holders, categories, standards
             )
         )
         del last_sequence
         self.progress("events")
         TableWriter(CertificateEvent, EVENT_COLUMNS, self.now).write(
-            self._event_rows(ids, numbers, holders, categories, bodies, registrars)
+            self._event_rows(ids, numbers, body_numbers, holders, categories, bodies, registrars)
         )
         counters[EVENT_SEQUENCE] = len(self.event_keys)
         for name, value in counters.items():
@@ -762,6 +785,7 @@ class DemoDataGenerator:
 CERTIFICATE_COLUMNS = [
     "id",
     "number",
+    "body_number",
     "holder_id",
     "body_id",
     "category_id",

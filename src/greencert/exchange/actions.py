@@ -29,6 +29,7 @@ from greencert.exchange.models import (
 from greencert.exchange.tokens import new_token
 from greencert.exchange.webhook_sender import BadTarget, parse_target
 from greencert.exchange.webhooks import cancel_stopped
+from greencert.parties.models import CertificationBody
 from greencert.parties.permissions import is_alliance_admin
 
 ROTATION_GRACE = dt.timedelta(hours=24)
@@ -64,9 +65,30 @@ def create_client(
     scopes: list[str],
     display_name: str = "",
     rate_limit_per_minute: int = 600,
+    body: CertificationBody | None = None,
 ) -> tuple[ApiClient, str]:
-    """Register a client; returns it with its first token (shown once, stored hashed)."""
+    """Register a client; returns it with its first token (shown once, stored hashed).
+
+    A client with the ``certify`` scope is a certification body's own system and is bound to
+    ``body``; no other client is bound to a body.
+    """
     _require_admin(actor, "name", name)
+    scopes = _clean_scopes(scopes)
+    if ("certify" in scopes) != (body is not None):
+        raise ValidationFailed(
+            field="body",
+            value=body.approval_number if body else "",
+            expected_zh="持有 certify 权限范围的客户须绑定一个认证机构（--body CNCA-R-…），其他客户不绑定",
+            expected_en="a client with the certify scope is bound to one certification body "
+            "(--body CNCA-R-…); other clients are bound to none",
+        )
+    if body is not None and not body.active:
+        raise ValidationFailed(
+            field="body",
+            value=body.approval_number,
+            expected_zh="有效的认证机构",
+            expected_en="an active certification body",
+        )
     if ApiClient.objects.filter(name=name).exists():
         raise ValidationFailed(
             field="name",
@@ -84,8 +106,9 @@ def create_client(
     client = ApiClient.objects.create(
         name=name,
         display_name=display_name,
-        scopes=_clean_scopes(scopes),
+        scopes=scopes,
         rate_limit_per_minute=rate_limit_per_minute,
+        body=body,
         created_by=actor.user,
     )
     return client, new_token(client)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-SCOPES = ("verify", "feed", "webhooks", "adoption")
+# certify: a certification body's own system issues and changes the body's certificates; a client
+# holding it is bound to that one body (``ApiClient.body``).
+SCOPES = ("verify", "feed", "webhooks", "adoption", "certify")
 
 
 class ApiClient(models.Model):
@@ -15,6 +17,15 @@ class ApiClient(models.Model):
     display_name = models.CharField("显示名称 display name", max_length=200, blank=True)
     scopes = models.JSONField("权限范围 scopes", default=list)
     rate_limit_per_minute = models.PositiveIntegerField("每分钟请求上限 rate limit", default=600)
+    # The certification body whose system this is; required for, and only with, ``certify``.
+    body = models.ForeignKey(
+        "parties.CertificationBody",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="api_clients",
+        verbose_name="认证机构 certification body",
+    )
     active = models.BooleanField("启用 active", default=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

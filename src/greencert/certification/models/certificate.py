@@ -11,6 +11,8 @@ class Certificate(models.Model):
     """A green product or graded green service certificate."""
 
     number = models.CharField(("证书编号 number"), max_length=20, unique=True)
+    # The number the issuing body gave it in its own system; unique within the body.
+    body_number = models.CharField(("机构证书编号 body's certificate number"), max_length=40)
     holder = models.ForeignKey(
         "parties.Enterprise",
         on_delete=models.PROTECT,
@@ -99,6 +101,12 @@ class Certificate(models.Model):
             models.Index(fields=["holder", "status"], name="cert_holder_status_idx"),
             models.Index(fields=["body", "status"], name="cert_body_status_idx"),
             models.Index(fields=["issue_date"], name="cert_issue_date_idx"),
+            models.Index(fields=["body_number"], name="cert_body_number_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["body", "body_number"], name="cert_body_number_unique_per_body"
+            )
         ]
         verbose_name = "证书 certificate"
         verbose_name_plural = "证书 certificates"

@@ -10,6 +10,7 @@ from greencert.core.actors import Actor
 from greencert.core.errors import UserFacingError
 from greencert.exchange import actions
 from greencert.exchange.models import ApiClient
+from greencert.parties.models import CertificationBody
 
 
 class Command(BaseCommand):
@@ -20,7 +21,15 @@ class Command(BaseCommand):
         create = sub.add_parser("create", help="register a client and print its token once")
         create.add_argument("name")
         create.add_argument(
-            "--scopes", required=True, help="comma-separated: verify,feed,webhooks,adoption"
+            "--scopes",
+            required=True,
+            help="comma-separated: verify,feed,webhooks,adoption,certify",
+        )
+        create.add_argument(
+            "--body",
+            default="",
+            help="approval number (CNCA-R-…) of the certification body whose system this is; "
+            "required with the certify scope",
         )
         create.add_argument("--display-name", default="")
         create.add_argument("--rate", type=int, default=600, help="requests per minute")
@@ -36,6 +45,15 @@ class Command(BaseCommand):
         except ApiClient.DoesNotExist:
             raise CommandError(f"no client named {name!r} / 没有名为 {name!r} 的客户") from None
 
+    def _body(self, approval_number: str) -> CertificationBody:
+        try:
+            return CertificationBody.objects.get(approval_number=approval_number.strip().upper())
+        except CertificationBody.DoesNotExist:
+            raise CommandError(
+                f"no certification body with approval number {approval_number!r} / "
+                f"没有批准号为 {approval_number!r} 的认证机构"
+            ) from None
+
     def handle(self, *args: Any, **options: Any) -> None:
         actor = Actor.for_system("console")
         try:
@@ -48,8 +66,10 @@ class Command(BaseCommand):
                     scopes=scopes,
                     display_name=options["display_name"],
                     rate_limit_per_minute=options["rate"],
+                    body=self._body(options["body"]) if options["body"] else None,
                 )
-                self.stdout.write(f"client {client.name} ({', '.join(client.scopes)})")
+                bound = f" for {client.body.approval_number}" if client.body else ""
+                self.stdout.write(f"client {client.name} ({', '.join(client.scopes)}){bound}")
                 self.stdout.write(f"token (shown once, store it now): {token}")
             elif verb == "rotate":
                 token = actions.rotate_token(actor, self._client(options["name"]))
@@ -60,10 +80,11 @@ class Command(BaseCommand):
             else:
                 for client in ApiClient.objects.all():
                     live = client.tokens.filter(revoked_at__isnull=True).count()
+                    bound = f"  body {client.body.approval_number}" if client.body else ""
                     self.stdout.write(
                         f"{client.name:<24} {','.join(client.scopes):<32} "
                         f"{client.rate_limit_per_minute}/min  {live} live tokens"
-                        f"{'' if client.active else '  (inactive)'}"
+                        f"{bound}{'' if client.active else '  (inactive)'}"
                     )
         except UserFacingError as exc:
             raise CommandError(f"{exc.message_en} / {exc.message_zh}") from exc
