@@ -118,6 +118,8 @@ def issue_certificate(
     reason_code: str = "I01",
     renewed_from: Certificate | None = None,
     body_number: str = "",
+    certification_mode: str = "",
+    expiry_date: dt.date | None = None,
 ) -> Certificate:
     """Issue a certificate (颁发证书) and record the ``issued`` event.
 
@@ -176,6 +178,7 @@ def issue_certificate(
         else dt.datetime.combine(issue_date, dt.time.min, tzinfo=timezone.get_current_timezone())
     )
     initial = renewed_from.initial_issue_date if renewed_from else issue_date
+    expiry_date = _expiry(issue_date, category, expiry_date)
     body_number = _body_number(body, body_number, issue_date.year)
     certificate = Certificate.objects.create(
         number=allocate_number(site_region.province_code, issue_date.year),
@@ -197,9 +200,10 @@ def issue_certificate(
         scheme_version=scheme_version,
         evaluation_fingerprint=evaluation_fingerprint,
         grade=grade,
+        **({"certification_mode": certification_mode} if certification_mode else {}),
         initial_issue_date=initial,
         issue_date=issue_date,
-        expiry_date=default_expiry(issue_date, category),
+        expiry_date=expiry_date,
         status=transition.target(""),
         status_reason_code=reason_code,
         renewed_from=renewed_from,
@@ -237,6 +241,23 @@ def issue_certificate(
             authorised=True,
         )
     return certificate
+
+
+def _expiry(issue_date: dt.date, category: Category, given: dt.date | None) -> dt.date:
+    """The last day of validity: the category's term unless the body gives an earlier one."""
+    longest = default_expiry(issue_date, category)
+    if given is None:
+        return longest
+    if not issue_date < given <= longest:
+        raise ValidationFailed(
+            field="expiry_date",
+            value=given.isoformat(),
+            expected_zh=f"颁证日期之后、不晚于 {longest.isoformat()} 的日期"
+            f"（「{category.name_zh}」证书有效期 {category.validity_years} 年）",
+            expected_en=f"a date after the issue date and no later than {longest.isoformat()} "
+            f"({category.name_en} certificates are valid for {category.validity_years} years)",
+        )
+    return given
 
 
 def _body_number(body: CertificationBody, given: str, year: int) -> str:
@@ -279,6 +300,8 @@ def _transition(
     authorised: bool = False,
 ) -> Certificate:
     transition = _require_reason(event_type, reason_code)
+    if effective_at is not None:
+        _require_in_order(certificate, effective_at)
     if not authorised and not can_change(actor, certificate, event_type):
         raise PermissionRefused(
             field="certificate",
@@ -320,12 +343,39 @@ def _transition(
     return certificate
 
 
+def _require_in_order(certificate: Certificate, effective_at: dt.datetime) -> None:
+    """A change recorded after the fact takes effect no earlier than the certificate's last
+    event and no later than now, so its history stays in order."""
+    last = certificate.events.order_by("-sequence").values_list("effective_at", flat=True).first()
+    if effective_at > timezone.now() or (last is not None and effective_at < last):
+        earliest = last.astimezone(timezone.get_current_timezone()) if last else None
+        raise ValidationFailed(
+            field="effective_date",
+            value=effective_at.date().isoformat(),
+            expected_zh="不晚于今天"
+            + (f"、不早于该证书上一事件（{earliest:%Y-%m-%d %H:%M}）" if earliest else "")
+            + "的生效日期",
+            expected_en="an effective date no later than today"
+            + (
+                f" and no earlier than the certificate's last event ({earliest:%Y-%m-%d %H:%M})"
+                if earliest
+                else ""
+            ),
+        )
+
+
 @transaction.atomic
 def suspend_certificate(
-    actor: Actor, certificate: Certificate, *, reason_code: str, until: dt.date, note: str = ""
+    actor: Actor,
+    certificate: Certificate,
+    *,
+    reason_code: str,
+    until: dt.date,
+    note: str = "",
+    effective_at: dt.datetime | None = None,
 ) -> Certificate:
     """暂停: the certificate may not be used until restored, at the latest by ``until``."""
-    if until <= timezone.localdate():
+    if until <= (effective_at or timezone.now()).astimezone(timezone.get_current_timezone()).date():
         raise ValidationFailed(
             field="until",
             value=until.isoformat(),
@@ -339,11 +389,17 @@ def suspend_certificate(
         reason_code=reason_code,
         payload={"until": until.isoformat(), "note": note},
         updates={"suspended_until": until},
+        effective_at=effective_at,
     )
 
 
 def _noted(
-    actor: Actor, certificate: Certificate, event_type: str, reason_code: str, note: str
+    actor: Actor,
+    certificate: Certificate,
+    event_type: str,
+    reason_code: str,
+    note: str,
+    effective_at: dt.datetime | None = None,
 ) -> Certificate:
     """A change that carries a note and ends any suspension deadline."""
     return _transition(
@@ -353,31 +409,47 @@ def _noted(
         reason_code=reason_code,
         payload={"note": note},
         updates={"suspended_until": None},
+        effective_at=effective_at,
     )
 
 
 @transaction.atomic
 def restore_certificate(
-    actor: Actor, certificate: Certificate, *, reason_code: str, note: str = ""
+    actor: Actor,
+    certificate: Certificate,
+    *,
+    reason_code: str,
+    note: str = "",
+    effective_at: dt.datetime | None = None,
 ) -> Certificate:
     """恢复: a suspended certificate becomes valid again."""
-    return _noted(actor, certificate, EventType.RESTORED, reason_code, note)
+    return _noted(actor, certificate, EventType.RESTORED, reason_code, note, effective_at)
 
 
 @transaction.atomic
 def revoke_certificate(
-    actor: Actor, certificate: Certificate, *, reason_code: str, note: str = ""
+    actor: Actor,
+    certificate: Certificate,
+    *,
+    reason_code: str,
+    note: str = "",
+    effective_at: dt.datetime | None = None,
 ) -> Certificate:
     """撤销: withdrawn for cause; final."""
-    return _noted(actor, certificate, EventType.REVOKED, reason_code, note)
+    return _noted(actor, certificate, EventType.REVOKED, reason_code, note, effective_at)
 
 
 @transaction.atomic
 def cancel_certificate(
-    actor: Actor, certificate: Certificate, *, reason_code: str, note: str = ""
+    actor: Actor,
+    certificate: Certificate,
+    *,
+    reason_code: str,
+    note: str = "",
+    effective_at: dt.datetime | None = None,
 ) -> Certificate:
     """注销: ended on request, discontinuation or non-renewal; final."""
-    return _noted(actor, certificate, EventType.CANCELLED, reason_code, note)
+    return _noted(actor, certificate, EventType.CANCELLED, reason_code, note, effective_at)
 
 
 @transaction.atomic
@@ -416,7 +488,12 @@ def expire_due_certificates(today: dt.date | None = None) -> int:
 
 @transaction.atomic
 def change_certificate(
-    actor: Actor, certificate: Certificate, *, reason_code: str, changes: dict[str, Any]
+    actor: Actor,
+    certificate: Certificate,
+    *,
+    reason_code: str,
+    changes: dict[str, Any],
+    effective_at: dt.datetime | None = None,
 ) -> Certificate:
     """变更: amend the certificate's content; it keeps its number."""
     unknown = sorted(set(changes) - CHANGEABLE_FIELDS)
@@ -435,12 +512,18 @@ def change_certificate(
         reason_code=reason_code,
         payload={"before": previous, "after": changes},
         updates=changes,
+        effective_at=effective_at,
     )
 
 
 @transaction.atomic
 def record_surveillance_passed(
-    actor: Actor, certificate: Certificate, *, reason_code: str = "V01", note: str = ""
+    actor: Actor,
+    certificate: Certificate,
+    *,
+    reason_code: str = "V01",
+    note: str = "",
+    effective_at: dt.datetime | None = None,
 ) -> Certificate:
     return _transition(
         actor,
@@ -448,6 +531,7 @@ def record_surveillance_passed(
         EventType.SURVEILLANCE_PASSED,
         reason_code=reason_code,
         payload={"note": note},
+        effective_at=effective_at,
     )
 
 

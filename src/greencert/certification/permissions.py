@@ -32,7 +32,7 @@ def _body_system(actor: Actor) -> int | None:
     """The body whose own system the acting API client is (``certify`` scope), if any."""
     client = actor.client
     if client is not None and client.has_scope("certify"):
-        return client.body_id  # type: ignore[no-any-return]
+        return client.body_id
     return None
 
 

@@ -15,6 +15,7 @@ from greencert.parties.permissions import can_manage_parties
 from greencert.parties.validators import (
     clean_credit_code,
     require_approval_number,
+    require_valid_credit_code,
 )
 from greencert.regions.models import Region
 
@@ -125,3 +126,28 @@ def register_certification_body(
     )
     body.categories.set(categories)
     return body
+
+
+def holder_for_certificate(
+    actor: Actor, *, credit_code: str, name: str, region: Region, address: str = ""
+) -> Enterprise:
+    """The enterprise a body names as a certificate's holder: the registered one with this credit
+    code, or a new one registered from what the body sent, once the code passes its check
+    character (GB 32100-2015). Bodies register no code that fails it; a regulator does, with a
+    recorded reason. The caller checks that ``actor`` may issue for the body."""
+    code = require_valid_credit_code(credit_code, field="holder_credit_code")
+    existing = Enterprise.objects.filter(credit_code=code).first()
+    if existing is not None:
+        return existing
+    if not name.strip():
+        raise ValidationFailed(
+            field="holder_name",
+            value=name,
+            expected_zh=f"未登记企业 {code} 的名称（首次出现的持证人须给出名称）",
+            expected_en=f"the name of enterprise {code}, which is not registered yet",
+        )
+    enterprise, _ = Enterprise.objects.get_or_create(
+        credit_code=code,
+        defaults={"name": name.strip(), "region": region, "address": address.strip()},
+    )
+    return enterprise
