@@ -298,9 +298,12 @@ def _transition(
     updates: dict[str, Any] | None = None,
     effective_at: dt.datetime | None = None,
     authorised: bool = False,
+    dated_by_actor: bool = True,
 ) -> Certificate:
+    """``dated_by_actor``: ``effective_at`` is a date someone gave, so it must keep the history in
+    order; an expiry's is the day after the expiry date, whenever the job records it."""
     transition = _require_reason(event_type, reason_code)
-    if effective_at is not None:
+    if effective_at is not None and dated_by_actor:
         _require_in_order(certificate, effective_at)
     if not authorised and not can_change(actor, certificate, event_type):
         raise PermissionRefused(
@@ -468,6 +471,7 @@ def expire_certificate(actor: Actor, certificate: Certificate) -> Certificate:
         payload={"expiry_date": certificate.expiry_date.isoformat()},
         updates={"suspended_until": None},
         effective_at=start,
+        dated_by_actor=False,
     )
 
 
