@@ -12,12 +12,15 @@ from ninja import Query, Router
 from ninja.pagination import paginate
 
 from greencert.certification.filters import CertificateFilters
-from greencert.certification.lookup import MESSAGES, PUBLIC_RELATED, find_certificate
+from greencert.certification.lookup import PUBLIC_RELATED, find_certificate, http_status
 from greencert.certification.models import Certificate
-from greencert.certification.numbers import prefix
-from greencert.certification.presenters import detail_dict, summary_dict
+from greencert.certification.presenters import detail_dict, lookup_error_dict, summary_dict
 from greencert.certification.restrictions import flagged_certificate_ids, flags_for
-from greencert.certification.schemas import CertificateDetail, CertificateSummary
+from greencert.certification.schemas import (
+    CertificateDetail,
+    CertificateSummary,
+    SeveralCertificatesBody,
+)
 from greencert.core.errors import refuse_future_date
 from greencert.core.pagination import KeysetPagination
 from greencert.core.responses import json_response
@@ -54,33 +57,30 @@ def list_certificates(
 
 @router.get(
     "/{number}",
-    response={200: CertificateDetail, ERROR_STATUSES: ErrorBody},
+    response={200: CertificateDetail, 300: SeveralCertificatesBody, ERROR_STATUSES: ErrorBody},
+    url_name="certificate",
     summary="One certificate 证书详情",
 )
 def get_certificate(request: HttpRequest, number: str, at: dt.date | None = None) -> JsonResponse:
-    """The certificate with its status history from the event log.
+    """The certificate with its status history from the event log, found by either number: the
+    registry's (`GC…`) or the issuing body's own (机构证书编号, as printed on the body's paper
+    certificate; case, full-width characters and spaces do not matter).
 
     `?at=YYYY-MM-DD` adds the status on that date (at the end of the day, Beijing time).
-    A number with a wrong check character is answered `mistyped` (with existing numbers one
-    typo away), a number of the wrong shape `malformed`, an unknown one `not_found`.
+    A registry number with a wrong check character is answered `mistyped` (400, with existing
+    numbers one typo away), an unknown well-formed registry number `not_found` (404), text that
+    is neither a registry number nor a body number on record `malformed` (400).
+
+    Two certification bodies may have given the same number to their certificates. Such a body
+    number is answered **300 Multiple Choices** with the error envelope, code `several`:
+    `candidates` lists the registry numbers and `matches` each certificate in brief with its
+    `body` (approval number and name) and `url`, its address by registry number. Ask again with
+    the registry number of the certificate whose body matches.
     """
     refuse_future_date("at", at)
     lookup = find_certificate(number)
     if lookup.certificate is None:
-        zh, en = MESSAGES[lookup.verdict]
-        return json_response(
-            {
-                "error": {
-                    "code": lookup.verdict,
-                    "field": "number",
-                    "value": number,
-                    "message_zh": zh.format(prefix=prefix()),
-                    "message_en": en.format(prefix=prefix()),
-                    "candidates": lookup.candidates,
-                }
-            },
-            status=404 if lookup.verdict == "not_found" else 400,
-        )
+        return json_response(lookup_error_dict(lookup, number), status=http_status(lookup))
     flags = flags_for(lookup.certificate)
     return json_response(
         detail_dict(lookup.certificate, at) | {"blacklisted": bool(flags), "blacklist": flags}

@@ -7,6 +7,7 @@ from typing import Annotated
 from ninja import Field, FilterLookup
 from pydantic import field_validator
 
+from greencert.certification.body_numbers import normalise_body_number
 from greencert.certification.lifecycle import STATUS_CODES, STATUS_PATTERN
 from greencert.core.filters import QueryFilters
 
@@ -17,6 +18,12 @@ class CertificateFilters(QueryFilters):
     )
     body: Annotated[str | None, FilterLookup("body__approval_number")] = Field(
         None, description="certification body's CNCA approval number"
+    )
+    body_number: Annotated[str | None, FilterLookup("body_number")] = Field(
+        None,
+        max_length=80,
+        description="机构证书编号, the issuing body's own certificate number (case, full-width "
+        "characters and spaces do not matter); two bodies may share one",
     )
     category: Annotated[str | None, FilterLookup("category__code")] = Field(
         None, description="catalog category code, e.g. coatings"
@@ -41,3 +48,8 @@ class CertificateFilters(QueryFilters):
     @classmethod
     def _codes_are_upper_case(cls, code: str | None) -> str | None:
         return code.strip().upper() if code else code
+
+    @field_validator("body_number")
+    @classmethod
+    def _body_number_as_stored(cls, number: str | None) -> str | None:
+        return normalise_body_number(number) if number else number

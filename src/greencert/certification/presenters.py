@@ -10,7 +10,9 @@ from django.urls import reverse
 
 from greencert.certification import lifecycle
 from greencert.certification.lifecycle.history import history, status_from_history
+from greencert.certification.lookup import Lookup, explain
 from greencert.certification.models import Certificate
+from greencert.certification.restrictions import flagged_certificate_ids
 
 
 def status_dict(code: str, reason_code: str = "") -> dict[str, str]:
@@ -33,6 +35,7 @@ def verify_url(number: str) -> str:
 def summary_dict(cert: Certificate) -> dict[str, Any]:
     return {
         "number": cert.number,
+        "body_number": cert.body_number,
         "status": status_dict(cert.status, cert.status_reason_code),
         "holder": {"id": cert.holder.credit_code, "name": cert.holder.name},
         "body": {"id": cert.body.approval_number, "name": cert.body.name},
@@ -49,6 +52,33 @@ def summary_dict(cert: Certificate) -> dict[str, Any]:
         "city_code": cert.city_code,
         "verify_url": verify_url(cert.number),
     }
+
+
+def match_dict(cert: Certificate, blacklisted: bool) -> dict[str, Any]:
+    """One of the certificates a body number several bodies use finds: labelled by its body,
+    with where to read it by its registry number."""
+    return summary_dict(cert) | {
+        "blacklisted": blacklisted,
+        "url": reverse("api-v1:certificate", args=[cert.number]),
+    }
+
+
+def lookup_error_dict(lookup: Lookup, typed: str, field: str = "number") -> dict[str, Any]:
+    """The error envelope of a lookup that found no single certificate; a body number several
+    bodies use lists each certificate (``matches``)."""
+    zh, en = explain(lookup)
+    error: dict[str, Any] = {
+        "code": lookup.verdict,
+        "field": field,
+        "value": typed,
+        "message_zh": zh,
+        "message_en": en,
+        "candidates": lookup.candidates,
+    }
+    if lookup.verdict == "several":
+        flagged = flagged_certificate_ids(c.pk for c in lookup.matches)
+        error["matches"] = [match_dict(c, c.pk in flagged) for c in lookup.matches]
+    return {"error": error}
 
 
 def history_of(cert: Certificate) -> list[dict[str, Any]]:

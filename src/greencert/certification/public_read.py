@@ -6,6 +6,9 @@ query costs several times more CPU than running them, so this path sends fixed S
 for the certificate with its holder, body, category, standard and site region, one for its
 history. The result is the same ``Certificate`` (related objects attached as ``select_related``
 attaches them) and the same history rows as the ORM path, which the tests check.
+
+A body's own number (机构证书编号) is read the same way, by ``cert_body_number_idx``: one query
+for every certificate that carries it, since two bodies may have given out the same number.
 """
 
 from __future__ import annotations
@@ -29,8 +32,10 @@ _RELATED: list[tuple[str, type[Any], str, tuple[str, ...], bool]] = [
 ]
 
 
-def _certificate_sql() -> str:
+def _certificate_sql(key: str, order: str = "") -> str:
+    """The read of the certificates whose field ``key`` equals the parameter, ``order``ed."""
     cert = Certificate._meta
+    where = next(f.column for f in cert.concrete_fields if f.name == key)
     columns = [f"c.{f.column}" for f in cert.concrete_fields]
     joins = []
     for name, model, alias, fields, nullable in _RELATED:
@@ -40,11 +45,13 @@ def _certificate_sql() -> str:
         joins.append(f"{kind} {meta.db_table} {alias} ON {alias}.{meta.pk.column} = c.{name}_id")
     return (
         f"SELECT {', '.join(columns)} FROM {cert.db_table} c {' '.join(joins)} "
-        f"WHERE c.{cert.get_field('number').column} = %s"
+        f"WHERE c.{where} = %s{order}"
     )
 
 
-CERTIFICATE_SQL = _certificate_sql()
+CERTIFICATE_SQL = _certificate_sql("number")
+# Several bodies' certificates answer in a fixed order: by the body's approval number.
+BODY_NUMBER_SQL = _certificate_sql("body_number", " ORDER BY b_approval_number, c.number")
 
 
 def certificate_by_number(number: str) -> Certificate | None:
@@ -52,7 +59,16 @@ def certificate_by_number(number: str) -> Certificate | None:
     found = list(Certificate.objects.raw(CERTIFICATE_SQL, [number]))
     if not found:
         return None
-    cert = found[0]
+    return _attach_related(found[0])
+
+
+def certificates_by_body_number(body_number: str) -> list[Certificate]:
+    """Every certificate a body numbered ``body_number`` (normalised), with the same related
+    objects as ``certificate_by_number``; one per body at most."""
+    return [_attach_related(c) for c in Certificate.objects.raw(BODY_NUMBER_SQL, [body_number])]
+
+
+def _attach_related(cert: Certificate) -> Certificate:
     for name, model, alias, fields, _ in _RELATED:
         pk = getattr(cert, f"{name}_id")
         related = None

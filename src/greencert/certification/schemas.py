@@ -7,7 +7,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from greencert.core.schemas import ErrorBody
+from greencert.core.schemas import ErrorBody, ErrorDetail
 
 
 class StatusOut(Schema):
@@ -73,7 +73,15 @@ class BlacklistFlagOut(Schema):
 
 
 class CertificateSummary(Schema):
-    number: str
+    number: str = Field(
+        examples=["GC3220250000123K"], description="证书编号: the registry's number (GC…)"
+    )
+    body_number: str = Field(
+        examples=["CQC25GP00001234"],
+        description="机构证书编号: the number the issuing certification body gave the "
+        "certificate in its own system; unique within that body, but two bodies may use the "
+        "same number",
+    )
     status: StatusOut
     holder: PartyOut
     body: PartyOut
@@ -105,6 +113,28 @@ class CertificateDetail(CertificateSummary):
     history: list[EventOut]
     blacklist: list[BlacklistFlagOut] = Field(default_factory=list)
     at: StatusAtOut | None = None
+
+
+class CertificateMatch(CertificateSummary):
+    """One certificate a body number finds, among others of other bodies with the same number."""
+
+    url: str = Field(
+        examples=["/api/v1/certificates/GC3220250000123K"],
+        description="this certificate by its registry number",
+    )
+
+
+class SeveralCertificatesDetail(ErrorDetail):
+    matches: list[CertificateMatch] = Field(
+        description="every certificate with this body number, ordered by the body's approval "
+        "number; `body` tells them apart"
+    )
+
+
+class SeveralCertificatesBody(Schema):
+    """300 Multiple Choices: the body number is used by more than one certification body."""
+
+    error: SeveralCertificatesDetail
 
 
 # The error body of every endpoint; the name under which certificate endpoints declare it.

@@ -55,8 +55,11 @@ ROUTERS = {
 def verify(request: HttpRequest, body: VerifyIn) -> JsonResponse:
     """Up to 1,000 certificate numbers or holder credit codes in one call.
 
-    Each query is answered found / mistyped / malformed / unknown, with each certificate's status
-    now and, given `at` (the bid date), its status on that date from the event log.
+    A number may be the registry's (`GC…`) or the issuing body's own (机构证书编号); `matched_by`
+    says which found the certificate. Each query is answered found / several / mistyped /
+    malformed / unknown, with each certificate's status now and, given `at` (the bid date), its
+    status on that date from the event log. `several`: more than one body gave out that number;
+    every one of their certificates is listed, each with its `body` and registry `number`.
     """
     if len(body.numbers) + len(body.holders) > MAX_ITEMS:
         raise ValidationFailed(
@@ -206,11 +209,18 @@ def create_adoption(request: HttpRequest, body: AdoptionIn) -> Status:
     client = request.auth  # type: ignore[attr-defined]
     lookup = find_certificate(body.certificate)
     if lookup.certificate is None:
+        several = ", ".join(lookup.candidates) if lookup.verdict == "several" else ""
         raise ValidationFailed(
             field="certificate",
             value=body.certificate,
-            expected_zh="本平台登记的证书编号",
-            expected_en="the number of a certificate in this registry",
+            expected_zh="本平台登记的证书编号"
+            + (f"（该机构证书编号对应多张证书，请用平台证书编号：{several}）" if several else ""),
+            expected_en="the number of a certificate in this registry"
+            + (
+                f" (several bodies use this number; give the registry number: {several})"
+                if several
+                else ""
+            ),
         )
     before = AdoptionRecord.objects.filter(client=client).count()
     record = actions.record_adoption(

@@ -11,8 +11,9 @@ class VerifyIn(Schema):
     numbers: list[str] = Field(
         default_factory=list,
         max_length=1000,
-        examples=[["GC3220250000123K", "GC3320240000185N"]],
-        description="certificate numbers (up to 1,000 numbers and holders together)",
+        examples=[["GC3220250000123K", "GC3320240000185N", "CQC25GP00001234"]],
+        description="certificate numbers: the registry's (GC…) or the issuing body's own "
+        "(机构证书编号); up to 1,000 numbers and holders together",
     )
     holders: list[str] = Field(
         default_factory=list,
@@ -50,7 +51,11 @@ class CategoryBrief(Schema):
 
 
 class VerifiedCertificate(Schema):
-    number: str
+    number: str = Field(description="证书编号: the registry's number (GC…)")
+    body_number: str = Field(
+        description="机构证书编号: the number the issuing body gave the certificate"
+    )
+    body: PartyBrief = Field(description="the issuing body: CNCA approval number and name")
     status: StatusBrief
     status_at: StatusBrief | None = Field(
         description="status on `at`; null if not issued by then or no `at`"
@@ -67,7 +72,16 @@ class VerifiedCertificate(Schema):
 class VerifyItem(Schema):
     query: str
     kind: str = Field(examples=["number"], description="number or holder")
-    result: str = Field(examples=["found"], description="found, mistyped, malformed or unknown")
+    result: str = Field(
+        examples=["found"],
+        description="found, several (a body number more than one body gave out: every "
+        "body's certificate is listed), mistyped, malformed or unknown",
+    )
+    matched_by: str | None = Field(
+        examples=["number"],
+        description="what found the certificates: number (the registry number), body_number "
+        "(the issuing body's own number) or holder; null when nothing was found",
+    )
     certificates: list[VerifiedCertificate]
 
 

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
-from greencert.certification.lookup import MESSAGES, find_certificate
+from greencert.certification.lookup import find_certificate, http_status
 from greencert.certification.models import Certificate
-from greencert.certification.numbers import prefix
-from greencert.certification.presenters import verify_url
+from greencert.certification.presenters import lookup_error_dict, verify_url
+from greencert.certification.schemas import SeveralCertificatesBody
 from greencert.core.errors import UserFacingError
 from greencert.core.responses import json_response
 from greencert.core.schemas import ERROR_STATUSES, ErrorBody
@@ -27,9 +27,14 @@ ROUTERS = {"/certificates": router}
 
 
 class CertificateNotFound(UserFacingError):
-    """Answered like ``GET /certificates/{number}``: 404 unknown, 400 malformed or mistyped."""
+    """Answered like ``GET /certificates/{number}``: 404 unknown, 400 malformed or mistyped,
+    300 for a body number several bodies use (with each of their certificates)."""
 
     http_status = 404
+
+
+# A body number two bodies use names both certificates (300) instead of choosing one.
+LOOKUP_ANSWERS: dict[Any, Any] = {300: SeveralCertificatesBody, ERROR_STATUSES: ErrorBody}
 
 
 class ReceiptOut(Schema):
@@ -61,23 +66,23 @@ class ScansOut(Schema):
 def _certificate(number: str) -> Certificate:
     lookup = find_certificate(number)
     if lookup.certificate is None:
-        zh, en = MESSAGES[lookup.verdict]
+        answer = lookup_error_dict(lookup, number)["error"]
         error = CertificateNotFound(
             field="number",
             value=number,
-            expected_zh=zh.format(prefix=prefix()),
-            expected_en=en.format(prefix=prefix()),
+            expected_zh=answer["message_zh"],
+            expected_en=answer["message_en"],
             code=lookup.verdict,
-            extra={"candidates": lookup.candidates},
+            extra={k: answer[k] for k in ("candidates", "matches") if k in answer},
         )
-        error.http_status = 404 if lookup.verdict == "not_found" else 400
+        error.http_status = http_status(lookup)
         raise error
     return lookup.certificate
 
 
 @router.get(
     "/{number}/credential",
-    response={200: str, ERROR_STATUSES: ErrorBody},
+    response={200: str, **LOOKUP_ANSWERS},
     url_name="certificate_credential",
     summary="Signed credential 可验证凭证",
 )
@@ -88,15 +93,16 @@ def certificate_credential(request: HttpRequest, number: str) -> HttpResponse:
     published at `/.well-known/did.json` and `/.well-known/jwks.json`. Only valid certificates get
     one (410 otherwise); suspension and revocation are published in the status lists it names.
     """
-    token = issue_credential(_certificate(number))
+    cert = _certificate(number)
+    token = issue_credential(cert)
     response = HttpResponse(token, content_type=MEDIA_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{number.upper()}.vc.jwt"'
+    response["Content-Disposition"] = f'attachment; filename="{cert.number}.vc.jwt"'
     return response
 
 
 @router.get(
     "/{number}/receipt",
-    response={200: ReceiptOut, ERROR_STATUSES: ErrorBody},
+    response={200: ReceiptOut, **LOOKUP_ANSWERS},
     url_name="certificate_receipt",
     summary="Status receipt 状态核验回执",
 )
@@ -137,7 +143,7 @@ def certificate_receipt(
 
 @router.get(
     "/{number}/scans",
-    response={200: ScansOut, ERROR_STATUSES: ErrorBody},
+    response={200: ScansOut, **LOOKUP_ANSWERS},
     url_name="certificate_scans",
     summary="QR scan counts 扫码统计",
 )

@@ -119,6 +119,13 @@ def credential_claims(cert: Certificate) -> dict[str, Any]:
             "assessment": [assessment],
             "certificate": {
                 "number": cert.number,
+                # 机构证书编号: the number on the body's own paper certificate. Credentials
+                # issued before it was carried lack it and verify as they did.
+                "bodyNumber": cert.body_number,
+                "bodyNumberScheme": {
+                    "id": f"urn:cnca:{body.approval_number}",
+                    "name": f"{body.name} 机构证书编号 (certificate numbers of the issuing body)",
+                },
                 "initialIssueDate": cert.initial_issue_date,
                 "issueDate": cert.issue_date,
                 "expiryDate": cert.expiry_date,

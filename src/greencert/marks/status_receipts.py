@@ -49,6 +49,8 @@ def receipt_claims(cert: Certificate, day: dt.date | None = None) -> dict[str, A
     return {
         "type": "CertificateStatusReceipt",
         "certificate": cert.number,
+        "bodyNumber": cert.body_number,
+        "body": {"id": cert.body.approval_number, "name": cert.body.name},
         "holder": {"id": cert.holder.credit_code, "name": cert.holder.name},
         "date": day,
         "status": {"code": status, "label_zh": label.zh, "label_en": label.en},
@@ -58,12 +60,14 @@ def receipt_claims(cert: Certificate, day: dt.date | None = None) -> dict[str, A
         "eventSequence": sequence,
         "verifyUrl": verify_url(cert.number),
         "statement_zh": (
-            f"证书 {cert.number}（持证人 {cert.holder.name}）于 {day.isoformat()} 的状态为"
+            f"证书 {cert.number}（{cert.body.name}证书编号 {cert.body_number}，"
+            f"持证人 {cert.holder.name}）于 {day.isoformat()} 的状态为"
             f"「{label.zh}」{code}，由节点 {node_id()} 于 {recorded.isoformat()} "
             f"依据事件日志（序号 {sequence}）记录。"
         ),
         "statement_en": (
-            f"Certificate {cert.number} (holder {cert.holder.name}) had status "
+            f"Certificate {cert.number} ({cert.body.name} certificate number "
+            f"{cert.body_number}, holder {cert.holder.name}) had status "
             f"'{label.en}'{code_en} on {day.isoformat()}, as recorded by node {node_id()} at "
             f"{recorded.isoformat()} from the event log read at sequence {sequence}."
         ),

@@ -11,9 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import cache_control
 
-from greencert.certification.lookup import MESSAGES, find_certificate
+from greencert.certification.lookup import explain, find_certificate, http_status
 from greencert.certification.models import Certificate
-from greencert.certification.numbers import prefix
 from greencert.certification.presenters import verify_url
 from greencert.marks import artwork, keys, printing, statuslist
 from greencert.marks.actions import record_scan
@@ -31,8 +30,15 @@ CONTENT_TYPES = {
 }
 
 
-def _explain(request: HttpRequest, status: int, zh: str, en: str) -> HttpResponse:
-    context = {"message_zh": zh, "message_en": en, "status": status}
+def _explain(
+    request: HttpRequest,
+    status: int,
+    zh: str,
+    en: str,
+    choices: list[Certificate] | None = None,
+) -> HttpResponse:
+    """``choices``: the certificates of a body number several bodies use, to pick one from."""
+    context = {"message_zh": zh, "message_en": en, "status": status, "choices": choices or []}
     return render(request, "marks/unavailable.html", context, status=status)
 
 
@@ -41,9 +47,8 @@ def _valid_certificate(
 ) -> HttpResponse:
     lookup = find_certificate(number)
     if lookup.certificate is None:
-        zh, en = MESSAGES[lookup.verdict]
-        status = 404 if lookup.verdict == "not_found" else 400
-        return _explain(request, status, zh.format(prefix=prefix()), en.format(prefix=prefix()))
+        zh, en = explain(lookup)
+        return _explain(request, http_status(lookup), zh, en, lookup.matches)
     try:
         require_valid(lookup.certificate)
     except CertificateNotValid as exc:

@@ -41,6 +41,9 @@ class Status(Schema):
 class SearchHit(Schema):
     kind: str = Field(description="certificate, enterprise or body")
     key: str = Field(description="certificate number, credit code or approval number")
+    body_number: str | None = Field(
+        None, description="a certificate's 机构证书编号, the number its issuing body gave it"
+    )
     name: str = ""
     url: str = Field("", description="the verify page of a certificate; a search for a party")
     province: Named
@@ -71,7 +74,8 @@ class SearchHit(Schema):
 @paginate(SearchPages)
 def search(request: HttpRequest, filters: Query[SearchFilters]) -> Search:
     """Certificates, certified enterprises and certification bodies matching `q` (Chinese words of
-    two or more characters, Latin words, or a certificate number / credit code / approval number,
-    exactly or by prefix), newest first. Filters narrow the results; certificate-only filters
+    two or more characters, Latin words, or a number exactly or by prefix: a certificate's registry
+    number or its issuing body's own number (机构证书编号), a credit code, an approval number),
+    newest first. Filters narrow the results; certificate-only filters
     (category, body, holder, status, grade, issue dates) leave only certificates."""
     return Search(filters)

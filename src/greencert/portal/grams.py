@@ -14,9 +14,10 @@ from dataclasses import dataclass
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
 RUNS = re.compile(rf"(?P<cjk>[{CJK}]+)|(?P<word>[^\W_{CJK}]+)")
-# Certificate numbers, credit codes and approval numbers: one run of letters, digits and hyphens
-# holding at least four digits.
-KEY_LIKE = re.compile(r"^[0-9A-Z-]{4,40}$")
+# Certificate numbers (the registry's and the bodies' own), credit codes and approval numbers: one
+# run of letters, digits, hyphens, slashes and brackets holding at least four digits, read as
+# people copy numbers from paper (full-width characters, spaces between groups).
+KEY_LIKE = re.compile(r"^[0-9A-Z()/-]{4,40}$")
 
 
 def normalise(text: str) -> str:
@@ -66,7 +67,7 @@ def parse_query(typed: str) -> ParsedQuery:
         else:
             for i in range(len(run) - 1):
                 grams[run[i : i + 2]] = None
-    compact = unicodedata.normalize("NFKC", typed).strip().upper()
+    compact = "".join(unicodedata.normalize("NFKC", typed).upper().split())
     digits = sum(ch.isdigit() for ch in compact)
     key = compact if KEY_LIKE.match(compact) and digits >= 4 else ""
     return ParsedQuery(typed, tuple(grams), tuple(substrings), key)

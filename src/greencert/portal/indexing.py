@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 DOCUMENT_COLUMNS = [
     "kind",
     "key",
+    "body_key",
     "certificate_id",
     "enterprise_id",
     "holder_id",
@@ -83,6 +84,7 @@ def certificate_fields(
     return {
         "kind": DocumentKind.CERTIFICATE,
         "key": cert.number,
+        "body_key": cert.body_number,
         "holder_id": holder.pk,
         "body_id": body.pk,
         "category_id": category.pk,
@@ -100,6 +102,7 @@ def certificate_fields(
 
 def _zone_fields(region: Region) -> dict[str, Any]:
     return {
+        "body_key": "",
         "province_code": region.province_code,
         "city_code": region.city_code,
         "in_pilot_zone": in_zone(region, "pilot_zone"),
@@ -187,6 +190,7 @@ def _batches(size: int = 50_000) -> Iterator[list[tuple[Any, ...]]]:
     columns = [
         "id",
         "number",
+        "body_number",
         "holder_id",
         "body_id",
         "category_id",

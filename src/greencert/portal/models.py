@@ -23,6 +23,10 @@ class SearchDocument(models.Model):
 
     kind = models.CharField("类型 kind", max_length=12, choices=DocumentKind.choices)
     key = models.CharField("编号 number or code", max_length=40, db_index=True)
+    # A certificate's second number, the issuing body's own (机构证书编号), found like ``key``.
+    body_key = models.CharField(
+        "机构证书编号 body's certificate number", max_length=40, blank=True, db_index=True
+    )
     certificate = models.OneToOneField(
         "certification.Certificate",
         on_delete=models.CASCADE,

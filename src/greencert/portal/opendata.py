@@ -1,9 +1,10 @@
 """Open data (开放数据): the full public register as CSV and JSON Lines, with SHA-256 checksums.
 
-``export_register`` writes ``register-<date>.csv`` (one row per certificate, with its holder and
-body) and ``register-<date>.jsonl`` (one record per body, holder and certificate) under
-``<var>/opendata/``, each beside a ``.sha256`` file, then ``manifest.json`` naming the newest
-set. Files are written under temporary names and renamed, so a download never sees half a file.
+``export_register`` writes ``register-<date>.csv`` (one row per certificate, with its holder, its
+body and the body's own number for it, 机构证书编号) and ``register-<date>.jsonl`` (one record per
+body, holder and certificate) under ``<var>/opendata/``, each beside a ``.sha256`` file, then
+``manifest.json`` naming the newest set. Files are written under temporary names and renamed, so
+a download never sees half a file.
 The worker runs it once a day; ``greencert export_open_data`` runs it by hand.
 """
 
@@ -45,11 +46,13 @@ CSV_COLUMNS = [
     "holder_name",
     "body_approval_number",
     "body_name",
+    # Added after the first exports: last, so readers that count columns read the rest as before.
+    "body_certificate_number",
 ]
 QUERY = (
     "SELECT c.number, c.status, c.status_reason_code, k.code, c.certification_unit, c.grade, "
     "c.issue_date, c.expiry_date, c.province_code, c.city_code, c.in_pilot_zone, "
-    "c.in_demonstration_zone, h.credit_code, h.name, b.approval_number, b.name "
+    "c.in_demonstration_zone, h.credit_code, h.name, b.approval_number, b.name, c.body_number "
     "FROM certification_certificate c "
     "JOIN parties_enterprise h ON h.id = c.holder_id "
     "JOIN parties_certificationbody b ON b.id = c.body_id "
@@ -122,11 +125,13 @@ def export_register(day: dt.date | None = None) -> dict[str, Any]:
             while rows := cursor.fetchmany(5000):
                 for row in rows:
                     (number, status, reason, category, unit, grade, issued, expiry, province, city,
-                     pilot, demonstration, holder_code, holder, body_number, body) = row  # fmt: skip
+                     pilot, demonstration, holder_code, holder, approval, body,
+                     body_certificate_number) = row  # fmt: skip
                     label = labels[status]
                     values = [number, status, label.zh, label.en, reason, category, unit, grade,
                               _text(issued), _text(expiry), province, city, bool(pilot),
-                              bool(demonstration), holder_code, holder, body_number, body]  # fmt: skip
+                              bool(demonstration), holder_code, holder, approval, body,
+                              body_certificate_number]  # fmt: skip
                     writer.writerow(values)
                     line({"record": "certificate", **dict(zip(CSV_COLUMNS, values, strict=True))})
                 counts["certificates"] += len(rows)

@@ -39,6 +39,7 @@ def hit_dict(
         cert = doc.certificate
         hit |= {
             "name": cert.certification_unit,
+            "body_number": cert.body_number,
             "url": reverse("portal:verify", args=[cert.number]),
             "status": status_dict(cert.status, cert.status_reason_code),
             "holder": {"id": cert.holder.credit_code, "name": cert.holder.name},

@@ -1,8 +1,9 @@
 """One search over certificates, certified enterprises and certification bodies, with filters.
 
 Gram matching runs in the engine's index (FTS5 on SQLite, a GIN tsvector index on PostgreSQL),
-then every typed run is rechecked as a substring of the document's text. Certificate numbers,
-credit codes and approval numbers are matched exactly or by prefix on a B-tree index first.
+then every typed run is rechecked as a substring of the document's text. Certificate numbers
+(the registry's and the issuing bodies' own), credit codes and approval numbers are matched
+exactly or by prefix on a B-tree index first.
 Results come newest document first; ``next_cursor`` continues after the last one.
 """
 
@@ -59,9 +60,15 @@ class Search:
         if after:
             documents = documents.filter(id__lt=after)
         if by_key:
-            key = self.query.key
-            documents = documents.filter(key__gte=key, key__lt=key + "\U0010ffff")
-        if by_key or not self.query.grams:
+            # Either number of a certificate: the registry's (``key``) or its body's own
+            # (``body_key``), each by its own index, newest first across both.
+            key, end = self.query.key, self.query.key + "\U0010ffff"
+            ids = documents.filter(key__gte=key, key__lt=end).values_list("id", flat=True)
+            body_ids = documents.filter(body_key__gte=key, body_key__lt=end).values_list(
+                "id", flat=True
+            )
+            return list(ids.union(body_ids).order_by("-id")[:count])
+        if not self.query.grams:
             return list(documents.order_by("-id").values_list("id", flat=True)[:count])
         where, params = _where_sql(documents)
         contains = "instr" if connection.vendor == "sqlite" else "strpos"

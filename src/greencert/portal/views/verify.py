@@ -11,8 +11,7 @@ from django.views.decorators.cache import never_cache
 
 from greencert.certification import lifecycle
 from greencert.certification.lifecycle.log import last_sequence
-from greencert.certification.lookup import MESSAGES, find_certificate
-from greencert.certification.numbers import prefix
+from greencert.certification.lookup import explain, find_certificate, http_status
 from greencert.certification.presenters import history_of
 from greencert.core.actors import Actor
 from greencert.core.jobs import worker_health
@@ -58,7 +57,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def verify(request: HttpRequest, number: str) -> HttpResponse:
-    """The page a phone opens from the mark's QR code."""
+    """The page a phone opens from the mark's QR code, or a person's typed number: the registry
+    number or the issuing body's own. A body number several bodies use is answered with a page
+    naming each body's certificate (200: a page to choose from, not an error)."""
     lookup = find_certificate(number)
     language = get_language() or "zh-hans"
     context: dict[str, object] = {
@@ -67,12 +68,15 @@ def verify(request: HttpRequest, number: str) -> HttpResponse:
         "lang": language,
         "adoptions": None,
     }
+    if lookup.verdict == "several":
+        context["choices"] = [
+            {"certificate": c, "status_label": c.status_label(language)} for c in lookup.matches
+        ]
+        return render(request, "portal/verify_several.html", context)
     if lookup.certificate is None:
-        zh, en = MESSAGES[lookup.verdict]
-        message = en if language.startswith("en") else zh
-        context["message"] = message.format(prefix=prefix())
-        status = 404 if lookup.verdict == "not_found" else 400
-        return render(request, "portal/verify_missing.html", context, status=status)
+        zh, en = explain(lookup)
+        context["message"] = en if language.startswith("en") else zh
+        return render(request, "portal/verify_missing.html", context, status=http_status(lookup))
     cert = lookup.certificate
     history = history_of(cert)
     for row in history:

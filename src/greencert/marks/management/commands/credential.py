@@ -73,13 +73,14 @@ class Command(BaseCommand):
             self._verify(options)
 
     def _issue(self, number: str, output: Path) -> None:
-        from greencert.certification.lookup import find_certificate
+        from greencert.certification.lookup import explain, find_certificate
         from greencert.core.errors import UserFacingError
         from greencert.marks.credentials import issue_credential
 
         lookup = find_certificate(number)
         if lookup.certificate is None:
-            raise CommandError(f"no certificate {number} ({lookup.verdict})")
+            zh, en = explain(lookup)
+            raise CommandError(f"no certificate {number} ({lookup.verdict}): {zh}\n{en}")
         try:
             token = issue_credential(lookup.certificate)
         except UserFacingError as exc:

@@ -44,13 +44,14 @@ class Command(BaseCommand):
         self.stdout.write("receipt verified")
 
     def _issue(self, number: str, at: dt.date | None, output: Path) -> None:
-        from greencert.certification.lookup import find_certificate
+        from greencert.certification.lookup import explain, find_certificate
         from greencert.core.errors import UserFacingError
         from greencert.marks.status_receipts import issue_receipt
 
         lookup = find_certificate(number)
         if lookup.certificate is None:
-            raise CommandError(f"no certificate {number} ({lookup.verdict})")
+            zh, en = explain(lookup)
+            raise CommandError(f"no certificate {number} ({lookup.verdict}): {zh}\n{en}")
         try:
             token, statement = issue_receipt(lookup.certificate, at)
         except UserFacingError as exc:
