@@ -162,6 +162,20 @@ def certificate_in_status(
     return make
 
 
+SHARED_BODY_NUMBER = "SH-2026-GP-0001"
+
+
+@pytest.fixture
+def sharing_a_body_number(
+    issue: Callable[..., Certificate], other_body: CertificationBody, other_body_staff: Actor
+) -> list[Certificate]:
+    """Two certificates of two bodies that each numbered theirs ``SH-2026-GP-0001``, in the order
+    a lookup answers them (by the body's approval number)."""
+    first = issue(body_number=SHARED_BODY_NUMBER)
+    second = issue(body=other_body, actor=other_body_staff, body_number=SHARED_BODY_NUMBER)
+    return sorted([first, second], key=lambda c: c.body.approval_number)
+
+
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
     """Debian's chromium driven by Playwright, started once for a module's browser tests."""

@@ -187,6 +187,92 @@ def test_text_that_is_not_a_certificate_number_is_malformed(client, typed):
     assert "16 characters" in error["message_en"]
 
 
+# -- by the issuing body's own number (机构证书编号) --------------------------------------------------
+
+
+def test_the_answer_carries_the_body_number_beside_the_registry_number(client, issue):
+    certificate = issue(body_number="SH-2026-GP-0042")
+    data = client.get(f"{URL}/{certificate.number}").json()
+    assert (data["number"], data["body_number"]) == (certificate.number, "SH-2026-GP-0042")
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["SH-2026-GP-0042", "sh-2026-gp-0042", "ＳＨ－２０２６－ＧＰ－００４２", "SH-2026-GP-%200042"],
+)
+def test_a_body_number_finds_the_certificate(client, issue, typed):
+    certificate = issue(body_number="SH-2026-GP-0042")
+    response = client.get(f"{URL}/{typed}")
+    assert response.status_code == 200
+    assert response.json()["number"] == certificate.number
+
+
+def test_a_body_number_two_bodies_use_is_answered_300_with_each_certificate_and_its_body(
+    client, sharing_a_body_number
+):
+    response = client.get(f"{URL}/sh-2026-gp-0001")
+    assert response.status_code == 300
+    assert "Location" not in response  # no client may follow it to one of them unasked
+    error = response.json()["error"]
+    assert error["code"] == "several"
+    assert error["field"] == "number"
+    assert error["value"] == "sh-2026-gp-0001"
+    assert error["candidates"] == [c.number for c in sharing_a_body_number]
+    assert [
+        (m["number"], m["body_number"], m["body"]["id"], m["body"]["name"], m["url"])
+        for m in error["matches"]
+    ] == [
+        (
+            c.number,
+            "SH-2026-GP-0001",
+            c.body.approval_number,
+            c.body.name,
+            f"{URL}/{c.number}",
+        )
+        for c in sharing_a_body_number
+    ]
+    for certificate in sharing_a_body_number:
+        assert certificate.body.name in error["message_zh"]
+        assert certificate.body.name in error["message_en"]
+
+
+def test_each_match_of_a_shared_body_number_opens_by_its_url(client, sharing_a_body_number):
+    matches = client.get(f"{URL}/SH-2026-GP-0001").json()["error"]["matches"]
+    for match in matches:
+        assert client.get(match["url"]).json()["body"]["id"] == match["body"]["id"]
+
+
+def test_a_body_number_on_record_nowhere_is_malformed_naming_both_numbers(client, issue):
+    issue(body_number="SH-2026-GP-0042")
+    response = client.get(f"{URL}/SH-2026-GP-0043")
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "malformed"
+    assert "机构证书编号" in error["message_zh"]
+    assert "body's own certificate number" in error["message_en"]
+
+
+@pytest.mark.parametrize(
+    "typed", ["SH-2026-GP-0001", "sh-2026-gp-0001", " ＳＨ－２０２６－ＧＰ－０００１ "]
+)
+def test_the_body_number_filter_lists_every_certificate_with_that_number(
+    client, sharing_a_body_number, issue, typed
+):
+    issue(body_number="SH-2026-GP-0002")
+    response = client.get(URL, {"body_number": typed})
+    assert response.status_code == 200
+    items = response.json()["items"]
+    assert sorted(i["number"] for i in items) == sorted(c.number for c in sharing_a_body_number)
+    assert {i["body_number"] for i in items} == {"SH-2026-GP-0001"}
+
+
+def test_the_body_number_filter_combines_with_the_body_filter(client, sharing_a_body_number):
+    first = sharing_a_body_number[0]
+    params = {"body_number": "SH-2026-GP-0001", "body": first.body.approval_number}
+    items = client.get(URL, params).json()["items"]
+    assert [i["number"] for i in items] == [first.number]
+
+
 # -- the list --------------------------------------------------------------------------------------
 
 

@@ -84,6 +84,18 @@ def test_lookup_answers_that_find_no_certificate(client, registry):
         assert_documented(response, "get", ONE)
 
 
+def test_lookups_by_a_body_number_one_body_or_two_bodies_use(
+    client, sharing_a_body_number, registry
+):
+    # (the shared number first: the registry fixture puts the holder on the blacklist)
+    found = client.get(f"{LIST}/{registry.body_number.lower()}")
+    assert found.status_code == 200
+    assert assert_documented(found, "get", ONE)["number"] == registry.number
+    several = client.get(f"{LIST}/{sharing_a_body_number[0].body_number}")
+    assert several.status_code == 300
+    assert len(assert_documented(several, "get", ONE)["error"]["matches"]) == 2
+
+
 @pytest.mark.parametrize(("at", "status"), [("2999-01-01", 400), ("yesterday", 422)])
 def test_a_bad_date_for_a_certificate(client, registry, at, status):
     response = client.get(f"{LIST}/{registry.number}", {"at": at})
@@ -161,6 +173,19 @@ def test_batch_verification_with_every_kind_of_answer_and_a_receipt(registry, ho
     body = assert_documented(response, "post", VERIFY)
     assert {r["result"] for r in body["results"]} == {"found", "mistyped", "malformed", "unknown"}
     assert body["receipt"]
+
+
+def test_batch_verification_by_body_numbers_one_body_or_two_bodies_use(
+    sharing_a_body_number, registry
+):
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {token('verify')}")
+    payload = {"numbers": [registry.body_number, "SH-2026-GP-0001"], "receipt": True}
+    response = api.post(VERIFY, json.dumps(payload), content_type="application/json")
+    body = assert_documented(response, "post", VERIFY)
+    assert [(r["result"], r["matched_by"]) for r in body["results"]] == [
+        ("found", "body_number"),
+        ("several", "body_number"),
+    ]
 
 
 @pytest.mark.parametrize(

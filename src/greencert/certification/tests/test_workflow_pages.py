@@ -241,6 +241,19 @@ def test_each_party_sees_its_work_in_the_queue(
     assert application.reference not in jiangsu
 
 
+def test_the_certificate_page_and_the_queue_show_the_body_number(
+    application_in: Callable[[str], Application], cast: Cast
+) -> None:
+    certificate = application_in("certified").certificate
+    assert certificate is not None and certificate.body_number
+    page = client_for(cast.reviewer).get(f"/office/certificates/{certificate.number}/")
+    html = page.content.decode()
+    assert f'<dd class="code" id="body-number">{certificate.body_number}</dd>' in html
+    assert "机构证书编号" in html
+    queue = client_for(cast.applicant).get("/office/").content.decode()
+    assert certificate.number in queue and certificate.body_number in queue
+
+
 def test_the_certificate_page_offers_suspension_with_reason_codes(
     application_in: Callable[[str], Application], cast: Cast
 ) -> None:

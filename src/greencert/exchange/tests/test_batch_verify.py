@@ -152,3 +152,78 @@ def test_the_console_verifies_a_batch_receipt_and_rejects_an_edited_one(
     saved.write_text(json.dumps(body | {"receipt": f"{header}.{forged}.{signature}"}))
     with pytest.raises(CommandError):
         call_command("receipt", "verify", str(saved), "--trust", str(trust), stdout=io.StringIO())
+
+
+# -- by the issuing body's own number (机构证书编号) --------------------------------------------------
+
+
+def test_each_answer_says_which_number_found_it(buyer, issue):
+    _, api = buyer
+    certificate = issue(body_number="SH-2026-GP-0042")
+    results = post(api, numbers=[certificate.number, "sh-2026-gp-0042"]).json()["results"]
+    assert [(r["result"], r["matched_by"]) for r in results] == [
+        ("found", "number"),
+        ("found", "body_number"),
+    ]
+    assert [r["certificates"][0]["number"] for r in results] == [certificate.number] * 2
+
+
+@pytest.mark.parametrize("typed", ["ＳＨ－２０２６－ＧＰ－００４２", " sh-2026-gp- 0042 "])
+def test_a_body_number_is_read_as_people_copy_it(buyer, issue, typed):
+    _, api = buyer
+    certificate = issue(body_number="SH-2026-GP-0042")
+    item = post(api, numbers=[typed]).json()["results"][0]
+    assert item["result"] == "found"
+    assert item["certificates"][0]["number"] == certificate.number
+
+
+def test_every_certificate_names_its_body_and_its_body_number(buyer, issue):
+    _, api = buyer
+    certificate = issue(body_number="SH-2026-GP-0042")
+    found = post(api, numbers=[certificate.number]).json()["results"][0]["certificates"][0]
+    assert found["body_number"] == "SH-2026-GP-0042"
+    assert found["body"] == {"id": certificate.body.approval_number, "name": certificate.body.name}
+
+
+def test_a_body_number_two_bodies_use_lists_both_labelled_by_their_body(
+    buyer, sharing_a_body_number
+):
+    _, api = buyer
+    item = post(api, numbers=["SH-2026-GP-0001"]).json()["results"][0]
+    assert (item["result"], item["matched_by"]) == ("several", "body_number")
+    assert [(c["number"], c["body"]["id"], c["body"]["name"]) for c in item["certificates"]] == [
+        (c.number, c.body.approval_number, c.body.name) for c in sharing_a_body_number
+    ]
+
+
+def test_text_that_is_neither_number_stays_malformed_and_holders_say_holder(buyer, issue):
+    _, api = buyer
+    certificate = issue(body_number="SH-2026-GP-0042")
+    body = post(api, numbers=["SH-2026-GP-0043"], holders=[certificate.holder.credit_code]).json()
+    assert [(r["result"], r["matched_by"]) for r in body["results"]] == [
+        ("malformed", None),
+        ("found", "holder"),
+    ]
+
+
+def test_the_batch_receipt_states_which_number_matched_and_each_body(buyer, sharing_a_body_number):
+    _, api = buyer
+    body = post(api, numbers=["SH-2026-GP-0001"], receipt=True).json()
+    claims = _payload(body["receipt"])
+    result = claims["results"][0]
+    assert (result["result"], result["matchedBy"]) == ("several", "body_number")
+    assert [(c["number"], c["bodyNumber"], c["body"]) for c in result["certificates"]] == [
+        (c.number, "SH-2026-GP-0001", c.body.approval_number) for c in sharing_a_body_number
+    ]
+    assert "1 matching several bodies' certificates" in claims["statement_en"]
+
+
+def test_body_numbers_cost_no_extra_query(buyer, issue, django_assert_max_num_queries):
+    _, api = buyer
+    first, second = issue(), issue()
+    post(api, numbers=[first.number])  # the client's first call also records its token's use
+    with django_assert_max_num_queries(12) as by_registry:
+        post(api, numbers=[first.number, second.number])
+    with django_assert_max_num_queries(12) as by_both:
+        post(api, numbers=[first.number, second.body_number])
+    assert len(by_both.captured_queries) == len(by_registry.captured_queries)

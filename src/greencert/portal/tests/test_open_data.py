@@ -34,6 +34,19 @@ def test_the_csv_holds_every_certificate_with_its_status_holder_and_body(exporte
     assert by_number[revoked.number]["status_zh"] == "撤销"
     assert by_number[valid.number]["holder_credit_code"] == valid.holder.credit_code
     assert by_number[valid.number]["body_approval_number"] == valid.body.approval_number
+    assert by_number[valid.number]["body_certificate_number"] == valid.body_number
+    assert by_number[revoked.number]["body_certificate_number"] == revoked.body_number
+
+
+def test_the_body_s_own_number_is_the_last_column_so_older_readers_read_as_before(exported):
+    manifest, folder, _, valid = exported
+    text = (folder / manifest["files"][0]["name"]).read_text("utf-8-sig")
+    header = next(csv.reader(io.StringIO(text)))
+    assert header[-3:] == ["body_approval_number", "body_name", "body_certificate_number"]
+    lines = (folder / manifest["files"][1]["name"]).read_text().splitlines()
+    records = [json.loads(line) for line in lines]
+    certificate = next(r for r in records if r.get("number") == valid.number)
+    assert certificate["body_certificate_number"] == valid.body_number
 
 
 def test_the_json_lines_hold_bodies_holders_and_certificates(exported):

@@ -96,6 +96,43 @@ def test_a_certificate_number_matches_exactly_and_by_prefix(lamp, issued_certifi
     assert keys(q=lamp.number[:8]) == [lamp.number]  # GC32… is Jiangsu; the other is GC33…
 
 
+def test_a_body_number_matches_its_certificate_exactly_and_by_prefix(issue, lamp):
+    certificate = issue(body_number="SH-2026-GP-0042")
+    assert keys(q="SH-2026-GP-0042") == [certificate.number]
+    assert keys(q="SH-2026-GP-00") == [certificate.number]  # the lamp's number is the body's next
+    assert keys(q="SH-2026-GP-0043") == []
+
+
+@pytest.mark.parametrize(
+    "typed", ["sh-2026-gp-0042", "ＳＨ－２０２６－ＧＰ－００４２", " SH-2026-GP- 0042 "]
+)
+def test_a_body_number_is_read_as_people_copy_it(issue, typed):
+    certificate = issue(body_number="SH-2026-GP-0042")
+    assert keys(q=typed) == [certificate.number]
+
+
+def test_a_body_number_two_bodies_use_finds_both_certificates(sharing_a_body_number):
+    assert sorted(keys(q="SH-2026-GP-0001")) == sorted(c.number for c in sharing_a_body_number)
+
+
+def test_a_prefix_finds_registry_and_body_numbers_alike_newest_first(issue):
+    # A Jiangsu certificate (GC32…) whose body number looks like a Zhejiang registry number.
+    older = issue(site="320500", body_number="GC3320-OLD-1")
+    newer = issue()
+    assert newer.number.startswith("GC3320") and older.number.startswith("GC3220")
+    assert keys(q="GC3320", kind="certificate") == [newer.number, older.number]
+
+
+def test_the_body_number_is_indexed_on_issue_and_by_a_rebuild(issue):
+    from greencert.portal.indexing import rebuild_search_index
+
+    certificate = issue(body_number="SH-2026-GP-0042")
+    assert SearchDocument.objects.get(certificate=certificate).body_key == "SH-2026-GP-0042"
+    rebuild_search_index()
+    assert SearchDocument.objects.get(certificate=certificate).body_key == "SH-2026-GP-0042"
+    assert keys(q="SH-2026-GP-0042") == [certificate.number]
+
+
 def test_a_credit_code_matches_its_enterprise(lamp, suzhou_holder):
     assert keys(q=suzhou_holder.credit_code) == [suzhou_holder.credit_code]
     assert keys(q=suzhou_holder.credit_code[:10]) == [suzhou_holder.credit_code]

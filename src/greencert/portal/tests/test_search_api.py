@@ -18,6 +18,22 @@ def test_the_api_finds_a_certificate_by_a_two_character_word(client, issued_cert
     assert item["city"]["name_zh"] == "湖州市"
 
 
+def test_the_api_finds_a_certificate_by_its_body_number_and_shows_it(client, issue):
+    certificate = issue(body_number="SH-2026-GP-0042")
+    body = client.get("/api/v1/search", {"q": "sh-2026-gp-0042"}).json()
+    assert [(i["key"], i["body_number"]) for i in body["items"]] == [
+        (certificate.number, "SH-2026-GP-0042")
+    ]
+
+
+def test_the_page_shows_each_result_s_body_number(client, issue):
+    issue(body_number="SH-2026-GP-0042")
+    html = client.get("/search", {"q": "涂料"}).content.decode()
+    assert "机构证书编号" in html and "SH-2026-GP-0042" in html
+    html_en = client.get("/search", {"q": "SH-2026-GP-0042", "lang": "en"}).content.decode()
+    assert "Certificate number (issuing body)" in html_en and "SH-2026-GP-0042" in html_en
+
+
 def test_the_api_pages_with_a_cursor(client, issue):
     numbers = {issue().number for _ in range(3)}
     first = client.get("/api/v1/search", {"q": "涂料", "kind": "certificate", "limit": 2}).json()

@@ -150,3 +150,71 @@ def test_a_renewed_certificate_links_to_the_certificate_that_succeeds_it(
     html = client.get(f"/verify/{issued_certificate.number}").content.decode()
     assert "已再认证" in html
     assert f'由新证书接续 <a href="/verify/{successor.number}">{successor.number}</a>' in html
+
+
+# -- the issuing body's own number (机构证书编号) ----------------------------------------------------
+
+
+def test_the_page_shows_the_body_number_beside_the_registry_number(client, issue):
+    certificate = issue(body_number="SH-2026-GP-0042")
+    _, html = page(client, certificate.number)
+    card = html[: html.index("</section>")]
+    assert f'<dd class="number">{certificate.number}</dd>' in card
+    assert '<dd class="number">SH-2026-GP-0042</dd>' in card
+    assert "机构证书编号" in card and "平台证书编号" in card
+    _, html_en = page(client, certificate.number, lang="en")
+    assert "Certificate number (issuing body)" in html_en
+    assert "Registry number" in html_en
+
+
+@pytest.mark.parametrize(
+    "typed", ["SH-2026-GP-0042", "sh-2026-gp-0042", "ＳＨ－２０２６－ＧＰ－００４２"]
+)
+def test_the_body_number_opens_the_certificate_s_page(client, issue, typed):
+    certificate = issue(body_number="SH-2026-GP-0042")
+    response, html = page(client, typed)
+    assert response.status_code == 200
+    classes, _ = status_section(html)
+    assert "status-01" in classes.split()
+    assert certificate.number in html
+    assert "按认证机构给出的机构证书编号查到" in html
+
+
+def test_the_verify_box_takes_a_body_number(client, issue):
+    certificate = issue(body_number="SH-2026-GP-0042")
+    response = client.get("/", {"number": " sh-2026-gp-0042 "}, follow=True)
+    assert response.status_code == 200
+    assert certificate.number in response.content.decode()
+
+
+def test_a_body_number_two_bodies_use_lists_both_with_body_and_link(client, sharing_a_body_number):
+    response, html = page(client, "sh-2026-gp-0001")
+    assert response.status_code == 200
+    classes, heading = status_section(html)
+    assert "status-several" in classes.split()
+    assert heading == "多张证书使用此编号"
+    assert "2 家认证机构各有一张证书使用此编号" in html
+    choices = re.findall(r'<li class="card choice">(.*?)</li>', html, re.S)
+    assert len(choices) == 2
+    for choice, certificate in zip(choices, sharing_a_body_number, strict=True):
+        assert certificate.body.name in choice
+        assert certificate.body.approval_number in choice
+        assert f'href="/verify/{certificate.number}"' in choice
+        assert certificate.holder.name in choice
+        assert "有效" in choice
+
+
+def test_the_shared_body_number_page_reads_in_english(client, sharing_a_body_number):
+    _, html = page(client, "SH-2026-GP-0001", lang="en")
+    _, heading = status_section(html)
+    assert heading == "Several certificates carry this number"
+    assert "2 certification bodies each gave one of their certificates this number." in html
+
+
+def test_a_number_that_is_neither_is_answered_not_a_certificate_number(client, issue):
+    issue(body_number="SH-2026-GP-0042")
+    response, html = page(client, "SH-2026-GP-0043")
+    assert response.status_code == 400
+    classes, _ = status_section(html)
+    assert "status-malformed" in classes.split()
+    assert "机构证书编号" in html
