@@ -92,6 +92,8 @@ def certificate_credential(request: HttpRequest, number: str) -> HttpResponse:
     A compact JWS (`application/vc+jwt`, `alg: EdDSA`, `typ: vc+jwt`) signed with the node's key
     published at `/.well-known/did.json` and `/.well-known/jwks.json`. Only valid certificates get
     one (410 otherwise); suspension and revocation are published in the status lists it names.
+    `{number}` is the registry number or the issuing body's own; one that two bodies gave out is
+    answered 300 with both certificates, as `GET /certificates/{number}` answers it.
     """
     cert = _certificate(number)
     token = issue_credential(cert)
@@ -116,7 +118,8 @@ def certificate_receipt(
     this node at time T from the event log read at sequence Q.
 
     JSON: `receipt` (compact JWS, `typ: receipt+jwt`) and `statement` (its payload). `format=pdf`:
-    a one-page PDF with the statement, a QR to the verify page and the JWS attached.
+    a one-page PDF with the statement, a QR to the verify page and the JWS attached. The statement
+    names the certificate by both numbers: `certificate` (the registry's) and `bodyNumber`.
     """
     cert = _certificate(number)
     token, statement = issue_receipt(cert, at)
