@@ -75,7 +75,8 @@ def get_certificate(request: HttpRequest, number: str, at: dt.date | None = None
     number is answered **300 Multiple Choices** with the error envelope, code `several`:
     `candidates` lists the registry numbers and `matches` each certificate in brief with its
     `body` (approval number and name) and `url`, its address by registry number. Ask again with
-    the registry number of the certificate whose body matches.
+    the registry number of the certificate whose body matches. (A body number holding a `/`
+    cannot be part of this path: find it with `GET /api/v1/certificates?body_number=…`.)
     """
     refuse_future_date("at", at)
     lookup = find_certificate(number)

@@ -6,7 +6,8 @@ app_name = "portal"
 
 urlpatterns = [
     path("", verify.home, name="home"),
-    path("verify/<str:number>", verify.verify, name="verify"),
+    # A body's own number may hold a slash (data/body_numbers.yaml allows one).
+    path("verify/<path:number>", verify.verify, name="verify"),
     path("search", search.search_page, name="search"),
     path("catalog/", catalog.catalog_page, name="catalog"),
     path("statistics/", statistics.statistics_page, name="statistics"),

@@ -218,3 +218,11 @@ def test_a_number_that_is_neither_is_answered_not_a_certificate_number(client, i
     classes, _ = status_section(html)
     assert "status-malformed" in classes.split()
     assert "机构证书编号" in html
+
+
+def test_a_body_number_holding_a_slash_opens_its_page_from_the_verify_box(client, issue):
+    certificate = issue(body_number="SH/2026/GP-0042")
+    response = client.get("/", {"number": "sh/2026/gp-0042"}, follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == "/verify/sh/2026/gp-0042"
+    assert certificate.number in response.content.decode()
