@@ -142,25 +142,72 @@ def _city_names() -> dict[str, str]:
 def index_event(event: CertificateEvent) -> None:
     """Projection: bring the certificate's document (and, on issue, its holder's and body's) up to
     date with the row the action has just written, inside the action's transaction."""
-    cert = Certificate.objects.select_related(
+    index_events([event])
+
+
+def index_events(events: list[CertificateEvent]) -> None:
+    """Projection of events appended together (one, or an import's batch): each certificate's
+    document, and on issue its holder's and body's, brought up to date with the rows the action
+    has written, a few statements for the whole batch."""
+    ids = list(dict.fromkeys(event.certificate_id for event in events))
+    certificates = Certificate.objects.select_related(
         "holder__region__parent", "body__region__parent", "category", "site_region"
-    ).get(pk=event.certificate_id)
+    ).in_bulk(ids)
     names = _city_names()
-    fields = certificate_fields(
-        cert, cert.holder, cert.body, cert.category, _place(cert.site_region, names)
-    )
-    SearchDocument.objects.update_or_create(certificate_id=cert.pk, defaults=fields)
-    if event.event_type == EventType.ISSUED:
-        holder, body = cert.holder, cert.body
-        SearchDocument.objects.update_or_create(
-            enterprise_id=holder.pk,
-            kind=DocumentKind.ENTERPRISE,
-            defaults=enterprise_fields(holder, holder.region, _place(holder.region, names)),
+    documents = {d.certificate_id: d for d in SearchDocument.objects.filter(certificate_id__in=ids)}
+    issued = [certificates[e.certificate_id] for e in events if e.event_type == EventType.ISSUED]
+    holders = {cert.holder_id: cert.holder for cert in issued}
+    bodies = {cert.body_id: cert.body for cert in issued}
+    holder_documents = {
+        d.enterprise_id: d
+        for d in SearchDocument.objects.filter(
+            kind=DocumentKind.ENTERPRISE, enterprise_id__in=list(holders)
         )
-        if not SearchDocument.objects.filter(kind=DocumentKind.BODY, body_id=body.pk).exists():
-            SearchDocument.objects.create(
-                **body_fields(body, body.region, _place(body.region, names))
+    }
+    indexed_bodies = set(
+        SearchDocument.objects.filter(kind=DocumentKind.BODY, body_id__in=list(bodies)).values_list(
+            "body_id", flat=True
+        )
+    )
+    changed: list[tuple[SearchDocument, dict[str, Any]]] = []
+    added: list[SearchDocument] = []
+    for pk in ids:
+        cert = certificates[pk]
+        fields = certificate_fields(
+            cert, cert.holder, cert.body, cert.category, _place(cert.site_region, names)
+        )
+        _put(documents.get(pk), fields, changed, added, certificate_id=pk)
+    for pk, holder in holders.items():
+        fields = enterprise_fields(holder, holder.region, _place(holder.region, names))
+        _put(holder_documents.get(pk), fields, changed, added, enterprise_id=pk)
+    for pk, body in bodies.items():
+        if pk not in indexed_bodies:
+            added.append(
+                SearchDocument(**body_fields(body, body.region, _place(body.region, names)))
             )
+    SearchDocument.objects.bulk_create(added)
+    if changed:
+        names_changed = sorted({name for _document, fields in changed for name in fields})
+        SearchDocument.objects.bulk_update([d for d, _fields in changed], names_changed)
+
+
+def _put(
+    document: SearchDocument | None,
+    fields: dict[str, Any],
+    changed: list[tuple[SearchDocument, dict[str, Any]]],
+    added: list[SearchDocument],
+    **key: int,
+) -> None:
+    """Add a new document, or update ``document`` with ``fields`` where they differ (what
+    update_or_create leaves)."""
+    if document is None:
+        added.append(SearchDocument(**key, **fields))
+        return
+    differ = {name: v for name, v in fields.items() if getattr(document, name) != v}
+    if differ:
+        for name, value in differ.items():
+            setattr(document, name, value)
+        changed.append((document, differ))
 
 
 # -- bulk ------------------------------------------------------------------------------------------
