@@ -19,12 +19,18 @@ from greencert.catalog.models import Category, Standard
 from greencert.certification import lifecycle
 from greencert.certification.body_numbers import allocate_body_number, require_body_number
 from greencert.certification.lifecycle import EventType
-from greencert.certification.lifecycle.log import NewEvent, append_event, append_events
+from greencert.certification.lifecycle.log import (
+    NewEvent,
+    append_event,
+    append_events,
+    reserve_sequences,
+)
 from greencert.certification.models import Certificate
 from greencert.certification.numbers import allocate_numbers
 from greencert.certification.permissions import can_change, can_issue
 from greencert.certification.restrictions import restriction_refusals
 from greencert.core.actors import Actor
+from greencert.core.bulk import insert_new
 from greencert.core.errors import PermissionRefused, TransitionRefused, ValidationFailed
 from greencert.parties.models import CertificationBody, Enterprise
 from greencert.regions.models import Region
@@ -158,10 +164,11 @@ def issue_certificates(
     )
     if refused:
         raise refused[min(refused)]
-    body_numbers = _body_numbers(body, issues)
     numbers = _numbers(issues, today)
+    body_numbers = _body_numbers(body, issues)
+    first_sequence = reserve_sequences(len(issues))
     standards: dict[int, Standard | None] = {}
-    certificates = []
+    certificates: list[Certificate] = []
     for issue, transition, number, body_number in zip(
         issues, transitions, numbers, body_numbers, strict=True
     ):
@@ -203,10 +210,11 @@ def issue_certificates(
                 status=transition.target(""),
                 status_reason_code=issue.reason_code,
                 renewed_from=issue.renewed_from,
+                last_event_sequence=first_sequence + len(certificates),
             )
         )
-    Certificate.objects.bulk_create(certificates)
-    events = append_events(
+    insert_new(certificates)
+    append_events(
         actor,
         [
             NewEvent(
@@ -225,10 +233,8 @@ def issue_certificates(
             )
             for certificate, issue in zip(certificates, issues, strict=True)
         ],
+        first_sequence=first_sequence,
     )
-    for certificate, event in zip(certificates, events, strict=True):
-        certificate.last_event_sequence = event.sequence
-    Certificate.objects.bulk_update(certificates, ["last_event_sequence"])
     for certificate, issue in zip(certificates, issues, strict=True):
         if issue.renewed_from is not None:
             # 再认证: the predecessor's log says which certificate succeeds it. Issuing the
@@ -308,7 +314,8 @@ def _numbers(issues: Sequence[Issue], today: dt.date) -> list[str]:
         year = (issue.issue_date or today).year
         wanted.setdefault((issue.site_region.province_code, year), []).append(index)
     numbers = [""] * len(issues)
-    for (province, year), indexes in wanted.items():
+    # Counters are locked in one order, so two batches never wait for each other's.
+    for (province, year), indexes in sorted(wanted.items()):
         for index, number in zip(
             indexes, allocate_numbers(province, year, len(indexes)), strict=True
         ):
@@ -324,10 +331,11 @@ def _body_numbers(body: CertificationBody, issues: Sequence[Issue]) -> list[str]
         for index, issue in enumerate(issues)
         if issue.body_number
     }
+    # Unordered: ordered by id, SQLite would walk the body's certificates instead of the index.
     used = dict(
-        Certificate.objects.filter(body=body, body_number__in=set(given.values())).values_list(
-            "body_number", "number"
-        )
+        Certificate.objects.filter(body=body, body_number__in=set(given.values()))
+        .order_by()
+        .values_list("body_number", "number")
     )
     numbers: list[str] = []
     for index, issue in enumerate(issues):

@@ -14,6 +14,7 @@ from greencert.catalog.models import Category
 from greencert.certification.actions import in_zone
 from greencert.certification.lifecycle import EventType
 from greencert.certification.models import Certificate
+from greencert.core.bulk import insert_new
 from greencert.parties.models import CertificationBody, Enterprise
 from greencert.portal import fts
 from greencert.portal.grams import document_grams, normalise
@@ -150,14 +151,21 @@ def index_events(events: list[CertificateEvent]) -> None:
     document, and on issue its holder's and body's, brought up to date with the rows the action
     has written, a few statements for the whole batch."""
     ids = list(dict.fromkeys(event.certificate_id for event in events))
-    certificates = Certificate.objects.select_related(
-        "holder__region__parent", "body__region__parent", "category", "site_region"
-    ).in_bulk(ids)
-    names = _city_names()
+    issued = {e.certificate_id: e.certificate for e in events if e.event_type == EventType.ISSUED}
+    # An issued event's certificate is the instance its action has just inserted, with its
+    # holder, body and category: that is the row. Any other event's is read again, as its
+    # action updated the row after loading it.
+    certificates = {
+        **Certificate.objects.select_related("holder", "body", "category").in_bulk(
+            [pk for pk in ids if pk not in issued]
+        ),
+        **issued,
+    }
+    regions = {r.code: r for r in Region.objects.select_related("parent")}
+    names = {code: r.name_zh for code, r in regions.items() if r.level in {"province", "city"}}
     documents = {d.certificate_id: d for d in SearchDocument.objects.filter(certificate_id__in=ids)}
-    issued = [certificates[e.certificate_id] for e in events if e.event_type == EventType.ISSUED]
-    holders = {cert.holder_id: cert.holder for cert in issued}
-    bodies = {cert.body_id: cert.body for cert in issued}
+    holders = {cert.holder_id: cert.holder for cert in issued.values()}
+    issuers = {cert.body_id: cert.body for cert in issued.values()}
     holder_documents = {
         d.enterprise_id: d
         for d in SearchDocument.objects.filter(
@@ -165,27 +173,27 @@ def index_events(events: list[CertificateEvent]) -> None:
         )
     }
     indexed_bodies = set(
-        SearchDocument.objects.filter(kind=DocumentKind.BODY, body_id__in=list(bodies)).values_list(
-            "body_id", flat=True
-        )
+        SearchDocument.objects.filter(
+            kind=DocumentKind.BODY, body_id__in=list(issuers)
+        ).values_list("body_id", flat=True)
     )
     changed: list[tuple[SearchDocument, dict[str, Any]]] = []
     added: list[SearchDocument] = []
     for pk in ids:
         cert = certificates[pk]
         fields = certificate_fields(
-            cert, cert.holder, cert.body, cert.category, _place(cert.site_region, names)
+            cert, cert.holder, cert.body, cert.category, _place(regions[cert.site_region_id], names)
         )
         _put(documents.get(pk), fields, changed, added, certificate_id=pk)
     for pk, holder in holders.items():
-        fields = enterprise_fields(holder, holder.region, _place(holder.region, names))
+        region = regions[holder.region_id]
+        fields = enterprise_fields(holder, region, _place(region, names))
         _put(holder_documents.get(pk), fields, changed, added, enterprise_id=pk)
-    for pk, body in bodies.items():
+    for pk, body in issuers.items():
         if pk not in indexed_bodies:
-            added.append(
-                SearchDocument(**body_fields(body, body.region, _place(body.region, names)))
-            )
-    SearchDocument.objects.bulk_create(added)
+            region = regions[body.region_id]
+            added.append(SearchDocument(**body_fields(body, region, _place(region, names))))
+    insert_new(added)
     if changed:
         names_changed = sorted({name for _document, fields in changed for name in fields})
         SearchDocument.objects.bulk_update([d for d, _fields in changed], names_changed)

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from greencert.certification.lifecycle.models import CertificateEvent
 from greencert.core.actors import Actor
+from greencert.core.bulk import insert_new
 from greencert.core.projections import project, project_all
 from greencert.core.sequence import current_value, next_value
 
@@ -86,16 +87,29 @@ def append_event(
     return event
 
 
-def append_events(actor: Actor, new: list[NewEvent]) -> list[CertificateEvent]:
+def reserve_sequences(count: int) -> int:
+    """Take the next ``count`` sequence numbers for ``append_events``; returns the first. The
+    counter row stays locked until the transaction ends, so no other event comes between."""
+    _require_transaction()
+    return next_value(EVENT_SEQUENCE, count) - count + 1
+
+
+def append_events(
+    actor: Actor, new: list[NewEvent], *, first_sequence: int | None = None
+) -> list[CertificateEvent]:
     """Append several events by one actor with consecutive sequence numbers, in this order, in one
-    insert, and bring the read models up to date with all of them (``project_all``)."""
+    insert, and bring the read models up to date with all of them (``project_all``).
+
+    ``first_sequence``: numbers taken beforehand with ``reserve_sequences(len(new))``, by an
+    action that writes them into its rows before the events exist."""
     _require_transaction()
     if not new:
         return []
-    last = next_value(EVENT_SEQUENCE, len(new))
+    first = reserve_sequences(len(new)) if first_sequence is None else first_sequence
+    # As in append_event, the clock is read once the counter row is locked.
     now = timezone.now()
-    events = [_event(n, actor, last - len(new) + 1 + i, now) for i, n in enumerate(new)]
-    CertificateEvent.objects.bulk_create(events)
+    events = [_event(n, actor, first + i, now) for i, n in enumerate(new)]
+    insert_new(events)
     project_all(events)
     return events
 
