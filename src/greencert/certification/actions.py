@@ -64,7 +64,8 @@ def require_certification_unit(category: Category, certification_unit: str) -> N
         )
 
 
-def _require_reason(event_type: str, reason_code: str) -> lifecycle.Transition:
+def require_reason(event_type: str, reason_code: str) -> lifecycle.Transition:
+    """The event's transition, if ``reason_code`` is one of the reasons it takes."""
     transition = lifecycle.transitions()[event_type]
     allowed = lifecycle.reasons()[transition.reason_group]
     if reason_code not in allowed:
@@ -156,7 +157,8 @@ def issue_certificates(
         )
     authorised = set(body.categories.values_list("pk", flat=True))
     today = timezone.localdate()
-    transitions = [_check_issue(body, issue, authorised, today) for issue in issues]
+    listed: dict[int, set[int]] = {}
+    transitions = [_check_issue(body, issue, authorised, listed, today) for issue in issues]
     refused = restriction_refusals(
         subjects=[(issue.holder, issue.category.code) for issue in issues],
         body=body,
@@ -251,9 +253,14 @@ def issue_certificates(
 
 
 def _check_issue(
-    body: CertificationBody, issue: Issue, authorised: set[int], today: dt.date
+    body: CertificationBody,
+    issue: Issue,
+    authorised: set[int],
+    listed: dict[int, set[int]],
+    today: dt.date,
 ) -> lifecycle.Transition:
-    """What ``issue_certificate`` refuses about one certificate, bar the actor and the blacklist."""
+    """What ``issue_certificate`` refuses about one certificate, bar the actor and the blacklist.
+    ``listed``: the standards of each category, by category id, filled as categories come."""
     category = issue.category
     if category.pk not in authorised:
         raise PermissionRefused(
@@ -270,14 +277,17 @@ def _check_issue(
             expected_en="an active certification body",
         )
     require_certification_unit(category, issue.certification_unit)
-    if issue.standard is not None and issue.standard.pk not in _standard_ids(category):
+    if category.pk not in listed:
+        # Read through the prefetch cache where the caller prefetched the category's standards.
+        listed[category.pk] = {standard.pk for standard in category.standards.all()}
+    if issue.standard is not None and issue.standard.pk not in listed[category.pk]:
         raise ValidationFailed(
             field="standard",
             value=issue.standard.code,
             expected_zh=f"「{category.name_zh}」目录所列标准",
             expected_en=f"a standard listed for {category.name_en}",
         )
-    transition = _require_reason(EventType.ISSUED, issue.reason_code)
+    transition = require_reason(EventType.ISSUED, issue.reason_code)
     if issue.issue_date is not None and issue.issue_date > today:
         raise ValidationFailed(
             field="issue_date",
@@ -287,11 +297,6 @@ def _check_issue(
         )
     _expiry(issue.issue_date or today, category, issue.expiry_date)
     return transition
-
-
-def _standard_ids(category: Category) -> set[int]:
-    # Read through the prefetch cache where the caller prefetched the category's standards.
-    return {standard.pk for standard in category.standards.all()}
 
 
 def _issued_payload(certificate: Certificate, issue: Issue) -> dict[str, Any]:
@@ -417,7 +422,7 @@ def _transition(
 ) -> Certificate:
     """``dated_by_actor``: ``effective_at`` is a date someone gave, so it must keep the history in
     order; an expiry's is the day after the expiry date, whenever the job records it."""
-    transition = _require_reason(event_type, reason_code)
+    transition = require_reason(event_type, reason_code)
     if effective_at is not None and dated_by_actor:
         _require_in_order(certificate, effective_at)
     if not authorised and not can_change(actor, certificate, event_type):

@@ -73,7 +73,13 @@ class Lookups:
 
     def __init__(self, body: CertificationBody) -> None:
         self.body = body
-        self.categories = {c.code: c for c in Category.objects.prefetch_related("standards")}
+        self.categories = {
+            c.code: c for c in Category.objects.prefetch_related("standards__superseded_by")
+        }
+        self._standards = {
+            code: {s.code.replace(" ", "").upper(): s for s in category.standards.all()}
+            for code, category in self.categories.items()
+        }
         self.authorised = set(body.categories.values_list("code", flat=True))
         self._regions: dict[str, Region | None] = {}
         self._holders: dict[str, int | None] = {}
@@ -85,11 +91,7 @@ class Lookups:
         return self._regions[code]
 
     def standard(self, category: Category, code: str) -> Standard | None:
-        wanted = code.replace(" ", "").upper()
-        for standard in category.standards.all():
-            if standard.code.replace(" ", "").upper() == wanted:
-                return standard
-        return None
+        return self._standards[category.code].get(code.replace(" ", "").upper())
 
     def preload(self, records: Iterable[IssueRecord]) -> None:
         """Read, in two queries, which holders of ``records`` are registered and the certificates
