@@ -77,9 +77,19 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def csv_bytes(kind: Kind, rows: list[dict[str, Any]], encoding: str = "utf-8-sig") -> bytes:
-    """Rows as a CSV file with the template's header (only the columns the rows name)."""
-    present = [c for c in columns(kind) if any(c.field in row for row in rows)]
+def _present(kind: Kind, rows: list[dict[str, Any]], every_column: bool) -> list[Any]:
+    return [c for c in columns(kind) if every_column or any(c.field in row for row in rows)]
+
+
+def csv_bytes(
+    kind: Kind,
+    rows: list[dict[str, Any]],
+    encoding: str = "utf-8-sig",
+    *,
+    every_column: bool = False,
+) -> bytes:
+    """Rows as a CSV file with the template's header: the columns the rows name, or all."""
+    present = _present(kind, rows, every_column)
     out = io.StringIO(newline="")
     writer = csv.writer(out)
     writer.writerow([c.header for c in present])
@@ -88,8 +98,8 @@ def csv_bytes(kind: Kind, rows: list[dict[str, Any]], encoding: str = "utf-8-sig
     return out.getvalue().encode(encoding)
 
 
-def xlsx_bytes(kind: Kind, rows: list[dict[str, Any]]) -> bytes:
-    present = [c for c in columns(kind) if any(c.field in row for row in rows)]
+def xlsx_bytes(kind: Kind, rows: list[dict[str, Any]], *, every_column: bool = False) -> bytes:
+    present = _present(kind, rows, every_column)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("import")
     sheet.append([c.header for c in present])
