@@ -28,23 +28,24 @@ def unreadable(name: str, zh: str, en: str) -> ValidationFailed:
 
 
 def decode(data: bytes, name: str = "") -> tuple[str, str]:
-    """The text of a CSV file and the encoding it was read in."""
+    """The text of a CSV file and the encoding it was read in: UTF-8 or UTF-16 by their byte-order
+    marks, else UTF-8 if the bytes are valid UTF-8, else GB18030."""
     if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="strict"), "utf-8-sig"
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16"), "utf-16"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030"), "gb18030"
-    except UnicodeDecodeError:
-        raise unreadable(
-            name,
-            "UTF-8 或 GB18030（Excel 另存为“CSV”）编码的 CSV 文件",
-            "a CSV file in UTF-8 or GB18030 (what Excel saves as “CSV”)",
-        ) from None
+        candidates = [("utf-8-sig", data[len(codecs.BOM_UTF8) :], "utf-8")]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates = [("utf-16", data, "utf-16")]
+    else:
+        candidates = [("utf-8", data, "utf-8"), ("gb18030", data, "gb18030")]
+    for label, raw, codec in candidates:
+        try:
+            return raw.decode(codec), label
+        except UnicodeDecodeError:
+            continue
+    raise unreadable(
+        name,
+        "UTF-8 或 GB18030（Excel 另存为“CSV”）编码的 CSV 文件",
+        "a CSV file in UTF-8 or GB18030 (what Excel saves as “CSV”)",
+    )
 
 
 @dataclass
