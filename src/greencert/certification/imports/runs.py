@@ -96,9 +96,12 @@ def record_outcome(run: ImportRun, outcome: Outcome, *, finished: bool) -> None:
         report = error_report(outcome.problems)
         run.error_report.save(f"{run.pk}-errors.xlsx", ContentFile(report), save=False)
     run.state = ImportRun.State.DONE if finished else ImportRun.State.CHECKED
-    run.rows_done = outcome.rows_read if not finished else run.imported + run.already_present
     if finished:
+        run.rows_done = run.imported + run.already_present
+        run.rows_expected = run.valid + run.already_present
         run.finished_at = timezone.now()
+    else:
+        run.rows_done = run.rows_expected = outcome.rows_read
     run.save()
 
 

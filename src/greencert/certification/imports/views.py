@@ -64,9 +64,13 @@ class UploadForm(forms.Form):
         body = self.fields["body"]
         assert isinstance(body, forms.ChoiceField)
         body.choices = [(b.approval_number, f"{b.name} ({b.approval_number})") for b in bodies]
-        if len(bodies) == 1:
-            body.initial = bodies[0].approval_number
+        self.only_body = bodies[0].approval_number if len(bodies) == 1 else ""
+        if self.only_body:
+            body.initial, body.required = self.only_body, False
             body.widget = forms.HiddenInput()
+
+    def clean_body(self) -> str:
+        return str(self.cleaned_data.get("body") or self.only_body)
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
