@@ -163,7 +163,13 @@ def index_events(events: list[CertificateEvent]) -> None:
     }
     regions = {r.code: r for r in Region.objects.select_related("parent")}
     names = {code: r.name_zh for code, r in regions.items() if r.level in {"province", "city"}}
-    documents = {d.certificate_id: d for d in SearchDocument.objects.filter(certificate_id__in=ids)}
+    # A certificate issued by this very batch has no document yet.
+    documents = {
+        d.certificate_id: d
+        for d in SearchDocument.objects.filter(
+            certificate_id__in=[pk for pk in ids if pk not in issued]
+        )
+    }
     holders = {cert.holder_id: cert.holder for cert in issued.values()}
     issuers = {cert.body_id: cert.body for cert in issued.values()}
     holder_documents = {

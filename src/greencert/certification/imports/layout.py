@@ -3,7 +3,9 @@ cells read into the fields of a record, with a problem for each cell that cannot
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from greencert.certification.imports import cells
@@ -23,6 +25,11 @@ class Layout:
     kind: Kind
     positions: dict[str, int]
     problems: list[RowProblem] = field(default_factory=list)
+
+    @cached_property
+    def plan(self) -> list[tuple[Column, int | None, Callable[[Any, str], Any]]]:
+        """Each column with its position in the file and the reader of its cells."""
+        return [(c, self.positions.get(c.field), READERS[c.kind]) for c in columns(self.kind)]
 
     @property
     def complete(self) -> bool:
@@ -108,22 +115,23 @@ class ReadRow:
     unread: set[str]
 
 
+READERS: dict[str, Callable[[Any, str], Any]] = {
+    "date": cells.read_date,
+    "products": cells.read_products,
+    "integer": cells.read_integer,
+    "text": lambda raw, _field: raw.strip() if isinstance(raw, str) else cell_text(raw),
+}
+
+
 def read_row(layout: Layout, number: int, row: list[Any]) -> ReadRow:
     values: dict[str, Any] = {}
     problems: list[RowProblem] = []
     unread: set[str] = set()
-    for column in columns(layout.kind):
-        index = layout.positions.get(column.field)
-        raw = row[index] if index is not None and index < len(row) else None
+    width = len(row)
+    for column, index, read in layout.plan:
+        raw = row[index] if index is not None and index < width else None
         try:
-            if column.kind == "date":
-                value: Any = cells.read_date(raw, column.field)
-            elif column.kind == "products":
-                value = cells.read_products(raw, column.field)
-            elif column.kind == "integer":
-                value = cells.read_integer(raw, column.field)
-            else:
-                value = cell_text(raw)
+            value = read(raw, column.field)
         except ValidationFailed as error:
             problems.append(layout.problem(number, error))
             unread.add(column.field)

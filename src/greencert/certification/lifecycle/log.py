@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 EVENT_SEQUENCE = "certificate_event"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class NewEvent:
     """One event to append: what ``append_event`` takes besides the actor."""
 
