@@ -303,3 +303,22 @@ def test_batches_leave_the_read_models_their_rebuild_gives(
     rebuild_projections()
     assert read_models() == projected
     assert len(projected[0]) == 39 + 14 + 1  # certificates, holders, the body
+
+
+@pytest.mark.parametrize("valid_only", [False, True])
+def test_a_row_taken_between_the_check_and_the_write_is_refused_there(
+    run_import: Callable[..., Outcome], issue: Callable[..., Certificate], valid_only: bool
+) -> None:
+    def meanwhile(phase: str, done: int, total: int | None) -> None:
+        if phase == "import" and not Certificate.objects.filter(body_number="ZJ-2025-GP-0002"):
+            issue(body_number="ZJ-2025-GP-0002", issue_date=ISSUED_ON)
+
+    outcome = run_import([row(1), row(2), row(3)], progress=meanwhile, valid_only=valid_only)
+    assert problems_at(outcome) == [(3, "A", "body_number", "duplicate_body_number")]
+    assert outcome.stopped is not valid_only
+    imported = set(Certificate.objects.values_list("body_number", flat=True))
+    expected = {"ZJ-2025-GP-0001", "ZJ-2025-GP-0002"} | (
+        {"ZJ-2025-GP-0003"} if valid_only else set()
+    )
+    assert imported == expected
+    assert (outcome.imported, outcome.refused) == (2 if valid_only else 1, 1)
