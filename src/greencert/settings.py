@@ -192,6 +192,8 @@ GREENCERT_NODE_ID = os.environ.get("GREENCERT_NODE_ID", "yrd-sh")
 GREENCERT_PUBLIC_URL = os.environ.get("GREENCERT_PUBLIC_URL", "http://127.0.0.1:8000")
 # Certificate numbers: prefix + province code + year + serial + ISO/IEC 7064 check character.
 GREENCERT_CERTIFICATE_PREFIX = os.environ.get("GREENCERT_CERTIFICATE_PREFIX", "GC")
+# The largest file the office import page accepts (bytes); the command has no limit.
+GREENCERT_IMPORT_MAX_BYTES = int(os.environ.get("GREENCERT_IMPORT_MAX_BYTES", 50 * 1024 * 1024))
 
 LOGGING = {
     "version": 1,

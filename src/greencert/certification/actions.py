@@ -8,6 +8,8 @@ CertificateEvent with the next gapless sequence number.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -17,12 +19,18 @@ from greencert.catalog.models import Category, Standard
 from greencert.certification import lifecycle
 from greencert.certification.body_numbers import allocate_body_number, require_body_number
 from greencert.certification.lifecycle import EventType
-from greencert.certification.lifecycle.log import append_event
+from greencert.certification.lifecycle.log import (
+    NewEvent,
+    append_event,
+    append_events,
+    reserve_sequences,
+)
 from greencert.certification.models import Certificate
-from greencert.certification.numbers import allocate_number
+from greencert.certification.numbers import allocate_numbers
 from greencert.certification.permissions import can_change, can_issue
-from greencert.certification.restrictions import refuse_if_restricted
+from greencert.certification.restrictions import restriction_refusals
 from greencert.core.actors import Actor
+from greencert.core.bulk import insert_new
 from greencert.core.errors import PermissionRefused, TransitionRefused, ValidationFailed
 from greencert.parties.models import CertificationBody, Enterprise
 from greencert.regions.models import Region
@@ -56,7 +64,8 @@ def require_certification_unit(category: Category, certification_unit: str) -> N
         )
 
 
-def _require_reason(event_type: str, reason_code: str) -> lifecycle.Transition:
+def require_reason(event_type: str, reason_code: str) -> lifecycle.Transition:
+    """The event's transition, if ``reason_code`` is one of the reasons it takes."""
     transition = lifecycle.transitions()[event_type]
     allowed = lifecycle.reasons()[transition.reason_group]
     if reason_code not in allowed:
@@ -97,35 +106,48 @@ def _refuse(certificate: Certificate, event_type: str, transition: lifecycle.Tra
     )
 
 
+@dataclass
+class Issue:
+    """One certificate to issue: the arguments of ``issue_certificate`` besides actor and body."""
+
+    holder: Enterprise
+    category: Category
+    certification_unit: str
+    site_region: Region
+    products: list[dict[str, Any]] | None = None
+    service_site: str = ""
+    production_site: str = ""
+    standard: Standard | None = None
+    scheme_id: str = ""
+    scheme_version: str = ""
+    evaluation_fingerprint: str = ""
+    grade: str = ""
+    issue_date: dt.date | None = None
+    reason_code: str = "I01"
+    renewed_from: Certificate | None = None
+    body_number: str = ""
+    certification_mode: str = ""
+    expiry_date: dt.date | None = None
+
+
 @transaction.atomic
-def issue_certificate(
-    actor: Actor,
-    *,
-    holder: Enterprise,
-    body: CertificationBody,
-    category: Category,
-    certification_unit: str,
-    site_region: Region,
-    products: list[dict[str, Any]] | None = None,
-    service_site: str = "",
-    production_site: str = "",
-    standard: Standard | None = None,
-    scheme_id: str = "",
-    scheme_version: str = "",
-    evaluation_fingerprint: str = "",
-    grade: str = "",
-    issue_date: dt.date | None = None,
-    reason_code: str = "I01",
-    renewed_from: Certificate | None = None,
-    body_number: str = "",
-    certification_mode: str = "",
-    expiry_date: dt.date | None = None,
-) -> Certificate:
+def issue_certificate(actor: Actor, *, body: CertificationBody, **issue: Any) -> Certificate:
     """Issue a certificate (颁发证书) and record the ``issued`` event.
 
-    ``body_number`` is the number the body gave it in its own system; without one, the body's
-    next number in its format (``data/body_numbers.yaml``) is allocated.
+    Takes the fields of ``Issue`` as keywords. ``body_number`` is the number the body gave it in
+    its own system; without one, the body's next number in its format (``data/body_numbers.yaml``)
+    is allocated.
     """
+    return issue_certificates(actor, body, [Issue(**issue)])[0]
+
+
+@transaction.atomic
+def issue_certificates(
+    actor: Actor, body: CertificationBody, issues: Sequence[Issue]
+) -> list[Certificate]:
+    """Issue several certificates of one body, all or none: the checks of ``issue_certificate``
+    for each, then the rows, one ``issued`` event each (consecutive sequence numbers, in order)
+    and the read models, a statement per table rather than per certificate. An import's batch."""
     if not can_issue(actor, body.pk):
         raise PermissionRefused(
             field="body",
@@ -133,7 +155,114 @@ def issue_certificate(
             expected_zh=f"{actor.label} 无权以 {body} 名义颁发证书（须为该机构人员）",
             expected_en=f"{actor.label} may not issue certificates for {body} (must be its staff)",
         )
-    if not body.categories.filter(pk=category.pk).exists():
+    authorised = set(body.categories.values_list("pk", flat=True))
+    today = timezone.localdate()
+    listed: dict[int, set[int]] = {}
+    transitions = [_check_issue(body, issue, authorised, listed, today) for issue in issues]
+    refused = restriction_refusals(
+        subjects=[(issue.holder, issue.category.code) for issue in issues],
+        body=body,
+        doing=("颁发证书", "be issued certificates"),
+    )
+    if refused:
+        raise refused[min(refused)]
+    numbers = _numbers(issues, today)
+    body_numbers = _body_numbers(body, issues)
+    first_sequence = reserve_sequences(len(issues))
+    standards: dict[int, Standard | None] = {}
+    certificates: list[Certificate] = []
+    for issue, transition, number, body_number in zip(
+        issues, transitions, numbers, body_numbers, strict=True
+    ):
+        category, site = issue.category, issue.site_region
+        if issue.standard is None and category.pk not in standards:
+            standards[category.pk] = category.current_standard()
+        issue_date = issue.issue_date or today
+        certificates.append(
+            Certificate(
+                number=number,
+                body_number=body_number,
+                holder=issue.holder,
+                body=body,
+                category=category,
+                standard=issue.standard or standards[category.pk],
+                certification_unit=issue.certification_unit,
+                products=issue.products or [],
+                service_site=issue.service_site,
+                production_site=issue.production_site,
+                site_region=site,
+                province_code=site.province_code,
+                city_code=site.city_code,
+                in_pilot_zone=in_zone(site, "pilot_zone"),
+                in_demonstration_zone=in_zone(site, "demonstration_zone"),
+                scheme_id=issue.scheme_id,
+                scheme_version=issue.scheme_version,
+                evaluation_fingerprint=issue.evaluation_fingerprint,
+                grade=issue.grade,
+                **(
+                    {"certification_mode": issue.certification_mode}
+                    if issue.certification_mode
+                    else {}
+                ),
+                initial_issue_date=(
+                    issue.renewed_from.initial_issue_date if issue.renewed_from else issue_date
+                ),
+                issue_date=issue_date,
+                expiry_date=_expiry(issue_date, category, issue.expiry_date),
+                status=transition.target(""),
+                status_reason_code=issue.reason_code,
+                renewed_from=issue.renewed_from,
+                last_event_sequence=first_sequence + len(certificates),
+            )
+        )
+    insert_new(certificates)
+    append_events(
+        actor,
+        [
+            NewEvent(
+                certificate=certificate,
+                event_type=EventType.ISSUED,
+                status_before="",
+                status_after=certificate.status,
+                reason_code=issue.reason_code,
+                payload=_issued_payload(certificate, issue),
+                # Recorded after the fact, it takes effect from the start of its issue date.
+                effective_at=None
+                if certificate.issue_date == today
+                else dt.datetime.combine(
+                    certificate.issue_date, dt.time.min, tzinfo=timezone.get_current_timezone()
+                ),
+            )
+            for certificate, issue in zip(certificates, issues, strict=True)
+        ],
+        first_sequence=first_sequence,
+    )
+    for certificate, issue in zip(certificates, issues, strict=True):
+        if issue.renewed_from is not None:
+            # 再认证: the predecessor's log says which certificate succeeds it. Issuing the
+            # successor is what authorises this, so no separate permission is asked for.
+            _transition(
+                actor,
+                issue.renewed_from,
+                EventType.RENEWED,
+                reason_code="N01",
+                payload={"successor": certificate.number},
+                authorised=True,
+            )
+    return certificates
+
+
+def _check_issue(
+    body: CertificationBody,
+    issue: Issue,
+    authorised: set[int],
+    listed: dict[int, set[int]],
+    today: dt.date,
+) -> lifecycle.Transition:
+    """What ``issue_certificate`` refuses about one certificate, bar the actor and the blacklist.
+    ``listed``: the standards of each category, by category id, filled as categories come."""
+    category = issue.category
+    if category.pk not in authorised:
         raise PermissionRefused(
             field="category",
             value=category.code,
@@ -147,100 +276,111 @@ def issue_certificate(
             expected_zh="有效的认证机构",
             expected_en="an active certification body",
         )
-    require_certification_unit(category, certification_unit)
-    if standard is not None and not category.standards.filter(pk=standard.pk).exists():
+    require_certification_unit(category, issue.certification_unit)
+    if category.pk not in listed:
+        # Read through the prefetch cache where the caller prefetched the category's standards.
+        listed[category.pk] = {standard.pk for standard in category.standards.all()}
+    if issue.standard is not None and issue.standard.pk not in listed[category.pk]:
         raise ValidationFailed(
             field="standard",
-            value=standard.code,
+            value=issue.standard.code,
             expected_zh=f"「{category.name_zh}」目录所列标准",
             expected_en=f"a standard listed for {category.name_en}",
         )
-    refuse_if_restricted(
-        enterprise=holder,
-        body=body,
-        category=category.code,
-        doing=("颁发证书", "be issued certificates"),
-    )
-    transition = _require_reason(EventType.ISSUED, reason_code)
-    today = timezone.localdate()
-    issue_date = issue_date or today
-    if issue_date > today:
+    transition = require_reason(EventType.ISSUED, issue.reason_code)
+    if issue.issue_date is not None and issue.issue_date > today:
         raise ValidationFailed(
             field="issue_date",
-            value=issue_date.isoformat(),
+            value=issue.issue_date.isoformat(),
             expected_zh="今天或以前的颁证日期",
             expected_en="an issue date of today or earlier",
         )
-    # A certificate recorded after the fact takes effect from the start of its issue date.
-    effective_at = (
-        None
-        if issue_date == today
-        else dt.datetime.combine(issue_date, dt.time.min, tzinfo=timezone.get_current_timezone())
+    _expiry(issue.issue_date or today, category, issue.expiry_date)
+    return transition
+
+
+def _issued_payload(certificate: Certificate, issue: Issue) -> dict[str, Any]:
+    return {
+        "holder": certificate.holder.credit_code,
+        "body": certificate.body.approval_number,
+        "body_number": certificate.body_number,
+        "category": certificate.category.code,
+        "scheme": f"{issue.scheme_id}@{issue.scheme_version}" if issue.scheme_id else "",
+        "evaluation_fingerprint": issue.evaluation_fingerprint,
+        "expiry_date": certificate.expiry_date.isoformat(),
+        "renewed_from": issue.renewed_from.number if issue.renewed_from else "",
+    }
+
+
+def _numbers(issues: Sequence[Issue], today: dt.date) -> list[str]:
+    """Registry numbers in the order of ``issues``, one counter update per province and year."""
+    wanted: dict[tuple[str, int], list[int]] = {}
+    for index, issue in enumerate(issues):
+        year = (issue.issue_date or today).year
+        wanted.setdefault((issue.site_region.province_code, year), []).append(index)
+    numbers = [""] * len(issues)
+    # Counters are locked in one order, so two batches never wait for each other's.
+    for (province, year), indexes in sorted(wanted.items()):
+        for index, number in zip(
+            indexes, allocate_numbers(province, year, len(indexes)), strict=True
+        ):
+            numbers[index] = number
+    return numbers
+
+
+def _body_numbers(body: CertificationBody, issues: Sequence[Issue]) -> list[str]:
+    """The body's numbers for new certificates: the ones given, checked (one query for all), or
+    its next free ones."""
+    given = {
+        index: require_body_number(body.approval_number, issue.body_number)
+        for index, issue in enumerate(issues)
+        if issue.body_number
+    }
+    # Unordered: ordered by id, SQLite would walk the body's certificates instead of the index.
+    used = dict(
+        Certificate.objects.filter(body=body, body_number__in=set(given.values()))
+        .order_by()
+        .values_list("body_number", "number")
     )
-    initial = renewed_from.initial_issue_date if renewed_from else issue_date
-    expiry_date = _expiry(issue_date, category, expiry_date)
-    body_number = _body_number(body, body_number, issue_date.year)
-    certificate = Certificate.objects.create(
-        number=allocate_number(site_region.province_code, issue_date.year),
-        body_number=body_number,
-        holder=holder,
-        body=body,
-        category=category,
-        standard=standard or category.current_standard(),
-        certification_unit=certification_unit,
-        products=products or [],
-        service_site=service_site,
-        production_site=production_site,
-        site_region=site_region,
-        province_code=site_region.province_code,
-        city_code=site_region.city_code,
-        in_pilot_zone=in_zone(site_region, "pilot_zone"),
-        in_demonstration_zone=in_zone(site_region, "demonstration_zone"),
-        scheme_id=scheme_id,
-        scheme_version=scheme_version,
-        evaluation_fingerprint=evaluation_fingerprint,
-        grade=grade,
-        **({"certification_mode": certification_mode} if certification_mode else {}),
-        initial_issue_date=initial,
-        issue_date=issue_date,
-        expiry_date=expiry_date,
-        status=transition.target(""),
-        status_reason_code=reason_code,
-        renewed_from=renewed_from,
+    numbers: list[str] = []
+    for index, issue in enumerate(issues):
+        if index not in given:
+            year = (issue.issue_date or timezone.localdate()).year
+            numbers.append(_next_body_number(body, year, set(numbers)))
+            continue
+        number = given[index]
+        if number in used or number in numbers:
+            raise _duplicate_body_number(body, issue.body_number, used.get(number))
+        numbers.append(number)
+    return numbers
+
+
+def _duplicate_body_number(
+    body: CertificationBody, given: str, holder: str | None
+) -> ValidationFailed:
+    """``holder``: the registry number of the certificate that has it; None if it is another of
+    the same batch."""
+    return ValidationFailed(
+        field="body_number",
+        value=given,
+        expected_zh=f"{body} 尚未使用的证书编号（"
+        + (f"已用于 {holder}" if holder else "本批另一证书已使用")
+        + "）",
+        expected_en=f"a number {body} has not used yet ("
+        + (f"it is {holder}'s" if holder else "another certificate of this batch has it")
+        + ")",
+        code="duplicate_body_number",
     )
-    event = append_event(
-        certificate=certificate,
-        event_type=EventType.ISSUED,
-        actor=actor,
-        status_before="",
-        status_after=certificate.status,
-        reason_code=reason_code,
-        payload={
-            "holder": holder.credit_code,
-            "body": body.approval_number,
-            "body_number": body_number,
-            "category": category.code,
-            "scheme": f"{scheme_id}@{scheme_version}" if scheme_id else "",
-            "evaluation_fingerprint": evaluation_fingerprint,
-            "expiry_date": certificate.expiry_date.isoformat(),
-            "renewed_from": renewed_from.number if renewed_from else "",
-        },
-        effective_at=effective_at,
-    )
-    Certificate.objects.filter(pk=certificate.pk).update(last_event_sequence=event.sequence)
-    certificate.last_event_sequence = event.sequence
-    if renewed_from is not None:
-        # 再认证: the predecessor's log says which certificate succeeds it. Issuing the successor
-        # is what authorises this, so no separate permission is asked for.
-        _transition(
-            actor,
-            renewed_from,
-            EventType.RENEWED,
-            reason_code="N01",
-            payload={"successor": certificate.number},
-            authorised=True,
-        )
-    return certificate
+
+
+def _next_body_number(body: CertificationBody, year: int, taken: set[str]) -> str:
+    while True:
+        number = allocate_body_number(body.approval_number, year)
+        if (
+            number not in taken
+            and not Certificate.objects.filter(body=body, body_number=number).exists()
+        ):
+            return number
 
 
 def _expiry(issue_date: dt.date, category: Category, given: dt.date | None) -> dt.date:
@@ -258,26 +398,6 @@ def _expiry(issue_date: dt.date, category: Category, given: dt.date | None) -> d
             f"({category.name_en} certificates are valid for {category.validity_years} years)",
         )
     return given
-
-
-def _body_number(body: CertificationBody, given: str, year: int) -> str:
-    """The body's number for a new certificate: the one given, checked, or its next free one."""
-    if not given:
-        while True:
-            number = allocate_body_number(body.approval_number, year)
-            if not Certificate.objects.filter(body=body, body_number=number).exists():
-                return number
-    number = require_body_number(body.approval_number, given)
-    holder = Certificate.objects.filter(body=body, body_number=number).values("number").first()
-    if holder is not None:
-        raise ValidationFailed(
-            field="body_number",
-            value=given,
-            expected_zh=f"{body} 尚未使用的证书编号（已用于 {holder['number']}）",
-            expected_en=f"a number {body} has not used yet (it is {holder['number']}'s)",
-            code="duplicate_body_number",
-        )
-    return number
 
 
 def in_zone(region: Region, flag: str) -> bool:
@@ -302,7 +422,7 @@ def _transition(
 ) -> Certificate:
     """``dated_by_actor``: ``effective_at`` is a date someone gave, so it must keep the history in
     order; an expiry's is the day after the expiry date, whenever the job records it."""
-    transition = _require_reason(event_type, reason_code)
+    transition = require_reason(event_type, reason_code)
     if effective_at is not None and dated_by_actor:
         _require_in_order(certificate, effective_at)
     if not authorised and not can_change(actor, certificate, event_type):
@@ -540,11 +660,13 @@ def record_surveillance_passed(
 
 
 __all__ = [
+    "Issue",
     "cancel_certificate",
     "change_certificate",
     "expire_certificate",
     "expire_due_certificates",
     "issue_certificate",
+    "issue_certificates",
     "record_annotation",
     "record_surveillance_passed",
     "restore_certificate",

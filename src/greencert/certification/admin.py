@@ -14,6 +14,7 @@ from greencert.certification.models import (
     ApplicationStep,
     Certificate,
     CertificateEvent,
+    ImportRun,
     Inspection,
     Nonconformity,
     Sample,
@@ -112,3 +113,22 @@ class SurveillanceTaskAdmin(ReadOnlyAdmin):
 class ActionReceiptAdmin(ReadOnlyAdmin):
     list_display = ["key", "action", "actor_label", "application", "certificate", "created_at"]
     search_fields = ["key", "application__reference", "certificate__number"]
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(ReadOnlyAdmin):
+    list_display = [
+        "created_at",
+        "body",
+        "kind",
+        "file_name",
+        "actor_label",
+        "state",
+        "rows_read",
+        "imported",
+        "already_present",
+        "refused",
+    ]
+    list_filter = ["kind", "state"]
+    search_fields = ["file_name", "file_sha256", "body__approval_number"]
+    exclude = ["problems"]

@@ -77,7 +77,7 @@ def rule_for(approval_number: str) -> NumberRule:
 def normalise_body_number(raw: str) -> str:
     """Half-width, upper case, without spaces: what people copy from paper certificates."""
     text = unicodedata.normalize("NFKC", raw or "")
-    return "".join(ch for ch in text.upper() if not ch.isspace())
+    return "".join(text.upper().split())
 
 
 def require_body_number(approval_number: str, raw: str, *, field: str = "body_number") -> str:

@@ -10,22 +10,24 @@ regions and the body's categories across the records of one request or file.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from greencert.catalog.models import Category, Standard
 from greencert.certification import actions
-from greencert.certification.actions import default_expiry, issue_certificate
+from greencert.certification.actions import Issue, default_expiry, issue_certificates
 from greencert.certification.body_numbers import normalise_body_number, require_body_number
 from greencert.certification.lifecycle import EventType
 from greencert.certification.models import Certificate
 from greencert.certification.numbers import check_number
 from greencert.core.actors import Actor
 from greencert.core.errors import TransitionRefused, UserFacingError, ValidationFailed
-from greencert.parties.actions import holder_for_certificate
+from greencert.parties.actions import HolderDetails, holders_for_certificates
 from greencert.parties.models import CertificationBody, Enterprise
 from greencert.parties.validators import clean_credit_code
 from greencert.regions.models import Region
@@ -66,13 +68,22 @@ def problem(
 
 
 class Lookups:
-    """What checking many records of one body reads once."""
+    """What checking many records of one body reads once: the catalog, the body's categories,
+    regions, and (``preload``) the holders and renewed certificates a batch of records names."""
 
     def __init__(self, body: CertificationBody) -> None:
         self.body = body
-        self.categories = {c.code: c for c in Category.objects.prefetch_related("standards")}
+        self.categories = {
+            c.code: c for c in Category.objects.prefetch_related("standards__superseded_by")
+        }
+        self._standards = {
+            code: {s.code.replace(" ", "").upper(): s for s in category.standards.all()}
+            for code, category in self.categories.items()
+        }
         self.authorised = set(body.categories.values_list("code", flat=True))
         self._regions: dict[str, Region | None] = {}
+        self._holders: dict[str, int | None] = {}
+        self._certificates: dict[str, Certificate | None] = {}
 
     def region(self, code: str) -> Region | None:
         if code not in self._regions:
@@ -80,11 +91,53 @@ class Lookups:
         return self._regions[code]
 
     def standard(self, category: Category, code: str) -> Standard | None:
-        wanted = code.replace(" ", "").upper()
-        for standard in category.standards.all():
-            if standard.code.replace(" ", "").upper() == wanted:
-                return standard
-        return None
+        return self._standards[category.code].get(code.replace(" ", "").upper())
+
+    def preload(self, records: Iterable[IssueRecord]) -> None:
+        """Read, in two queries, which holders of ``records`` are registered and the certificates
+        they renew; what was read for earlier records is read again, as it may have changed."""
+        records = list(records)
+        codes = {clean_credit_code(r.holder_credit_code)[0] for r in records}
+        registered = dict(
+            Enterprise.objects.filter(credit_code__in=codes).values_list("credit_code", "pk")
+        )
+        self._holders.update((code, registered.get(code)) for code in codes)
+        self.preload_certificates(r.renewed_from for r in records if r.renewed_from.strip())
+
+    def preload_certificates(self, typed: Iterable[str]) -> None:
+        """Find the body's certificates with these registry or body numbers in one query."""
+        keys = {_certificate_key(number) for number in typed}
+        if not keys:
+            return
+        numbers = {value for kind, value in keys if kind == "number"}
+        body_numbers = {value for kind, value in keys if kind == "body_number"}
+        found = (
+            Certificate.objects.filter(body=self.body)
+            .filter(Q(number__in=numbers) | Q(body_number__in=body_numbers))
+            .order_by()
+        )
+        self._certificates.update((f"{kind}:{value}", None) for kind, value in keys)
+        for certificate in found.select_related("category"):
+            self._certificates[f"number:{certificate.number}"] = certificate
+            self._certificates[f"body_number:{certificate.body_number}"] = certificate
+
+    def holder_id(self, credit_code: str) -> int | None:
+        """The registered enterprise with this (clean) credit code, if any."""
+        if credit_code not in self._holders:
+            self._holders[credit_code] = (
+                Enterprise.objects.filter(credit_code=credit_code)
+                .values_list("pk", flat=True)
+                .first()
+            )
+        return self._holders[credit_code]
+
+    def certificate(self, number: str) -> Certificate | None:
+        """The body's certificate with this registry or body number, if any."""
+        kind, value = _certificate_key(number)
+        key = f"{kind}:{value}"
+        if key not in self._certificates:
+            self._certificates[key] = _predecessor(self.body, number)
+        return self._certificates[key]
 
 
 def standard_in_force(category: Category, day: dt.date) -> Standard | None:
@@ -210,11 +263,7 @@ def check_record(
                         f"a date after the issue date and no later than {longest.isoformat()}",
                     )
                 )
-    if (
-        not credit_problem
-        and not record.holder_name.strip()
-        and not Enterprise.objects.filter(credit_code=code).exists()
-    ):
+    if not credit_problem and not record.holder_name.strip() and lookups.holder_id(code) is None:
         problems.append(
             problem(
                 "holder_name",
@@ -223,7 +272,7 @@ def check_record(
                 f"the name of enterprise {code}, which is not registered yet",
             )
         )
-    if record.renewed_from.strip() and _predecessor(body, record.renewed_from) is None:
+    if record.renewed_from.strip() and lookups.certificate(record.renewed_from) is None:
         problems.append(
             problem(
                 "renewed_from",
@@ -269,13 +318,18 @@ def _check_standard(
     return []
 
 
+def _certificate_key(typed: str) -> tuple[str, str]:
+    """How a typed number finds a certificate: as a registry number when it is well formed, as
+    the body's own number otherwise."""
+    checked = check_number(typed.strip())
+    if checked.verdict == "well_formed":
+        return "number", checked.normalised
+    return "body_number", normalise_body_number(typed)
+
+
 def _predecessor(body: CertificationBody, number: str) -> Certificate | None:
-    typed = number.strip()
-    if check_number(typed).verdict == "well_formed":
-        found = Certificate.objects.filter(body=body, number=check_number(typed).normalised)
-    else:
-        found = Certificate.objects.filter(body=body, body_number=normalise_body_number(typed))
-    return found.first()
+    kind, value = _certificate_key(number)
+    return Certificate.objects.filter(body=body, **{kind: value}).first()
 
 
 def refuse_first(problems: list[ValidationFailed]) -> None:
@@ -298,55 +352,71 @@ def refuse_first(problems: list[ValidationFailed]) -> None:
         raise first
 
 
-@transaction.atomic
 def issue_record(actor: Actor, record: IssueRecord, lookups: Lookups) -> Certificate:
     """Issue the certificate ``record`` describes, through ``issue_certificate``.
 
     Raises the first problem ``check_record`` finds (all of them in ``extra["problems"]``), and
     whatever the action refuses (permission, blacklist, a body number used meanwhile).
     """
-    refuse_first(check_record(record, lookups))
-    body = lookups.body
-    category = lookups.categories[record.category.strip()]
-    site = lookups.region(record.site_region.strip())
-    assert site is not None  # checked above
-    holder_region = lookups.region(record.holder_region.strip()) if record.holder_region else site
-    holder = holder_for_certificate(
+    return issue_records(actor, [record], lookups)[0]
+
+
+@transaction.atomic
+def issue_records(
+    actor: Actor, records: Sequence[IssueRecord], lookups: Lookups
+) -> list[Certificate]:
+    """Issue the certificates ``records`` describe, all or none, through ``issue_certificates``:
+    an import's batch. Raises the first problem of the first record that has one."""
+    lookups.preload(records)
+    for record in records:
+        refuse_first(check_record(record, lookups))
+    sites = [lookups.region(record.site_region.strip()) for record in records]
+    holders = holders_for_certificates(
         actor,
-        credit_code=record.holder_credit_code,
-        name=record.holder_name,
-        region=holder_region or site,
-        address=record.holder_address,
+        [
+            HolderDetails(
+                credit_code=record.holder_credit_code,
+                name=record.holder_name,
+                region=(
+                    lookups.region(record.holder_region.strip()) if record.holder_region else None
+                )
+                or site,
+                address=record.holder_address,
+            )
+            for record, site in zip(records, sites, strict=True)
+            if site is not None  # checked above
+        ],
     )
-    standard = (
-        lookups.standard(category, record.standard)
-        if record.standard.strip()
-        else standard_in_force(category, record.issue_date)
-    )
-    return issue_certificate(
-        actor,
-        holder=holder,
-        body=body,
-        category=category,
-        certification_unit=record.certification_unit,
-        site_region=site,
-        products=record.products,
-        service_site=record.service_site.strip(),
-        production_site=record.production_site.strip(),
-        standard=standard,
-        scheme_id=record.scheme_id,
-        scheme_version=record.scheme_version,
-        evaluation_fingerprint=record.evaluation_fingerprint,
-        grade=record.grade,
-        issue_date=record.issue_date,
-        reason_code="I02" if record.renewed_from.strip() else "I01",
-        renewed_from=_predecessor(body, record.renewed_from)
-        if record.renewed_from.strip()
-        else None,
-        body_number=record.body_number,
-        certification_mode=record.certification_mode,
-        expiry_date=record.expiry_date,
-    )
+    issues = []
+    for record, site in zip(records, sites, strict=True):
+        assert site is not None  # checked above
+        category = lookups.categories[record.category.strip()]
+        renewed_from = lookups.certificate(record.renewed_from) if record.renewed_from else None
+        issues.append(
+            Issue(
+                holder=holders[clean_credit_code(record.holder_credit_code)[0]],
+                category=category,
+                certification_unit=record.certification_unit,
+                site_region=site,
+                products=record.products,
+                service_site=record.service_site.strip(),
+                production_site=record.production_site.strip(),
+                standard=lookups.standard(category, record.standard)
+                if record.standard.strip()
+                else standard_in_force(category, record.issue_date),
+                scheme_id=record.scheme_id,
+                scheme_version=record.scheme_version,
+                evaluation_fingerprint=record.evaluation_fingerprint,
+                grade=record.grade,
+                issue_date=record.issue_date,
+                reason_code="I02" if renewed_from else "I01",
+                renewed_from=renewed_from,
+                body_number=record.body_number,
+                certification_mode=record.certification_mode,
+                expiry_date=record.expiry_date,
+            )
+        )
+    return issue_certificates(actor, lookups.body, issues)
 
 
 @dataclass
@@ -490,5 +560,6 @@ __all__ = [
     "check_record",
     "find_own_certificate",
     "issue_record",
+    "issue_records",
     "standard_in_force",
 ]

@@ -40,14 +40,24 @@ def compose(province: str, year: int, serial: int) -> str | None:
 
 def allocate_number(province_code: str, year: int) -> str:
     """The next unused number for a province and year; call inside the issuing transaction."""
+    return allocate_numbers(province_code, year, 1)[0]
+
+
+def allocate_numbers(province_code: str, year: int, count: int) -> list[str]:
+    """The next ``count`` unused numbers for a province and year, in order: what ``count`` calls
+    of ``allocate_number`` would give, with one counter update for most batches."""
     province = province_code[:2]
     if province not in PROVINCES:
         raise ValueError(f"province {province_code!r} is not in the Yangtze River Delta")
-    while True:
-        serial = next_value(f"certificate-number:{province}:{year}")
-        number = compose(province, year, serial)
-        if number:
-            return number
+    numbers: list[str] = []
+    while len(numbers) < count:
+        wanted = count - len(numbers)
+        last = next_value(f"certificate-number:{province}:{year}", wanted)
+        for serial in range(last - wanted + 1, last + 1):
+            number = compose(province, year, serial)
+            if number:
+                numbers.append(number)
+    return numbers
 
 
 @dataclass(frozen=True)

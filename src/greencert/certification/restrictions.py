@@ -8,7 +8,7 @@ at start-up (``SupervisionConfig.ready``), so certification asks without importi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +17,9 @@ from typing import Any
 class Restrictions:
     # Raises PermissionRefused when the enterprise or body may not do what ``doing`` names.
     refuse: Callable[..., None]
+    # The same for many (enterprise, category) pairs of one body at once (one query): the
+    # refusal of each refused pair, by its index.
+    refusals: Callable[..., dict[int, Any]]
     # Which of these certificate ids carry a flag today (one query).
     flagged_ids: Callable[[Iterable[int]], set[int]]
     # The listings behind one certificate's flag, as the public sees them.
@@ -40,6 +43,16 @@ def refuse_if_restricted(
     *, enterprise: Any = None, body: Any = None, category: str | None, doing: tuple[str, str]
 ) -> None:
     _current().refuse(enterprise=enterprise, body=body, category=category, doing=doing)
+
+
+def restriction_refusals(
+    *, subjects: Sequence[tuple[Any, str | None]], body: Any, doing: tuple[str, str]
+) -> dict[int, Any]:
+    """What ``refuse_if_restricted`` would raise for each (enterprise, category) pair issued by
+    ``body``, by the pair's index; pairs that may go ahead are absent."""
+    if not subjects:
+        return {}
+    return _current().refusals(subjects=subjects, body=body, doing=doing)
 
 
 def flagged_certificate_ids(certificate_ids: Iterable[int]) -> set[int]:

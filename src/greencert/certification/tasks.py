@@ -1,4 +1,4 @@
-"""Certification's tasks: notification mail, and the expiry of certificates."""
+"""Certification's tasks: notification mail, the expiry of certificates, and bulk imports."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from greencert.certification.actions import expire_due_certificates
+from greencert.certification.imports import runs
 
 logger = logging.getLogger(__name__)
 
@@ -29,3 +30,16 @@ def expire_certificates() -> None:
     count = expire_due_certificates(timezone.localdate())
     if count:
         logger.info("expired %d certificates", count)
+
+
+# An uploaded file too large to check while the page waits; the page polls the run's progress.
+@db_task()
+def check_import(run_id: str) -> None:
+    runs.check_run(run_id)
+
+
+# Written a batch per transaction: a worker stopped half-way leaves whole batches, and importing
+# the same file again completes it.
+@db_task()
+def apply_import(run_id: str) -> None:
+    runs.apply_run(run_id)

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from greencert.certification import views
+from greencert.certification.imports import views as imports
 
 app_name = "office"
 
@@ -17,6 +18,16 @@ urlpatterns = [
         name="document",
     ),
     path("applications/<str:reference>/<slug:slug>/", views.application_step, name="step"),
+    path("import/", imports.upload, name="import"),
+    path(
+        "import/templates/<slug:kind>.<slug:file_format>",
+        imports.template_download,
+        name="import_template",
+    ),
+    path("import/<uuid:run_id>/", imports.run_detail, name="import_run"),
+    path("import/<uuid:run_id>/status.json", imports.run_status, name="import_status"),
+    path("import/<uuid:run_id>/import/", imports.run_import, name="import_apply"),
+    path("import/<uuid:run_id>/errors.xlsx", imports.error_report, name="import_errors"),
     path("certificates/<str:number>/", views.certificate_detail, name="certificate"),
     path(
         "certificates/<str:number>/<slug:action>/",

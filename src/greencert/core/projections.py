@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 Projection = Callable[[Any], None]
+ProjectionOfMany = Callable[[list[Any]], None]
 Rebuild = Callable[[], int]
 
 
@@ -22,17 +23,28 @@ Rebuild = Callable[[], int]
 class Registered:
     project: Projection
     rebuild: Rebuild
+    project_many: ProjectionOfMany | None = None
 
 
 _registry: dict[str, Registered] = {}
 
 
-def register_projection(name: str, projection: Projection, rebuild: Rebuild) -> None:
+def register_projection(
+    name: str,
+    projection: Projection,
+    rebuild: Rebuild,
+    *,
+    project_many: ProjectionOfMany | None = None,
+) -> None:
     """Register (or replace, for reloads) the projection called ``name``; ``rebuild`` recomputes
-    the whole read model from the tables in one go and returns its row count."""
+    the whole read model from the tables in one go and returns its row count.
+
+    ``project_many``, where given, takes the entries one appender call made together (a batch
+    of issues) and must leave the read model exactly as ``projection`` called on each in turn
+    would; without it, ``project_all`` calls ``projection`` once per entry."""
     if not callable(rebuild):
         raise TypeError(f"projection {name} must register a rebuild function")
-    _registry[name] = Registered(projection, rebuild)
+    _registry[name] = Registered(projection, rebuild, project_many)
 
 
 def unregister_projection(name: str) -> None:
@@ -60,3 +72,15 @@ def rebuild_projections(
 def project(entry: Any) -> None:
     for registered_projection in list(_registry.values()):
         registered_projection.project(entry)
+
+
+def project_all(entries: list[Any]) -> None:
+    """Bring every read model up to date with ``entries``, appended together in this order."""
+    if not entries:
+        return
+    for registered_projection in list(_registry.values()):
+        if registered_projection.project_many is not None:
+            registered_projection.project_many(entries)
+        else:
+            for entry in entries:
+                registered_projection.project(entry)

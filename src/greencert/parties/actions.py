@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
@@ -128,6 +130,17 @@ def register_certification_body(
     return body
 
 
+@dataclass(frozen=True)
+class HolderDetails:
+    """What a body sends about a certificate's holder: its credit code, and for an enterprise
+    not registered yet, its name, region and address."""
+
+    credit_code: str
+    name: str
+    region: Region
+    address: str = ""
+
+
 def holder_for_certificate(
     actor: Actor, *, credit_code: str, name: str, region: Region, address: str = ""
 ) -> Enterprise:
@@ -136,18 +149,42 @@ def holder_for_certificate(
     character (GB 32100-2015). Bodies register no code that fails it; a regulator does, with a
     recorded reason. The caller checks that ``actor`` may issue for the body."""
     code = require_valid_credit_code(credit_code, field="holder_credit_code")
-    existing = Enterprise.objects.filter(credit_code=code).first()
-    if existing is not None:
-        return existing
-    if not name.strip():
-        raise ValidationFailed(
-            field="holder_name",
-            value=name,
-            expected_zh=f"未登记企业 {code} 的名称（首次出现的持证人须给出名称）",
-            expected_en=f"the name of enterprise {code}, which is not registered yet",
+    details = HolderDetails(code, name, region, address)
+    return holders_for_certificates(actor, [details])[code]
+
+
+def holders_for_certificates(
+    actor: Actor, holders: Sequence[HolderDetails]
+) -> dict[str, Enterprise]:
+    """``holder_for_certificate`` for many holders at once, by credit code: one query finds the
+    registered ones, one insert registers the rest (the first details given for a code count)."""
+    wanted: dict[str, HolderDetails] = {}
+    for details in holders:
+        code = require_valid_credit_code(details.credit_code, field="holder_credit_code")
+        wanted.setdefault(code, details)
+    found = {e.credit_code: e for e in Enterprise.objects.filter(credit_code__in=list(wanted))}
+    new = [code for code in wanted if code not in found]
+    for code in new:
+        if not wanted[code].name.strip():
+            raise ValidationFailed(
+                field="holder_name",
+                value=wanted[code].name,
+                expected_zh=f"未登记企业 {code} 的名称（首次出现的持证人须给出名称）",
+                expected_en=f"the name of enterprise {code}, which is not registered yet",
+            )
+    if new:
+        # Another issue may register one of them meanwhile: it is matched, not registered twice.
+        Enterprise.objects.bulk_create(
+            [
+                Enterprise(
+                    credit_code=code,
+                    name=wanted[code].name.strip(),
+                    region=wanted[code].region,
+                    address=wanted[code].address.strip(),
+                )
+                for code in new
+            ],
+            ignore_conflicts=True,
         )
-    enterprise, _ = Enterprise.objects.get_or_create(
-        credit_code=code,
-        defaults={"name": name.strip(), "region": region, "address": address.strip()},
-    )
-    return enterprise
+        found.update((e.credit_code, e) for e in Enterprise.objects.filter(credit_code__in=new))
+    return found

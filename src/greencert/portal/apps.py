@@ -7,9 +7,13 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         from greencert.core.projections import register_projection
-        from greencert.portal.indexing import index_event, rebuild_search_index
-        from greencert.portal.tallies import rebuild_tallies, record_event
+        from greencert.portal.indexing import index_event, index_events, rebuild_search_index
+        from greencert.portal.tallies import rebuild_tallies, record_event, record_events
 
-        # Called by append_event inside each action's transaction (see core.projections).
-        register_projection("portal.search", index_event, rebuild_search_index)
-        register_projection("portal.tallies", record_event, rebuild_tallies)
+        # Called by append_event(s) inside each action's transaction (see core.projections).
+        register_projection(
+            "portal.search", index_event, rebuild_search_index, project_many=index_events
+        )
+        register_projection(
+            "portal.tallies", record_event, rebuild_tallies, project_many=record_events
+        )

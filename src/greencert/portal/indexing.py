@@ -14,6 +14,7 @@ from greencert.catalog.models import Category
 from greencert.certification.actions import in_zone
 from greencert.certification.lifecycle import EventType
 from greencert.certification.models import Certificate
+from greencert.core.bulk import insert_new
 from greencert.parties.models import CertificationBody, Enterprise
 from greencert.portal import fts
 from greencert.portal.grams import document_grams, normalise
@@ -145,25 +146,85 @@ def _city_names() -> dict[str, str]:
 def index_event(event: CertificateEvent) -> None:
     """Projection: bring the certificate's document (and, on issue, its holder's and body's) up to
     date with the row the action has just written, inside the action's transaction."""
-    cert = Certificate.objects.select_related(
-        "holder__region__parent", "body__region__parent", "category", "site_region"
-    ).get(pk=event.certificate_id)
-    names = _city_names()
-    fields = certificate_fields(
-        cert, cert.holder, cert.body, cert.category, _place(cert.site_region, names)
-    )
-    SearchDocument.objects.update_or_create(certificate_id=cert.pk, defaults=fields)
-    if event.event_type == EventType.ISSUED:
-        holder, body = cert.holder, cert.body
-        SearchDocument.objects.update_or_create(
-            enterprise_id=holder.pk,
-            kind=DocumentKind.ENTERPRISE,
-            defaults=enterprise_fields(holder, holder.region, _place(holder.region, names)),
+    index_events([event])
+
+
+def index_events(events: list[CertificateEvent]) -> None:
+    """Projection of events appended together (one, or an import's batch): each certificate's
+    document, and on issue its holder's and body's, brought up to date with the rows the action
+    has written, a few statements for the whole batch."""
+    ids = list(dict.fromkeys(event.certificate_id for event in events))
+    issued = {e.certificate_id: e.certificate for e in events if e.event_type == EventType.ISSUED}
+    # An issued event's certificate is the instance its action has just inserted, with its
+    # holder, body and category: that is the row. Any other event's is read again, as its
+    # action updated the row after loading it.
+    certificates = {
+        **Certificate.objects.select_related("holder", "body", "category").in_bulk(
+            [pk for pk in ids if pk not in issued]
+        ),
+        **issued,
+    }
+    regions = {r.code: r for r in Region.objects.select_related("parent")}
+    names = {code: r.name_zh for code, r in regions.items() if r.level in {"province", "city"}}
+    # A certificate issued by this very batch has no document yet.
+    documents = {
+        d.certificate_id: d
+        for d in SearchDocument.objects.filter(
+            certificate_id__in=[pk for pk in ids if pk not in issued]
         )
-        if not SearchDocument.objects.filter(kind=DocumentKind.BODY, body_id=body.pk).exists():
-            SearchDocument.objects.create(
-                **body_fields(body, body.region, _place(body.region, names))
-            )
+    }
+    holders = {cert.holder_id: cert.holder for cert in issued.values()}
+    issuers = {cert.body_id: cert.body for cert in issued.values()}
+    holder_documents = {
+        d.enterprise_id: d
+        for d in SearchDocument.objects.filter(
+            kind=DocumentKind.ENTERPRISE, enterprise_id__in=list(holders)
+        )
+    }
+    indexed_bodies = set(
+        SearchDocument.objects.filter(
+            kind=DocumentKind.BODY, body_id__in=list(issuers)
+        ).values_list("body_id", flat=True)
+    )
+    changed: list[tuple[SearchDocument, dict[str, Any]]] = []
+    added: list[SearchDocument] = []
+    for pk in ids:
+        cert = certificates[pk]
+        fields = certificate_fields(
+            cert, cert.holder, cert.body, cert.category, _place(regions[cert.site_region_id], names)
+        )
+        _put(documents.get(pk), fields, changed, added, certificate_id=pk)
+    for pk, holder in holders.items():
+        region = regions[holder.region_id]
+        fields = enterprise_fields(holder, region, _place(region, names))
+        _put(holder_documents.get(pk), fields, changed, added, enterprise_id=pk)
+    for pk, body in issuers.items():
+        if pk not in indexed_bodies:
+            region = regions[body.region_id]
+            added.append(SearchDocument(**body_fields(body, region, _place(region, names))))
+    insert_new(added)
+    if changed:
+        names_changed = sorted({name for _document, fields in changed for name in fields})
+        SearchDocument.objects.bulk_update([d for d, _fields in changed], names_changed)
+
+
+def _put(
+    document: SearchDocument | None,
+    fields: dict[str, Any],
+    changed: list[tuple[SearchDocument, dict[str, Any]]],
+    added: list[SearchDocument],
+    **key: int,
+) -> None:
+    """Add a new document, or update ``document`` with ``fields`` where they differ (what
+    update_or_create leaves)."""
+    if document is None:
+        added.append(SearchDocument(**key, **fields))
+        return
+    differ = {name: v for name, v in fields.items() if getattr(document, name) != v}
+    if differ:
+        for name, value in differ.items():
+            setattr(document, name, value)
+        changed.append((document, differ))
 
 
 # -- bulk ------------------------------------------------------------------------------------------

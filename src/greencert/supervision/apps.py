@@ -20,6 +20,7 @@ class SupervisionConfig(AppConfig):
         register_restrictions(
             Restrictions(
                 refuse=blacklist.refuse_if_listed,
+                refusals=blacklist.refusals_for,
                 flagged_ids=blacklist.flagged_certificate_ids,
                 flags=blacklist.flags_for,
             )

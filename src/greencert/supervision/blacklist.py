@@ -8,7 +8,7 @@ the verify page, the certificate API and the search index. A listing is in force
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connection
@@ -78,26 +78,54 @@ def refuse_if_listed(
 ) -> None:
     """Raise the refusal a listed enterprise or body gets, with the listing's reason."""
     for entry in entries_in_force(enterprise=enterprise, body=body):
-        if not _in_scope(entry, category):
-            continue
-        basis = labels("bases")[entry.basis_code]
-        field = "enterprise" if entry.enterprise_id else "body"
-        raise PermissionRefused(
-            field=field,
-            value=entry.subject_code,
-            code="blacklisted",
-            expected_zh=(
-                f"{entry.subject} 自 {entry.starts_on} 至 {entry.ends_on} 列入长三角绿色认证黑名单"
-                f"（依据：{basis.zh}；事由：{entry.basis_text}；列入地区：{entry.region.name_zh}），"
-                f"不得{doing[0]}"
-            ),
-            expected_en=(
-                f"{entry.subject} is on the YRD green certification blacklist from "
-                f"{entry.starts_on} to {entry.ends_on} (basis: {basis.en}; facts: "
-                f"{entry.basis_text}; listed in {entry.region.name_en}) and may not {doing[1]}"
-            ),
-            extra={"blacklist_entry": entry.pk, "ends_on": entry.ends_on.isoformat()},
+        if _in_scope(entry, category):
+            raise _refusal(entry, doing)
+
+
+def refusals_for(
+    *, subjects: Sequence[tuple[PartyRef, str | None]], body: PartyRef, doing: tuple[str, str]
+) -> dict[int, PermissionRefused]:
+    """``refuse_if_listed`` for many (enterprise, category) pairs issued by one body, in one
+    query: the refusal each refused pair would get, by its index in ``subjects``."""
+    enterprise_ids = {_pk(enterprise) for enterprise, _category in subjects}
+    entries = list(
+        BlacklistEntry.objects.filter(
+            (Q(enterprise_id__in=enterprise_ids) | Q(body_id=_pk(body))) & in_force()
         )
+        .select_related("enterprise", "body", "region")
+        .order_by("pk")
+    )
+    if not entries:
+        return {}
+    refusals = {}
+    for index, (enterprise, category) in enumerate(subjects):
+        for entry in entries:
+            concerns = entry.body_id is not None or entry.enterprise_id == _pk(enterprise)
+            if concerns and _in_scope(entry, category):
+                refusals[index] = _refusal(entry, doing)
+                break
+    return refusals
+
+
+def _refusal(entry: BlacklistEntry, doing: tuple[str, str]) -> PermissionRefused:
+    basis = labels("bases")[entry.basis_code]
+    field = "enterprise" if entry.enterprise_id else "body"
+    return PermissionRefused(
+        field=field,
+        value=entry.subject_code,
+        code="blacklisted",
+        expected_zh=(
+            f"{entry.subject} 自 {entry.starts_on} 至 {entry.ends_on} 列入长三角绿色认证黑名单"
+            f"（依据：{basis.zh}；事由：{entry.basis_text}；列入地区：{entry.region.name_zh}），"
+            f"不得{doing[0]}"
+        ),
+        expected_en=(
+            f"{entry.subject} is on the YRD green certification blacklist from "
+            f"{entry.starts_on} to {entry.ends_on} (basis: {basis.en}; facts: "
+            f"{entry.basis_text}; listed in {entry.region.name_en}) and may not {doing[1]}"
+        ),
+        extra={"blacklist_entry": entry.pk, "ends_on": entry.ends_on.isoformat()},
+    )
 
 
 def _open_flags(on: dt.date | None = None) -> QuerySet[BlacklistFlag]:

@@ -2,6 +2,7 @@
 
 from greencert.certification.lifecycle.models import CertificateEvent
 from greencert.certification.models.certificate import Certificate
+from greencert.certification.models.imports import ImportRun
 from greencert.certification.models.workflow import (
     ActionReceipt,
     Application,
@@ -21,6 +22,7 @@ __all__ = [
     "ApplicationStep",
     "Certificate",
     "CertificateEvent",
+    "ImportRun",
     "Inspection",
     "Nonconformity",
     "Sample",
