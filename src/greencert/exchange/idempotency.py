@@ -27,11 +27,10 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from greencert.core.errors import ValidationFailed
-from greencert.core.responses import json_response
 from greencert.exchange.models import ApiClient, IdempotentRequest
 
 HEADER = "Idempotency-Key"
@@ -65,6 +64,22 @@ class Answer:
     status: int
     body: dict[str, Any]
     headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Rendered:
+    """An answer as sent: its JSON text is what a replay sends again, byte for byte."""
+
+    status: int
+    content: str
+    headers: dict[str, str]
+
+
+class IdempotencyKeyReused(ValidationFailed):
+    """The key was used for a different request (the draft's 422 Unprocessable Content)."""
+
+    code = "idempotency_key_reused"
+    http_status = 422
 
 
 def request_key(request: HttpRequest) -> str:
@@ -106,7 +121,7 @@ def fingerprint(request: HttpRequest) -> str:
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
 
-def _claim(client: ApiClient, key: str, digest: str, request: HttpRequest) -> Answer | None:
+def _claim(client: ApiClient, key: str, digest: str, request: HttpRequest) -> Rendered | None:
     """The stored answer to this key, or None once the key is claimed for this request.
 
     Call inside the write's transaction: the claim is rolled back with it.
@@ -117,7 +132,9 @@ def _claim(client: ApiClient, key: str, digest: str, request: HttpRequest) -> An
             if earlier.created_at > timezone.now() - KEY_LIFETIME:
                 if earlier.request_fingerprint != digest:
                     raise _reused(key, earlier)
-                return Answer(earlier.status_code, earlier.response_body, earlier.response_headers)
+                return Rendered(
+                    earlier.status_code, earlier.response_body, earlier.response_headers
+                )
             earlier.delete()  # expired: the key is free again
         try:
             with transaction.atomic():
@@ -128,20 +145,13 @@ def _claim(client: ApiClient, key: str, digest: str, request: HttpRequest) -> An
                     method=request.method or "",
                     path=request.path[:300],
                     status_code=0,
-                    response_body={},
+                    response_body="",
                     created_at=timezone.now(),
                 )
             return None
         except IntegrityError:
             continue  # an identical request committed meanwhile: answer as it was answered
     raise RuntimeError(f"idempotency key {key!r} could be neither claimed nor read")
-
-
-class IdempotencyKeyReused(ValidationFailed):
-    """The key was used for a different request (the draft's 422 Unprocessable Content)."""
-
-    code = "idempotency_key_reused"
-    http_status = 422
 
 
 def _reused(key: str, earlier: IdempotentRequest) -> ValidationFailed:
@@ -156,15 +166,17 @@ def _reused(key: str, earlier: IdempotentRequest) -> ValidationFailed:
     )
 
 
-def _as_stored(body: dict[str, Any]) -> dict[str, Any]:
-    """The body as JSON gives it back, so the first answer and every replay are the same bytes."""
-    stored: dict[str, Any] = json.loads(json.dumps(body, cls=DjangoJSONEncoder))
-    return stored
+def _rendered(answer: Answer) -> Rendered:
+    """JSON as ``core.responses.json_response`` writes it: UTF-8, Chinese readable, ISO dates."""
+    content = json.dumps(answer.body, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return Rendered(answer.status, content, answer.headers)
 
 
-def _response(answer: Answer, *, replayed: bool) -> JsonResponse:
-    response = json_response(answer.body, status=answer.status)
-    for name, value in answer.headers.items():
+def _response(rendered: Rendered, *, replayed: bool) -> HttpResponse:
+    response = HttpResponse(
+        rendered.content, status=rendered.status, content_type="application/json"
+    )
+    for name, value in rendered.headers.items():
         response[name] = value
     if replayed:
         response[REPLAYED_HEADER] = "true"
@@ -181,14 +193,13 @@ def answer_once(
         earlier = _claim(client, key, digest, request)
         if earlier is not None:
             return _response(earlier, replayed=True)
-        answer = write()
-        answer.body = _as_stored(answer.body)
+        rendered = _rendered(write())
         IdempotentRequest.objects.filter(client=client, key=key).update(
-            status_code=answer.status,
-            response_body=answer.body,
-            response_headers=answer.headers,
+            status_code=rendered.status,
+            response_body=rendered.content,
+            response_headers=rendered.headers,
         )
-    return _response(answer, replayed=False)
+    return _response(rendered, replayed=False)
 
 
 def purge_expired_keys(now: dt.datetime | None = None) -> int:

@@ -185,7 +185,8 @@ class IdempotentRequest(models.Model):
     method = models.CharField("方法 method", max_length=8)
     path = models.CharField("路径 path", max_length=300)
     status_code = models.PositiveSmallIntegerField("状态码 status code")
-    response_body = models.JSONField("应答 response body")
+    # The JSON text as first sent, so a replay is the same bytes (jsonb would reorder its keys).
+    response_body = models.TextField("应答 response body")
     response_headers = models.JSONField("应答头 response headers", default=dict)
     created_at = models.DateTimeField("时间 created at", db_index=True)
 
