@@ -298,9 +298,12 @@ def _transition(
     updates: dict[str, Any] | None = None,
     effective_at: dt.datetime | None = None,
     authorised: bool = False,
+    dated_by_recorder: bool = True,
 ) -> Certificate:
     transition = _require_reason(event_type, reason_code)
-    if effective_at is not None:
+    # A date the recorder chose must keep the history in order; an expiry's date is the
+    # certificate's own and holds even when the log recorded later events before it.
+    if effective_at is not None and dated_by_recorder:
         _require_in_order(certificate, effective_at)
     if not authorised and not can_change(actor, certificate, event_type):
         raise PermissionRefused(
@@ -468,6 +471,7 @@ def expire_certificate(actor: Actor, certificate: Certificate) -> Certificate:
         payload={"expiry_date": certificate.expiry_date.isoformat()},
         updates={"suspended_until": None},
         effective_at=start,
+        dated_by_recorder=False,
     )
 
 
