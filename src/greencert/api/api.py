@@ -75,7 +75,12 @@ api = RegistryAPI(
         "Public registry of green product and graded green service certificates of the "
         "Yangtze River Delta (上海、江苏、浙江、安徽). Certificate statuses use the national codes "
         "01 有效 valid · 02 暂停 suspended · 03 撤销 revoked · 04 注销 cancelled · 05 过期失效 expired. "
-        "Errors carry `message_zh` and `message_en` naming the field, the value and what was expected."
+        "Errors carry `message_zh` and `message_en` naming the field, the value and what was expected. "
+        "Certification bodies' own systems write their certificates with a `certify` token bound "
+        "to the body: `POST /api/v1/certificates` and `POST /api/v1/certificates/{number}/events`, "
+        "each with an `Idempotency-Key` (a retry answers as the first time, "
+        "`Idempotent-Replayed: true`; kept 24 hours), changes optionally with `If-Match` set to "
+        "the certificate's `ETag` (its last event sequence; 409 when stale)."
     ),
     openapi_url="/openapi.json",
     docs_url="/docs",
