@@ -153,10 +153,12 @@ def issue_certificate(request: HttpRequest, payload: IssueIn) -> HttpResponse:
     client: ApiClient = request.auth  # type: ignore[attr-defined]
     body = _own_body(client)
     record = IssueRecord(**payload.model_dump())
+    # Read before the write transaction: catalog and regions do not change with the write.
+    lookups = Lookups(body)
 
     def write() -> Answer:
         try:
-            certificate = issue_record(Actor.for_client(client), record, Lookups(body))
+            certificate = issue_record(Actor.for_client(client), record, lookups)
         except ValidationFailed as exc:
             raise _refusal(exc) from None
         return _written(certificate, 201)

@@ -121,21 +121,28 @@ def fingerprint(request: HttpRequest) -> str:
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
 
+def _answered(client: ApiClient, key: str, digest: str) -> Rendered | None:
+    """The stored answer to this key and request; None when the key is unused or expired."""
+    earlier = IdempotentRequest.objects.filter(client=client, key=key).first()
+    if earlier is None:
+        return None
+    if earlier.created_at <= timezone.now() - KEY_LIFETIME:
+        earlier.delete()  # expired: the key is free again
+        return None
+    if earlier.request_fingerprint != digest:
+        raise _reused(key, earlier)
+    return Rendered(earlier.status_code, earlier.response_body, earlier.response_headers)
+
+
 def _claim(client: ApiClient, key: str, digest: str, request: HttpRequest) -> Rendered | None:
     """The stored answer to this key, or None once the key is claimed for this request.
 
     Call inside the write's transaction: the claim is rolled back with it.
     """
     for _attempt in range(2):
-        earlier = IdempotentRequest.objects.filter(client=client, key=key).first()
+        earlier = _answered(client, key, digest)
         if earlier is not None:
-            if earlier.created_at > timezone.now() - KEY_LIFETIME:
-                if earlier.request_fingerprint != digest:
-                    raise _reused(key, earlier)
-                return Rendered(
-                    earlier.status_code, earlier.response_body, earlier.response_headers
-                )
-            earlier.delete()  # expired: the key is free again
+            return earlier
         try:
             with transaction.atomic():
                 IdempotentRequest.objects.create(
@@ -189,6 +196,11 @@ def answer_once(
     """Run ``write`` once per key: in one transaction with the key's claim and its stored answer."""
     key = request_key(request)
     digest = fingerprint(request)
+    # A retry of an answered request is answered without opening a write transaction (which on
+    # SQLite would queue behind every writer); only committed answers are seen here.
+    answered = _answered(client, key, digest)
+    if answered is not None:
+        return _response(answered, replayed=True)
     with transaction.atomic():
         earlier = _claim(client, key, digest, request)
         if earlier is not None:
