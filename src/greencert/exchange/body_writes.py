@@ -95,19 +95,18 @@ def _as(kind: type[UserFacingError], exc: UserFacingError) -> UserFacingError:
     )
 
 
-def _refusal(exc: ValidationFailed) -> UserFacingError:
+def _refusal(exc: ValidationFailed, body: CertificationBody) -> UserFacingError:
     """A record's problems as the API answers them: authorisation outranks validation (403 when
     the body is not approved for the category, listing every problem all the same), a number the
     body already used is a conflict (409), everything else 400."""
-    codes = {p["code"] for p in exc.extra.get("problems", [])} | {exc.code}
-    if "category_not_authorised" in codes:
-        problems = exc.extra.get("problems", [])
-        first = next(p for p in problems if p["code"] == "category_not_authorised")
+    problems = exc.extra.get("problems", [])
+    refused = [p for p in problems if p["code"] == "category_not_authorised"]
+    if refused:
         return PermissionRefused(
             field="category",
-            value=first["value"],
-            expected_zh=first["message_zh"],
-            expected_en=first["message_en"],
+            value=refused[0]["value"],
+            expected_zh=f"{body} 获批认证的类别（见 {body} 的认证范围）",
+            expected_en=f"a category {body} is authorised for (see the body's scope of approval)",
             code="category_not_authorised",
             extra={"problems": problems},
         )
@@ -160,7 +159,7 @@ def issue_certificate(request: HttpRequest, payload: IssueIn) -> HttpResponse:
         try:
             certificate = issue_record(Actor.for_client(client), record, lookups)
         except ValidationFailed as exc:
-            raise _refusal(exc) from None
+            raise _refusal(exc, body) from None
         return _written(certificate, 201)
 
     try:

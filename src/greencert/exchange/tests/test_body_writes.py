@@ -127,6 +127,8 @@ def test_a_category_the_body_is_not_approved_for_is_refused_with_403(body_system
     answer = assert_documented(response, "post", ISSUE)
     assert response.status_code == 403
     assert answer["error"]["code"] == "category_not_authorised"
+    assert answer["error"]["message_en"].count("is not valid") == 1
+    assert "获批" in answer["error"]["message_zh"]
     assert {p["field"] for p in answer["error"]["problems"]} == {"category", "site_region"}
     assert not Certificate.objects.exists()
 
