@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI, renderers
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
@@ -26,7 +29,45 @@ class JSONRenderer(renderers.JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+def _one_view(views: list[Callable[..., HttpResponse]]) -> Callable[..., HttpResponse]:
+    """One view for a path several routers serve, each with other methods: the first view that
+    has an operation for the method answers (Ninja's path views answer 405 before running any
+    authentication, throttle or handler when they have none)."""
+
+    def view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        allowed: set[str] = set()
+        for each in views:
+            response = each(request, *args, **kwargs)
+            if not isinstance(response, HttpResponseNotAllowed):
+                return response
+            allowed.update(m.strip() for m in response["Allow"].split(","))
+        return HttpResponseNotAllowed(sorted(allowed), content=b"Method not allowed")
+
+    view.csrf_exempt = True  # type: ignore[attr-defined]  # as Ninja's own views
+    return view
+
+
+class RegistryAPI(NinjaAPI):
+    """Apps mount routers under a shared prefix (``/certificates``), and two of them may serve
+    one path with different methods (GET by certification, POST by a body's system in exchange):
+    such a path gets one view, or Django would route every method to the first router."""
+
+    def _get_urls(self) -> list[URLResolver | URLPattern]:
+        urls = super()._get_urls()
+        views: dict[str, list[Callable[..., HttpResponse]]] = {}
+        for url in urls:
+            if isinstance(url, URLPattern):
+                shared = views.setdefault(str(url.pattern), [])
+                if url.callback not in shared:
+                    shared.append(url.callback)
+        joined = {route: _one_view(found) for route, found in views.items() if len(found) > 1}
+        for url in urls:
+            if isinstance(url, URLPattern) and str(url.pattern) in joined:
+                url.callback = joined[str(url.pattern)]
+        return urls
+
+
+api = RegistryAPI(
     renderer=JSONRenderer(),
     title="greencert API — 长三角绿色认证一体化平台",
     version="1.0.0",
@@ -34,7 +75,12 @@ api = NinjaAPI(
         "Public registry of green product and graded green service certificates of the "
         "Yangtze River Delta (上海、江苏、浙江、安徽). Certificate statuses use the national codes "
         "01 有效 valid · 02 暂停 suspended · 03 撤销 revoked · 04 注销 cancelled · 05 过期失效 expired. "
-        "Errors carry `message_zh` and `message_en` naming the field, the value and what was expected."
+        "Errors carry `message_zh` and `message_en` naming the field, the value and what was expected. "
+        "Certification bodies' own systems write their certificates with a `certify` token bound "
+        "to the body: `POST /api/v1/certificates` and `POST /api/v1/certificates/{number}/events`, "
+        "each with an `Idempotency-Key` (a retry answers as the first time, "
+        "`Idempotent-Replayed: true`; kept 24 hours), changes optionally with `If-Match` set to "
+        "the certificate's `ETag` (its last event sequence; 409 when stale)."
     ),
     openapi_url="/openapi.json",
     docs_url="/docs",

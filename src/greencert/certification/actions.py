@@ -628,6 +628,8 @@ def change_certificate(
             expected_zh=f"可变更的字段：{'、'.join(sorted(CHANGEABLE_FIELDS))}",
             expected_en=f"fields that may change: {', '.join(sorted(CHANGEABLE_FIELDS))}",
         )
+    if "certification_unit" in changes:
+        require_certification_unit(certificate.category, changes["certification_unit"])
     previous = {key: getattr(certificate, key) for key in changes}
     return _transition(
         actor,

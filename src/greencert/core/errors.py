@@ -95,6 +95,7 @@ EXPECTATIONS: dict[str, tuple[str, str]] = {
     "json_invalid": ("应为合法的 JSON", "valid JSON"),
     "model_attributes_type": ("应为 JSON 对象", "a JSON object"),
     "dict_type": ("应为 JSON 对象", "a JSON object"),
+    "extra_forbidden": ("没有这个字段，请核对字段名", "no such field: check the field's name"),
 }
 
 

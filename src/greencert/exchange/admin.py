@@ -5,11 +5,13 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from greencert.core.actors import Actor
+from greencert.core.readonly_admin import ReadOnlyAdmin
 from greencert.exchange import actions
 from greencert.exchange.models import (
     AdoptionRecord,
     ApiClient,
     ApiToken,
+    IdempotentRequest,
     WebhookDelivery,
     WebhookSubscription,
 )
@@ -80,3 +82,13 @@ class AdoptionRecordAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(IdempotentRequest)
+class IdempotentRequestAdmin(ReadOnlyAdmin):
+    """Written only with the write they answer; read here to see what a body's retry got."""
+
+    list_display = ["client", "key", "method", "path", "status_code", "created_at"]
+    list_filter = ["status_code"]
+    search_fields = ["key", "path"]
+    list_select_related = ["client"]

@@ -1,4 +1,5 @@
-"""Adoption API (采信接口): batch verification, change feed, webhooks, adoption records."""
+"""Adoption API (采信接口): batch verification, change feed, webhooks, adoption records; and the
+certification bodies' writes (``body_writes``)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from greencert.exchange import actions
 from greencert.exchange.auth import ClientToken
 from greencert.exchange.batch_receipts import issue_batch_receipt
 from greencert.exchange.batch_verification import MAX_ITEMS, verify_batch
+from greencert.exchange.body_writes import router as body_writes_router
 from greencert.exchange.feed import read_changes
 from greencert.exchange.filters import ChangeFilters
 from greencert.exchange.models import AdoptionRecord, DeliveryState, WebhookSubscription
@@ -44,6 +46,8 @@ ROUTERS = {
     "/changes": changes_router,
     "/webhooks": webhooks_router,
     "/adoptions": adoptions_router,
+    # POST beside certification's GET of the same paths (``api.api`` joins them).
+    "/certificates": body_writes_router,
 }
 
 

@@ -166,3 +166,37 @@ class AdoptionRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.certificate_id} {self.kind} {self.reference}"
+
+
+class IdempotentRequest(models.Model):
+    """幂等请求: a write a client sent with an ``Idempotency-Key``, and the answer it got.
+
+    A retry with the same key and the same request is answered from here and writes nothing; the
+    row is written in the transaction of the write it answers, so it exists exactly when the
+    write does. Kept for ``idempotency.KEY_LIFETIME``.
+    """
+
+    client = models.ForeignKey(
+        ApiClient, on_delete=models.CASCADE, related_name="idempotent_requests"
+    )
+    key = models.CharField("幂等键 idempotency key", max_length=255)
+    # SHA-256 of the method, path, If-Match and the JSON body with its keys sorted.
+    request_fingerprint = models.CharField("请求摘要 request fingerprint", max_length=64)
+    method = models.CharField("方法 method", max_length=8)
+    path = models.CharField("路径 path", max_length=300)
+    status_code = models.PositiveSmallIntegerField("状态码 status code")
+    # The JSON text as first sent, so a replay is the same bytes (jsonb would reorder its keys).
+    response_body = models.TextField("应答 response body")
+    response_headers = models.JSONField("应答头 response headers", default=dict)
+    created_at = models.DateTimeField("时间 created at", db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["client", "key"], name="idempotency_key_once")
+        ]
+        verbose_name = "幂等请求 idempotent request"
+        verbose_name_plural = "幂等请求 idempotent requests"
+
+    def __str__(self) -> str:
+        return f"{self.client_id}:{self.key}"

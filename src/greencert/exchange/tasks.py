@@ -1,4 +1,5 @@
-"""The exchange's tasks: a webhook round every two seconds, and one delivery task per subscription."""
+"""The exchange's tasks: a webhook round every two seconds, one delivery task per subscription, and
+the hourly purge of idempotency keys past their lifetime."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from greencert.exchange import webhooks
+from greencert.exchange.idempotency import purge_expired_keys
 
 logger = logging.getLogger(__name__)
 
@@ -47,3 +49,11 @@ def deliver_webhooks(subscription_id: int) -> None:
     sent = webhooks.deliver_subscription(subscription_id)
     if sent:
         logger.info("delivered %d webhooks to subscription %d", sent, subscription_id)
+
+
+@db_periodic_task(crontab(minute="20"), retries=2, retry_delay=300)
+def purge_idempotency_keys() -> None:
+    """Forget the bodies' idempotency keys and answers older than their 24-hour lifetime."""
+    purged = purge_expired_keys()
+    if purged:
+        logger.info("purged %d expired idempotency keys", purged)

@@ -2,7 +2,7 @@
 
 Each generated request must get no server error, and every response must have a documented
 status code, content type and body shape. A registered client's token is sent so the adoption
-endpoints are exercised beyond their authentication.
+endpoints and the bodies' writes are exercised beyond their authentication.
 """
 
 from __future__ import annotations
@@ -48,8 +48,9 @@ def token(db: None, issued_certificate) -> str:  # a certificate exists to be fo
     _, token = create_client(
         Actor.for_system("console"),
         name="fuzzer",
-        scopes=["verify", "feed", "webhooks", "adoption"],
+        scopes=["verify", "feed", "webhooks", "adoption", "certify"],
         rate_limit_per_minute=100_000,
+        body=issued_certificate.body,  # the bodies' writes are fuzzed as the issuing body
     )
     return token
 

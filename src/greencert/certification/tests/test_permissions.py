@@ -223,3 +223,15 @@ def test_a_change_may_touch_only_the_content_fields(issued_certificate, body_sta
         change_certificate(body_staff, issued_certificate, reason_code="M01", changes=changes)
     assert caught.value.field == "changes"
     assert_untouched(issued_certificate)
+
+
+def test_a_change_of_unit_must_name_a_unit_of_the_category(issued_certificate, body_staff):
+    with pytest.raises(ValidationFailed) as caught:
+        change_certificate(
+            body_staff,
+            issued_certificate,
+            reason_code="M02",
+            changes={"certification_unit": "油性涂料"},
+        )
+    assert caught.value.field == "certification_unit"
+    assert_untouched(issued_certificate)

@@ -9,6 +9,7 @@ import pytest
 
 from greencert.certification.actions import (
     expire_due_certificates,
+    record_surveillance_passed,
     restore_certificate,
     suspend_certificate,
 )
@@ -127,3 +128,16 @@ def test_the_expiry_job_leaves_final_statuses_alone(certificate_in_status):
     assert expire_due_certificates(today=dt.date(2099, 1, 1)) == 0
     revoked.refresh_from_db()
     assert revoked.status == "03"
+
+
+def test_a_certificate_with_events_recorded_after_its_expiry_date_still_expires(
+    issue, body_staff, time_machine
+):
+    time_machine.move_to(at(ISSUED), tick=False)
+    certificate = issue()
+    time_machine.move_to(at(EXPIRY + dt.timedelta(days=40)), tick=False)
+    record_surveillance_passed(body_staff, certificate)  # the job had not run yet
+    assert expire_due_certificates() == 1
+    certificate.refresh_from_db()
+    assert certificate.status == "05"
+    assert status_on(certificate.pk, EXPIRY + dt.timedelta(days=1)) == "05"

@@ -29,3 +29,23 @@ def make_client(db: None) -> Callable[..., tuple[ApiClient, Client]]:
 @pytest.fixture
 def buyer(make_client: Callable[..., tuple[ApiClient, Client]]) -> tuple[ApiClient, Client]:
     return make_client("zcy-procurement", ["verify", "feed", "webhooks", "adoption"])
+
+
+@pytest.fixture
+def body_system(
+    make_client: Callable[..., tuple[ApiClient, Client]], body: Any
+) -> tuple[ApiClient, Client]:
+    """The body's own certification system: a client with ``certify`` bound to ``body``."""
+    return make_client("body-system", ["certify"], body=body)
+
+
+@pytest.fixture
+def issue_as_other_body(
+    issue: Callable[..., Any], other_body: Any, other_body_staff: Any
+) -> Callable[..., Any]:
+    """A certificate ``other_body`` issued through the office pages' action."""
+
+    def make(**overrides: Any) -> Any:
+        return issue(body=other_body, actor=other_body_staff, **overrides)
+
+    return make

@@ -41,6 +41,7 @@ def test_the_daily_jobs_run_each_hour_in_order_and_the_webhook_rounds_every_minu
         "end_blacklist_periods",
     }
     assert periodic_at(dt.datetime(2026, 6, 1, 16, 10)) == every_minute | {"export_open_data"}
+    assert periodic_at(dt.datetime(2026, 6, 1, 16, 20)) == every_minute | {"purge_idempotency_keys"}
 
 
 def test_one_pass_of_the_worker_expires_certificates_ends_listings_and_exports_the_register(
