@@ -119,11 +119,10 @@ def _written(certificate: Certificate, status: int) -> Answer:
     """The certificate as ``GET /api/v1/certificates/{number}`` shows it, with its ETag."""
     fresh = Certificate.objects.select_related(*PUBLIC_RELATED).get(pk=certificate.pk)
     flags = flags_for(fresh)
-    location = reverse("api-v1:get_certificate", args=[fresh.number])
+    location = reverse("api-v1:certificate", args=[fresh.number])
     body = detail_dict(fresh) | {
         "blacklisted": bool(flags),
         "blacklist": flags,
-        "body_number": fresh.body_number,
         "last_event_sequence": fresh.last_event_sequence,
     }
     headers = {"ETag": f'"{fresh.last_event_sequence}"'}

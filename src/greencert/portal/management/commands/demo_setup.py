@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
 from greencert.certification.lifecycle import Status
 from greencert.certification.models import Certificate
+from greencert.core.actors import Actor
 from greencert.parties.models import CertificationBody, Enterprise, Laboratory, RoleAssignment
+from greencert.portal.demo_import import demo_body_token, import_demo_file, write_demo_file
 from greencert.regions.models import Region
 
 DEMO_PASSWORD = "greencert-demo"
@@ -90,4 +93,33 @@ class Command(BaseCommand):
         self.stdout.write(f"\n  Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, description in accounts:
             self.stdout.write(f"    {username:<18} {description}")
+        self._body_system(base)
         self.stdout.write("")
+
+    def _body_system(self, base: str) -> None:
+        """A body's own system feeding the registry: its import file, then its API token."""
+        body = CertificationBody.objects.order_by("approval_number").first()
+        staff = get_user_model().objects.filter(username="body-decider").first()
+        if body is None or staff is None:
+            return
+        path = settings.VAR_DIR / "demo-import-certificates.csv"
+        if not path.exists():
+            write_demo_file(body, path)
+        outcome = import_demo_file(body, path, Actor.for_user(staff))
+        token = demo_body_token(body)
+        self.stdout.write(f"\n  Body system 机构系统 · {body} ({body.approval_number}):")
+        self.stdout.write(f"    import file 导入文件  {path}")
+        self.stdout.write(
+            f"    imported 导入结果     {outcome.summary_zh()} / {outcome.summary_en()}"
+        )
+        self.stdout.write(f"    upload 上传页面       {base}/office/import/ (login body-decider)")
+        self.stdout.write(f"    API token (certify, shown once 仅显示一次): {token}")
+        self.stdout.write(
+            f"    try 试用: curl -H 'Authorization: Bearer {token}' "
+            f"'{base}/api/v1/certificates?body={body.approval_number}&limit=3'"
+        )
+        self.stdout.write(
+            f"    template 导入模板     greencert import template certificates "
+            f"--body {body.approval_number} --format xlsx -o template.xlsx"
+        )
+        self.stdout.write(f"    write API 写入接口    {base}/api/v1/docs#/certificates")
