@@ -207,8 +207,8 @@ class Load:
         response.read()
         return response.status, dict(response.getheaders())
 
-    def phase(self, seconds: float, *, retry: bool) -> dict[str, Any]:
-        """Run the clients for ``seconds``; latencies in seconds and answers by status."""
+    def phase(self, seconds: float, *, retry: bool, clients: int = CLIENTS) -> dict[str, Any]:
+        """Run ``clients`` for ``seconds``; latencies in seconds and answers by status."""
         latencies: list[float] = []
         statuses: dict[int, int] = {}
         replayed = 0
@@ -241,7 +241,7 @@ class Load:
                     latencies.extend(mine)
 
         started = time.perf_counter()
-        threads = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]
+        threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -269,6 +269,8 @@ def measure(registry: lookup.Registry) -> dict[str, Any]:
         host, port = base.removeprefix("http://").split(":")
         load = Load(host, int(port), token)
         load.phase(WARM_UP_SECONDS, retry=False)
+        alone = load.phase(SECONDS, retry=False, clients=1)
+        sys.stderr.write(f"    {registry.engine} issues by one client: {alone}\n")
         for i in range(RUNS):
             issues.append(load.phase(SECONDS, retry=False))
             sys.stderr.write(f"    {registry.engine} issues run {i + 1}: {issues[-1]}\n")
@@ -285,7 +287,7 @@ def measure(registry: lookup.Registry) -> dict[str, Any]:
     not_replayed = sum(r["requests"] - r["replayed"] for r in retries)
     if not_replayed:
         raise RuntimeError(f"{not_replayed} retries not replayed")
-    return {"issues": issues, "retries": retries, "written": created}
+    return {"alone": [alone], "issues": issues, "retries": retries, "written": created}
 
 
 def _row(engine: str, what: str, runs: list[dict[str, Any]]) -> str:
@@ -318,8 +320,9 @@ def run() -> str:
             notes.append(f"- PostgreSQL: skipped, no server answered at `{lookup.PG_URL}`.")
             continue
         figures = measure(registry)
-        table.append(_row(registry.engine, "issue, new key each", figures["issues"]))
-        table.append(_row(registry.engine, "retry, replayed", figures["retries"]))
+        table.append(_row(registry.engine, "issue, 1 client alone", figures["alone"]))
+        table.append(_row(registry.engine, f"issue, {CLIENTS} clients", figures["issues"]))
+        table.append(_row(registry.engine, f"retry, {CLIENTS} clients", figures["retries"]))
     lines = [
         "## Bodies' write API (`bench_write_api`)",
         "",
@@ -333,7 +336,8 @@ def run() -> str:
         "and the answer stored in the same transaction); the certificates written are counted "
         "against the 201 answers. The retry phase sends answered requests again with their "
         "keys: every one must be replayed (`Idempotent-Replayed: true`) and the registry must "
-        "not change. Latency is per request as the client saw it. Issues queue on the gapless "
+        "not change. A run with one client alone gives each issue's own cost without queueing. "
+        "Latency is per request as the client saw it. Issues queue on the gapless "
         "event sequence and the province's certificate-number counter, each held from its "
         "increment to the commit; on SQLite every write transaction also holds the database's "
         "write lock from its start.",
