@@ -13,10 +13,11 @@ is where a batch of them saves the most.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from django.db import connection, models
+from django.utils import timezone
 
 # Fields whose Python values the drivers take as they are.
 PASS_THROUGH = (
@@ -30,69 +31,109 @@ PASS_THROUGH = (
 SQLITE_PARAMETERS = 999
 
 
-def _reader(field: models.Field[Any, Any], copy: bool) -> Callable[[models.Model], Any]:
-    """How one field's database value is read off an instance about to be inserted (for COPY,
-    JSON as text)."""
-    attname = field.attname
-    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-        return lambda obj: field.get_db_prep_save(field.pre_save(obj, True), connection)
+def _converter(field: models.Field[Any, Any], copy: bool) -> Callable[[Any], Any] | None:
+    """How a field's Python value becomes what the driver takes (for COPY, JSON as text); None
+    when the driver takes it as it is."""
     if isinstance(field, models.JSONField) and copy:
         encoder = field.encoder
-        return lambda obj: json.dumps(getattr(obj, attname), cls=encoder)
+        return lambda value: json.dumps(value, cls=encoder)
     if isinstance(field, PASS_THROUGH) and not isinstance(
         field, models.DateField | models.JSONField | models.DecimalField | models.UUIDField
     ):
-        return lambda obj: getattr(obj, attname)
-    return lambda obj: field.get_db_prep_save(getattr(obj, attname), connection)
+        return None
+    return lambda value: field.get_db_prep_save(value, connection)
+
+
+def _automatic(field: models.Field[Any, Any]) -> bool:
+    return bool(getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False))
 
 
 def insert_new(objects: Sequence[models.Model]) -> None:
     """Insert unsaved instances of one model, in order, and set their primary keys. Must run
-    inside the caller's transaction.
-
-    PostgreSQL: the keys are drawn from the table's sequence first, then the rows are sent with
-    COPY, which spares the server parsing one long statement. SQLite: multi-row INSERT …
-    RETURNING, as many rows per statement as its parameter limit allows.
-    """
+    inside the caller's transaction."""
     if not objects:
         return
     meta = type(objects[0])._meta
+    fields = _fields(meta)
+    copy = connection.vendor == "postgresql"
+    plan = [(f, f.attname, _converter(f, copy), _automatic(f)) for f in fields]
+
+    def values(obj: models.Model) -> list[Any]:
+        row = []
+        for field, attname, convert, automatic in plan:
+            value = field.pre_save(obj, True) if automatic else getattr(obj, attname)
+            row.append(value if convert is None else convert(value))
+        return row
+
+    keys = _write(meta, fields, [values(obj) for obj in objects])
+    attname = meta.pk.attname if meta.pk else "id"
+    for key, obj in zip(keys, objects, strict=True):
+        setattr(obj, attname, key)
+        obj._state.adding = False
+        obj._state.db = connection.alias
+
+
+def insert_values(model: type[models.Model], rows: Sequence[Mapping[str, Any]]) -> list[Any]:
+    """Insert rows given as field values by attribute name (``holder_id``), a field left out
+    taking its default; returns their primary keys, in order. For rows no one needs as
+    instances afterwards. Must run inside the caller's transaction."""
+    if not rows:
+        return []
+    meta = model._meta
+    fields = _fields(meta)
+    copy = connection.vendor == "postgresql"
+    now = timezone.now()
+    plan = [
+        (f.attname, _converter(f, copy), now if _automatic(f) else f.get_default()) for f in fields
+    ]
+    return _write(
+        meta,
+        fields,
+        [
+            [
+                value if convert is None else convert(value)
+                for attname, convert, default in plan
+                for value in (row.get(attname, default),)
+            ]
+            for row in rows
+        ],
+    )
+
+
+def _fields(meta: Any) -> list[models.Field[Any, Any]]:
+    return [f for f in meta.concrete_fields if not f.primary_key]
+
+
+def _write(meta: Any, fields: list[models.Field[Any, Any]], values: list[list[Any]]) -> list[Any]:
+    """PostgreSQL: the keys are drawn from the table's sequence first, then the rows are sent with
+    COPY, which spares the server parsing one long statement. SQLite: multi-row INSERT …
+    RETURNING, as many rows per statement as its parameter limit allows."""
     pk = meta.pk
     assert pk is not None
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
-    copy = connection.vendor == "postgresql"
-    readers = [_reader(f, copy) for f in fields]
     with connection.cursor() as cursor:
-        if copy:
+        if connection.vendor == "postgresql":
             cursor.execute(
                 "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [meta.db_table, pk.column, len(objects)],
+                [meta.db_table, pk.column, len(values)],
             )
             keys = [key for (key,) in cursor.fetchall()]
             columns = ", ".join(quote(c) for c in [pk.column, *(f.column for f in fields)])
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as rows:
-                for key, obj in zip(keys, objects, strict=True):
-                    rows.write_row([key, *(read(obj) for read in readers)])
-            for key, obj in zip(keys, objects, strict=True):
-                _saved(obj, pk.attname, key)
-            return
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for key, row in zip(keys, values, strict=True):
+                    copy.write_row([key, *row])
+            return keys
         columns = ", ".join(quote(f.column) for f in fields)
         one = "(" + ", ".join(["%s"] * len(fields)) + ")"
         per_statement = max(1, SQLITE_PARAMETERS // len(fields))
-        for start in range(0, len(objects), per_statement):
-            chunk = objects[start : start + per_statement]
+        keys = []
+        for start in range(0, len(values), per_statement):
+            chunk = values[start : start + per_statement]
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(chunk))} "
                 f"RETURNING {quote(pk.column)}",
-                [read(obj) for obj in chunk for read in readers],
+                [value for row in chunk for value in row],
             )
-            for obj, (key,) in zip(chunk, cursor.fetchall(), strict=True):
-                _saved(obj, pk.attname, key)
-
-
-def _saved(obj: models.Model, attname: str, key: Any) -> None:
-    setattr(obj, attname, key)
-    obj._state.adding = False
-    obj._state.db = connection.alias
+            keys += [key for (key,) in cursor.fetchall()]
+        return keys

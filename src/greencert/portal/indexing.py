@@ -14,7 +14,7 @@ from greencert.catalog.models import Category
 from greencert.certification.actions import in_zone
 from greencert.certification.lifecycle import EventType
 from greencert.certification.models import Certificate
-from greencert.core.bulk import insert_new
+from greencert.core.bulk import insert_values
 from greencert.parties.models import CertificationBody, Enterprise
 from greencert.portal import fts
 from greencert.portal.grams import document_grams, normalise
@@ -187,7 +187,7 @@ def index_events(events: list[CertificateEvent]) -> None:
         ).values_list("body_id", flat=True)
     )
     changed: list[tuple[SearchDocument, dict[str, Any]]] = []
-    added: list[SearchDocument] = []
+    added: list[dict[str, Any]] = []
     for pk in ids:
         cert = certificates[pk]
         fields = certificate_fields(
@@ -201,8 +201,8 @@ def index_events(events: list[CertificateEvent]) -> None:
     for pk, body in issuers.items():
         if pk not in indexed_bodies:
             region = regions[body.region_id]
-            added.append(SearchDocument(**body_fields(body, region, _place(region, names))))
-    insert_new(added)
+            added.append(body_fields(body, region, _place(region, names)))
+    insert_values(SearchDocument, added)
     if changed:
         names_changed = sorted({name for _document, fields in changed for name in fields})
         SearchDocument.objects.bulk_update([d for d, _fields in changed], names_changed)
@@ -212,13 +212,13 @@ def _put(
     document: SearchDocument | None,
     fields: dict[str, Any],
     changed: list[tuple[SearchDocument, dict[str, Any]]],
-    added: list[SearchDocument],
+    added: list[dict[str, Any]],
     **key: int,
 ) -> None:
     """Add a new document, or update ``document`` with ``fields`` where they differ (what
     update_or_create leaves)."""
     if document is None:
-        added.append(SearchDocument(**key, **fields))
+        added.append({**key, **fields})
         return
     differ = {name: v for name, v in fields.items() if getattr(document, name) != v}
     if differ:

@@ -10,8 +10,10 @@ from typing import Any
 from greencert.certification.imports.table import cell_text
 from greencert.core.errors import ValidationFailed
 
+# A time after the date (an XLSX date-time cell) is ignored.
 DATE_FORMATS = re.compile(
-    r"^(?P<y>\d{4})\s*(?:[-/.]|年)\s*(?P<m>\d{1,2})\s*(?:[-/.]|月)\s*(?P<d>\d{1,2})\s*日?$"
+    r"^(?P<y>\d{4})\s*(?:[-/.]|年)\s*(?P<m>\d{1,2})\s*(?:[-/.]|月)\s*(?P<d>\d{1,2})\s*日?"
+    r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
 )
 COMPACT_DATE = re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$")
 PRODUCT_SEPARATORS = re.compile(r"\s*(?:\||\r\n|\n|\r)\s*")

@@ -3,7 +3,8 @@ GB18030 a Chinese Excel writes when it saves "CSV") or XLSX (the first sheet).
 
 Rows are numbered as the spreadsheet shows them: the header is row 1. A CSV cell may hold line
 breaks, so a row's number is its record's, not its first line's. Empty rows are skipped but keep
-their numbers.
+their numbers. XLSX cells are read as text (``cell_text``: dates as YYYY-MM-DD, whole numbers
+without ".0"), which is what the cell readers expect of a CSV cell too.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from typing import Any
 from greencert.core.errors import ValidationFailed
 
 XLSX_MAGIC = b"PK\x03\x04"
+# Joins an XLSX row's cells into one string between passes; no text a person types holds it.
+UNIT_SEPARATOR = "\x1f"
 FORMATS = ("csv", "xlsx")
 
 
@@ -58,6 +61,7 @@ class Table:
     encoding: str = ""
     _csv_text: str = ""
     _xlsx: bytes = b""
+    _packed: list[tuple[int, str]] | None = None
 
     def estimated_rows(self) -> int | None:
         """About how many data rows the file has (for progress bars), without reading them."""
@@ -79,13 +83,23 @@ class Table:
                 if any(cell.strip() for cell in cells):
                     yield number, list(cells)
             return
+        if self._packed is not None:
+            for number, packed in self._packed:
+                yield number, packed.split(UNIT_SEPARATOR)
+            return
+        # Opening and reading an XLSX file costs far more than splitting text, so its rows are
+        # kept as one string each for the next pass (the import after the check).
+        packed_rows: list[tuple[int, str]] = []
         sheet, workbook = _first_sheet(self._xlsx, self.name)
         try:
             for number, values in enumerate(sheet.iter_rows(min_row=2, values_only=True), 2):
                 if any(_filled(value) for value in values):
-                    yield number, list(values)
+                    texts = [cell_text(v).replace(UNIT_SEPARATOR, " ") for v in values]
+                    packed_rows.append((number, UNIT_SEPARATOR.join(texts)))
+                    yield number, texts
         finally:
             workbook.close()
+        self._packed = packed_rows
 
 
 def _filled(value: Any) -> bool:

@@ -144,7 +144,7 @@ def test_an_import_is_recorded_as_a_staff_member_of_the_body(
         run("certificates", str(good_file), "--body", body.approval_number, "--user", "other-staff")
     assert "staff" in str(outsider.value) and "机构人员" in str(outsider.value)
     assert outsider.value.returncode == 2
-    assert not Certificate.objects.exists()
+    assert not Certificate.objects.exists() and not ImportRun.objects.exists()
 
 
 def test_an_unknown_body_or_an_unreadable_file_cannot_run(

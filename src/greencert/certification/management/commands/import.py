@@ -15,8 +15,13 @@ from greencert.certification.imports.columns import KINDS
 from greencert.certification.imports.outcome import Outcome
 from greencert.certification.imports.problems import error_report
 from greencert.certification.imports.progress import ProgressBar
-from greencert.certification.imports.run import import_file
-from greencert.certification.imports.runs import progress_recorder, record_outcome, start_run
+from greencert.certification.imports.run import import_file, require_importer
+from greencert.certification.imports.runs import (
+    fail,
+    progress_recorder,
+    record_outcome,
+    start_run,
+)
 from greencert.certification.imports.table import read_path
 from greencert.certification.imports.template_files import FORMATS, template_file
 from greencert.core.actors import Actor
@@ -123,6 +128,12 @@ class Command(BaseCommand):
         run = None
         if not dry_run:
             assert actor is not None
+            try:
+                require_importer(actor, body)
+            except UserFacingError as error:
+                raise CommandError(
+                    f"{error.message_zh} / {error.message_en}", returncode=CANNOT_RUN
+                ) from None
             run = start_run(
                 kind=kind,  # type: ignore[arg-type]
                 body=body,
@@ -144,6 +155,8 @@ class Command(BaseCommand):
                 batch_size=options["batch_size"] or None,
             )
         except UserFacingError as error:
+            if run is not None:
+                fail(run, error)
             raise CommandError(
                 f"{error.message_zh} / {error.message_en}", returncode=CANNOT_RUN
             ) from None
