@@ -77,15 +77,20 @@ def get_certificate(request: HttpRequest, number: str, at: dt.date | None = None
     `body` (approval number and name) and `url`, its address by registry number. Ask again with
     the registry number of the certificate whose body matches. (A body number holding a `/`
     cannot be part of this path: find it with `GET /api/v1/certificates?body_number=…`.)
+
+    The `ETag` header is the certificate's last event sequence (`"123"`): a body's system sends
+    it back as `If-Match` when it records a change, which is refused if another came in between.
     """
     refuse_future_date("at", at)
     lookup = find_certificate(number)
     if lookup.certificate is None:
         return json_response(lookup_error_dict(lookup, number), status=http_status(lookup))
     flags = flags_for(lookup.certificate)
-    return json_response(
+    response = json_response(
         detail_dict(lookup.certificate, at) | {"blacklisted": bool(flags), "blacklist": flags}
     )
+    response["ETag"] = f'"{lookup.certificate.last_event_sequence}"'
+    return response
 
 
 __all__ = ["PUBLIC_RELATED", "router"]

@@ -30,6 +30,7 @@ ROWS = 12
 FIRST_SERIAL = 900_001
 CLIENT_NAME = "demo-body-system"
 SITES = ["330500", "320500", "310115", "340100", "330100", "320200"]
+MODEL_PREFIXES = ["LY", "QH", "QL", "BC", "CH", "ST"]
 NAMES = [
     "绿源",
     "清禾",
@@ -83,7 +84,8 @@ def write_demo_file(body: CertificationBody, path: Path, today: dt.date | None =
             "certification_unit": unit,
             "site_region": site,
             "production_site": f"{regions[site].name_zh}{name}生产基地",
-            "products": f"{unit}: {name[:1].upper()}G-{100 + i}; {name[:1].upper()}G-{200 + i}",
+            "products": f"{unit}: {MODEL_PREFIXES[i % len(MODEL_PREFIXES)]}-{100 + i}; "
+            f"{MODEL_PREFIXES[i % len(MODEL_PREFIXES)]}-{200 + i}",
             "issue_date": issued.isoformat(),
         }
         writer.writerow([values.get(c.field, "") for c in columns("certificates")])

@@ -54,6 +54,8 @@ def test_the_answer_is_the_certificate_as_the_registry_shows_it(body_system):
     _, api = body_system
     written = issue(api).json()
     shown = Client().get(f"/api/v1/certificates/{written['number']}").json()
+    read = Client().get(f"/api/v1/certificates/{written['number']}")
+    assert read.headers["ETag"] == f'"{written["last_event_sequence"]}"'
     assert {k: v for k, v in written.items() if k != "last_event_sequence"} == shown
     assert written["body_number"] == shown["body_number"] != ""
 
