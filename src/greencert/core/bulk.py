@@ -137,3 +137,23 @@ def _write(meta: Any, fields: list[models.Field[Any, Any]], values: list[list[An
             )
             keys += [key for (key,) in cursor.fetchall()]
         return keys
+
+
+def refresh_statistics(changed_rows: int = 5_000) -> None:
+    """Let PostgreSQL's planner know how tables have grown: ``ANALYZE`` each table with more than
+    ``changed_rows`` rows written since its statistics were last gathered.
+
+    A bulk write can grow a table faster than autovacuum notices; planning with the old row
+    counts, PostgreSQL walks a whole index range where one unique-index probe per value would do
+    (the body numbers of one body, say), and every later batch pays for it. SQLite plans without
+    such statistics and needs nothing here.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relid::regclass::text FROM pg_stat_user_tables WHERE n_mod_since_analyze > %s",
+            [changed_rows],
+        )
+        for (table,) in cursor.fetchall():
+            cursor.execute(f"ANALYZE {table}")

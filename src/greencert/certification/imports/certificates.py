@@ -25,11 +25,14 @@ from greencert.certification.lifecycle import EventType
 from greencert.certification.models import Certificate, CertificateEvent
 from greencert.certification.restrictions import restriction_refusals
 from greencert.core.actors import Actor
+from greencert.core.bulk import refresh_statistics
 from greencert.core.errors import UserFacingError, ValidationFailed
 from greencert.parties.validators import clean_credit_code
 
 # Rows checked per round of lookups (holders, renewed certificates, body numbers in the registry).
 CHECK_CHUNK = 1000
+# Certificates written between two refreshes of PostgreSQL's table statistics.
+ANALYSE_EVERY = 20_000
 # What check_record says about these depends on the issue date, so not when it is unreadable.
 ON_ISSUE_DATE = {"issue_date", "standard", "expiry_date"}
 FIELDS = {f.name: f for f in dataclasses.fields(IssueRecord)}
@@ -251,18 +254,26 @@ def write(
     """
     wanted = set(outcome.valid_rows)
     rows = (read_row(layout, number, cells) for number, cells in table.rows() if number in wanted)
-    for batch in chunks(rows, batch_size):
-        records = [record_of(row, today) for row in batch]
-        try:
-            with transaction.atomic():
-                issue_records(actor, records, lookups)
-            outcome.imported += len(batch)
-        except (UserFacingError, IntegrityError):
-            if not _one_by_one(batch, records, layout, lookups, actor, outcome, valid_only):
-                outcome.stopped = True
-                return
-        if progress:
-            progress(outcome.imported + outcome.already_present)
+    analysed = 0
+    try:
+        for batch in chunks(rows, batch_size):
+            records = [record_of(row, today) for row in batch]
+            try:
+                with transaction.atomic():
+                    issue_records(actor, records, lookups)
+                outcome.imported += len(batch)
+            except (UserFacingError, IntegrityError):
+                if not _one_by_one(batch, records, layout, lookups, actor, outcome, valid_only):
+                    outcome.stopped = True
+                    return
+            if progress:
+                progress(outcome.imported + outcome.already_present)
+            if outcome.imported - analysed >= ANALYSE_EVERY:
+                refresh_statistics()
+                analysed = outcome.imported
+    finally:
+        if outcome.imported > analysed:
+            refresh_statistics()
 
 
 def _one_by_one(

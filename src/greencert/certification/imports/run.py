@@ -24,6 +24,7 @@ from greencert.certification.imports.table import Table
 from greencert.certification.intake import Lookups
 from greencert.certification.permissions import can_issue
 from greencert.core.actors import Actor
+from greencert.core.bulk import refresh_statistics
 from greencert.core.errors import PermissionRefused, ValidationFailed
 from greencert.parties.models import CertificationBody
 
@@ -104,6 +105,7 @@ def import_file(
             header_problems=True,
             dry_run=dry_run,
         )
+    refresh_statistics()  # tables grown since they were last analysed would be planned badly
     lookups = Lookups(body)
     estimate = table.estimated_rows()
 
