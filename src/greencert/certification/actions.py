@@ -52,6 +52,17 @@ def default_expiry(issue_date: dt.date, category: Category) -> dt.date:
     return add_years(issue_date, category.validity_years) - dt.timedelta(days=1)
 
 
+def require_active_body(body: CertificationBody) -> None:
+    """Only a body whose approval is in force issues or imports certificates."""
+    if not body.active:
+        raise ValidationFailed(
+            field="body",
+            value=body.approval_number,
+            expected_zh="有效的认证机构",
+            expected_en="an active certification body",
+        )
+
+
 def require_certification_unit(category: Category, certification_unit: str) -> None:
     """The unit must be one the catalog lists for the category (any, where it lists none)."""
     units = category.certification_units or []
@@ -269,13 +280,7 @@ def _check_issue(
             expected_zh=f"{body} 获批认证的类别（未获批「{category.name_zh}」）",
             expected_en=f"a category {body} is authorised for (not {category.name_en})",
         )
-    if not body.active:
-        raise ValidationFailed(
-            field="body",
-            value=body.approval_number,
-            expected_zh="有效的认证机构",
-            expected_en="an active certification body",
-        )
+    require_active_body(body)
     require_certification_unit(category, issue.certification_unit)
     if category.pk not in listed:
         # Read through the prefetch cache where the caller prefetched the category's standards.

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from django.db import connection
 from django.utils import timezone
 
+from greencert.certification.actions import require_active_body
 from greencert.certification.imports import certificates, changes
 from greencert.certification.imports.columns import Kind
 from greencert.certification.imports.layout import Layout, layout_of
@@ -25,7 +26,7 @@ from greencert.certification.intake import Lookups
 from greencert.certification.permissions import can_issue
 from greencert.core.actors import Actor
 from greencert.core.bulk import refresh_statistics
-from greencert.core.errors import PermissionRefused, ValidationFailed
+from greencert.core.errors import PermissionRefused
 from greencert.parties.models import CertificationBody
 
 # Rows per transaction: large enough that a statement per table serves hundreds of rows, small
@@ -45,13 +46,7 @@ def require_importer(actor: Actor, body: CertificationBody) -> None:
             expected_zh=f"{body} 的机构人员（导入以其名义记录）",
             expected_en=f"a member of {body}'s staff (the import is recorded in their name)",
         )
-    if not body.active:
-        raise ValidationFailed(
-            field="body",
-            value=body.approval_number,
-            expected_zh="有效的认证机构",
-            expected_en="an active certification body",
-        )
+    require_active_body(body)
 
 
 # SQLite's page cache while an import writes (KiB): the indexes of a large registry's certificate,
