@@ -86,6 +86,12 @@ def test_a_receipt_for_a_future_date_is_refused_naming_the_field(
 def test_the_receipt_pdf_is_one_page_with_the_statement(issued_certificate, client: Client):
     from pypdf import PdfReader
 
+    # Names as long as real ones get: the receipt still fits one page.
+    holder, body = issued_certificate.holder, issued_certificate.body
+    holder.name = "长三角生态绿色一体化发展示范区" * 2 + "绿色新型建筑材料科技股份有限公司"
+    holder.save()
+    body.name = "长三角绿色认证中心（上海）质量技术服务股份有限公司第一百二十三号分公司"
+    body.save()
     response = client.get(f"/api/v1/certificates/{issued_certificate.number}/receipt?format=pdf")
     reader = PdfReader(io.BytesIO(response.content))
 
