@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from greencert.core.actors import Actor
+from greencert.core.bulk import insert_unless_present
 from greencert.core.errors import PermissionRefused, ValidationFailed
 from greencert.parties.models import CertificationBody, Enterprise
 from greencert.parties.permissions import can_manage_parties
@@ -173,8 +174,7 @@ def holders_for_certificates(
                 expected_en=f"the name of enterprise {code}, which is not registered yet",
             )
     if new:
-        # Another issue may register one of them meanwhile: it is matched, not registered twice.
-        Enterprise.objects.bulk_create(
+        registered = insert_unless_present(
             [
                 Enterprise(
                     credit_code=code,
@@ -184,7 +184,13 @@ def holders_for_certificates(
                 )
                 for code in new
             ],
-            ignore_conflicts=True,
+            "credit_code",
         )
-        found.update((e.credit_code, e) for e in Enterprise.objects.filter(credit_code__in=new))
+        found.update((e.credit_code, e) for e in registered)
+        # Another issue may have registered one of them meanwhile: it is matched, not doubled.
+        meanwhile = [code for code in new if code not in found]
+        if meanwhile:
+            found.update(
+                (e.credit_code, e) for e in Enterprise.objects.filter(credit_code__in=meanwhile)
+            )
     return found
