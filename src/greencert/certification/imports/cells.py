@@ -3,6 +3,7 @@ whole numbers. Each reader raises ``ValidationFailed`` naming what it expected."
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from typing import Any
@@ -32,10 +33,9 @@ def read_date(value: Any, field: str) -> dt.date | None:
         return None
     found = DATE_FORMATS.match(text) or COMPACT_DATE.match(text)
     if found:
-        try:
+        # A day the calendar lacks (2025-02-30) is refused below like any other bad date.
+        with contextlib.suppress(ValueError):
             return dt.date(int(found["y"]), int(found["m"]), int(found["d"]))
-        except ValueError:
-            pass
     raise ValidationFailed(
         field=field,
         value=text,
