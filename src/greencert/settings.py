@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "greencert.marks",
     "greencert.exchange",
     "greencert.supervision",
+    "greencert.governance",
     "greencert.api",
     "greencert.portal",
 ]

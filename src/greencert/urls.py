@@ -17,6 +17,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("office/", include("greencert.certification.urls")),
     path("supervision/", include("greencert.supervision.urls")),
+    path("", include("greencert.governance.urls")),
     path("", include("greencert.marks.urls")),
     path("", include("greencert.catalog.urls")),
     path("", include("greencert.portal.urls")),

@@ -18,6 +18,7 @@ from greencert.certification import api as certification_api
 from greencert.core.errors import UserFacingError
 from greencert.exchange import api as exchange_api
 from greencert.exchange.throttling import ClientRateThrottle, limit_of
+from greencert.governance import api as governance_api
 from greencert.marks import api as marks_api
 from greencert.portal import api as portal_api
 from greencert.supervision import api as supervision_api
@@ -93,6 +94,7 @@ for app_api in (
     marks_api,
     catalog_api,
     supervision_api,
+    governance_api,
     exchange_api,
     portal_api,
 ):

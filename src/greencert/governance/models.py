@@ -1,0 +1,1 @@
+"""The plan's institutions: the working group, the alliance, announcements, recognition agreements."""
