@@ -690,9 +690,19 @@ def record_annotation(
     *,
     reason_code: str,
     payload: dict[str, Any],
+    authorised: bool = False,
 ) -> Certificate:
     """An event that leaves the status as it is: 采信 adopted by a buyer, insurer or bank;
-    列入/移出黑名单提示 flagged or unflagged when the holder's or body's listing starts or ends."""
+    列入/移出黑名单提示 flagged or unflagged when the holder's or body's listing starts or ends;
+    互认 recognised under a recognition agreement, or its end. ``authorised``: the calling action
+    has checked the actor itself (a party to the agreement, which this app cannot see)."""
     if lifecycle.transitions()[event_type].to_status is not None:
         raise ValueError(f"{event_type} changes the status: it has an action of its own")
-    return _transition(actor, certificate, event_type, reason_code=reason_code, payload=payload)
+    return _transition(
+        actor,
+        certificate,
+        event_type,
+        reason_code=reason_code,
+        payload=payload,
+        authorised=authorised,
+    )

@@ -50,6 +50,8 @@ class EventType(enum.StrEnum):
     EXPIRED = "expired"
     RENEWED = "renewed"
     ADOPTED = "adopted"
+    RECOGNISED = "recognised"
+    RECOGNITION_ENDED = "recognition_ended"
     FLAGGED = "flagged"
     UNFLAGGED = "unflagged"
 

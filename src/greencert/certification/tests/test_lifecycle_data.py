@@ -38,8 +38,8 @@ def test_every_event_type_has_a_transition_with_a_label_and_a_reason_group():
 
 
 def test_a_data_file_describing_an_event_no_action_writes_is_refused(data_dir):
-    _edit(data_dir, lambda d: d["transitions"].update(recognised=d["transitions"]["adopted"]))
-    with pytest.raises(ValueError, match="recognised"):
+    _edit(data_dir, lambda d: d["transitions"].update(witnessed=d["transitions"]["adopted"]))
+    with pytest.raises(ValueError, match="witnessed"):
         codes.transitions()
 
 
