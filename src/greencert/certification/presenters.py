@@ -12,6 +12,7 @@ from greencert.certification import lifecycle
 from greencert.certification.lifecycle.history import history, status_from_history
 from greencert.certification.lookup import Lookup, explain
 from greencert.certification.models import Certificate
+from greencert.certification.recognitions import recognitions_of
 from greencert.certification.restrictions import flagged_certificate_ids
 
 
@@ -109,6 +110,7 @@ def detail_dict(cert: Certificate, at: dt.date | None = None) -> dict[str, Any]:
         "initial_issue_date": cert.initial_issue_date,
         "suspended_until": cert.suspended_until,
         "history": history,
+        "recognitions": recognitions_of(cert),
         "at": None,
     }
     if at is not None:

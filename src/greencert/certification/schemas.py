@@ -72,6 +72,27 @@ class BlacklistFlagOut(Schema):
     flagged_sequence: int = Field(description="sequence number of the FLAGGED event")
 
 
+class RecognitionPartyOut(Schema):
+    name_zh: str
+    name_en: str
+
+
+class CertificateRecognitionOut(Schema):
+    """A recognition (互认) of the certificate under an agreement, from its events."""
+
+    agreement: str = Field(examples=["YRD-HR-2026-01"], description="the agreement's code")
+    title_zh: str
+    title_en: str
+    kind: str = Field(
+        examples=["inter_provincial"], description="inter_provincial or international"
+    )
+    recognised_by: RecognitionPartyOut
+    scope: list[str] = Field(description="category codes the agreement covers")
+    since: dt.date
+    ended: dt.date | None = Field(description="null while the recognition holds")
+    recognised_sequence: int = Field(description="sequence number of the RECOGNISED event")
+
+
 class CertificateSummary(Schema):
     number: str = Field(
         examples=["GC3220250000123K"], description="证书编号: the registry's number (GC…)"
@@ -112,6 +133,7 @@ class CertificateDetail(CertificateSummary):
     suspended_until: dt.date | None
     history: list[EventOut]
     blacklist: list[BlacklistFlagOut] = Field(default_factory=list)
+    recognitions: list[CertificateRecognitionOut] = Field(default_factory=list)
     at: StatusAtOut | None = None
 
 

@@ -25,14 +25,13 @@ from greencert.core.actors import Actor
 from greencert.core.canonical import canonical_json
 from greencert.core.errors import TransitionRefused, ValidationFailed
 from greencert.governance.models import Announcement, AnnouncementItem
+from greencert.governance.offline import ANNOUNCEMENT_TYPE, CLAIMS_TYPE
 from greencert.governance.permissions import require_announcement_publisher
 from greencert.marks import keys
 from greencert.marks.identity import absolute, node_did, node_id
 from greencert.parties.models import Enterprise
 from greencert.regions.models import Region
 
-ANNOUNCEMENT_TYPE = "announcement+jwt"
-CLAIMS_TYPE = "YRDGreenCertificationAnnouncement"
 DRAFTING = ("起草公告", "drafting an announcement")
 PUBLISHING = ("发布公告", "publishing an announcement")
 
@@ -242,9 +241,7 @@ def publish_announcement(actor: Actor, announcement: Announcement) -> Announceme
             expected_zh="至少列出一个获证组织或证书",
             expected_en="at least one organisation or certificate listed",
         )
-    certificates = [
-        item.certificate for item in announcement.items.select_related("certificate")
-    ]
+    certificates = [item.certificate for item in announcement.items.select_related("certificate")]
     _require_valid([c for c in certificates if c is not None])
     published_at = timezone.now().replace(microsecond=0)
     publisher = publisher_names(province)

@@ -21,7 +21,9 @@ def provincial_regions(actor: Actor) -> list[Region]:
     return [
         r.region
         for r in roles_of(actor)
-        if r.role == Role.REGULATOR and r.region is not None and r.region.level == RegionLevel.PROVINCE
+        if r.role == Role.REGULATOR
+        and r.region is not None
+        and r.region.level == RegionLevel.PROVINCE
     ]
 
 

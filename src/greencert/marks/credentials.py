@@ -18,6 +18,7 @@ from django.utils import timezone
 from greencert.certification.lifecycle.history import end_of_day
 from greencert.certification.models import Certificate
 from greencert.certification.presenters import verify_url
+from greencert.certification.recognitions import recognitions_of
 from greencert.marks import keys, statuslist
 from greencert.marks.availability import require_valid
 from greencert.marks.identity import absolute, node_did, node_id
@@ -74,7 +75,7 @@ def credential_claims(cert: Certificate) -> dict[str, Any]:
             {"type": ["Facility"], "name": cert.production_site or cert.service_site}
         ]
     holder, body = cert.holder, cert.body
-    return {
+    claims: dict[str, Any] = {
         "@context": CONTEXTS,
         "id": absolute(reverse("api-v1:certificate_credential", args=[cert.number])),
         "type": ["VerifiableCredential", "DigitalConformityCredential"],
@@ -134,6 +135,27 @@ def credential_claims(cert: Certificate) -> dict[str, Any]:
             },
         },
         "credentialStatus": statuslist.status_entries(cert.pk),
+    }
+    # 互认: the recognitions in force. Credentials issued before they were carried lack the key
+    # and verify as they did.
+    recognitions = [r for r in recognitions_of(cert) if r["ended"] is None]
+    if recognitions:
+        claims["credentialSubject"]["recognitions"] = [recognition_claim(r) for r in recognitions]
+    return claims
+
+
+def recognition_claim(recognition: dict[str, Any]) -> dict[str, Any]:
+    """A recognition as the credential states it: the agreement and who recognises the certificate."""
+    party = recognition["recognised_by"]
+    return {
+        "type": ["RecognitionAgreement"],
+        "id": f"urn:greencert:recognition:{recognition['agreement']}",
+        "name": recognition["title_zh"],
+        "nameEn": recognition["title_en"],
+        "kind": recognition["kind"],
+        "recognisedBy": {"name": party.get("name_zh", ""), "nameEn": party.get("name_en", "")},
+        "scope": recognition["scope"],
+        "since": recognition["since"],
     }
 
 

@@ -116,7 +116,9 @@ class Recognition(models.Model):
     since = models.DateField("互认日期 since")
     recognised_sequence = models.BigIntegerField("互认事件序号 recognised event sequence")
     ended_on = models.DateField("终止日期 ended on", null=True, blank=True)
-    ended_sequence = models.BigIntegerField("终止事件序号 ended event sequence", null=True, blank=True)
+    ended_sequence = models.BigIntegerField(
+        "终止事件序号 ended event sequence", null=True, blank=True
+    )
 
     class Meta:
         ordering = ["agreement", "since", "id"]

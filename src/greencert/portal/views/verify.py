@@ -18,6 +18,7 @@ from greencert.core.jobs import worker_health
 from greencert.exchange.adoption_data import adoption_rows
 from greencert.exchange.permissions import can_see_adoptions
 from greencert.exchange.webhooks import oldest_due_delivery
+from greencert.governance.presenters import verify_recognitions
 from greencert.supervision.blacklist import flags_for
 
 
@@ -88,6 +89,7 @@ def verify(request: HttpRequest, number: str) -> HttpResponse:
         row["reason_label"] = reason.get(language) if reason else ""
     context.update(certificate=cert, status_label=cert.status_label(language), history=history)
     context["blacklist"] = flags_for(cert)
+    context["recognitions"] = verify_recognitions(cert, language)
     if can_see_adoptions(Actor.for_user(request.user), cert):
         context["adoptions"] = adoption_rows(cert, language)
     return render(request, "portal/verify.html", context)

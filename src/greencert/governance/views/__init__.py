@@ -1,0 +1,1 @@
+"""Pages of the plan's institutions, one module per institution."""
