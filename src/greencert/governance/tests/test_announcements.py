@@ -146,7 +146,11 @@ def test_a_published_announcement_cannot_be_revised_or_published_again(
 
 def test_a_draft_can_be_revised(draft: Announcement, jiangsu_regulator: Actor) -> None:
     revised = revise_announcement(
-        jiangsu_regulator, draft, title="修订后的标题", announced_on=draft.announced_on, body="新正文"
+        jiangsu_regulator,
+        draft,
+        title="修订后的标题",
+        announced_on=draft.announced_on,
+        body="新正文",
     )
     assert (revised.title, revised.body, revised.items.count()) == ("修订后的标题", "新正文", 0)
 
