@@ -72,7 +72,8 @@ def test_the_page_lists_each_certificate_with_its_status(
 def test_a_certificate_suspended_after_publication_shows_both_statuses(
     client: Client, published: Announcement, body_staff: Actor
 ) -> None:
-    certificate = published.items.first().certificate
+    certificate = published.items.get(position=1).certificate
+    assert certificate is not None
     suspend_certificate(body_staff, certificate, reason_code="S01", until=in_days(30))
     page = client.get(f"/announcements/{published.slug}/?lang=en").content.decode()
     assert "Now: suspended" in page

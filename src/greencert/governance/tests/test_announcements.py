@@ -22,6 +22,7 @@ from greencert.governance.models import Announcement
 from greencert.governance.offline import verify_announcement
 from greencert.marks.keys import public_jwks
 from greencert.parties.factory import EnterpriseFactory
+from greencert.parties.models import Enterprise
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +64,7 @@ def test_a_draft_lists_each_certificate_with_its_holder(draft: Announcement) -> 
 def test_organisations_without_a_certificate_are_listed_after_the_certificates(
     jiangsu_regulator: Actor, issued_certificate: Certificate
 ) -> None:
-    other = EnterpriseFactory()
+    other: Enterprise = EnterpriseFactory.create()
     draft = draft_announcement(
         jiangsu_regulator,
         title=TITLE,
@@ -176,7 +177,8 @@ def test_an_announcement_listing_nothing_is_not_published(jiangsu_regulator: Act
 def test_a_certificate_suspended_while_in_draft_stops_the_publication(
     draft: Announcement, jiangsu_regulator: Actor, body_staff: Actor
 ) -> None:
-    certificate = draft.items.first().certificate
+    certificate = draft.items.get(position=1).certificate
+    assert certificate is not None
     suspend_certificate(body_staff, certificate, reason_code="S01", until=in_days(30))
     with pytest.raises(ValidationFailed):
         publish_announcement(jiangsu_regulator, draft)

@@ -27,7 +27,7 @@ def test_the_demo_has_announcements_agreements_and_recognitions(demo: None) -> N
     published = Announcement.objects.filter(state=Announcement.State.PUBLISHED)
     assert published.count() == 2
     assert Announcement.objects.filter(state=Announcement.State.DRAFT).count() == 1
-    first = published.order_by("serial").first()
+    first = published.order_by("serial")[0]
     rows = announcement_rows(first, "en")
     changed = [r for r in rows if r["certificate"] and r["certificate"]["changed"]]
     assert [r["certificate"]["status_now"] for r in changed] == ["02"]
@@ -35,6 +35,7 @@ def test_the_demo_has_announcements_agreements_and_recognitions(demo: None) -> N
     mutual = RecognitionAgreement.objects.get(code=MUTUAL)
     assert mutual.recognitions.filter(ended_on__isnull=False).count() == 1
     ended = mutual.recognitions.get(ended_on__isnull=False)
+    assert ended.ended_sequence is not None
     assert ended.certificate.events.filter(
         event_type=EventType.RECOGNITION_ENDED, sequence=ended.ended_sequence
     ).exists()
