@@ -52,6 +52,8 @@ class EventType(enum.StrEnum):
     ADOPTED = "adopted"
     FLAGGED = "flagged"
     UNFLAGGED = "unflagged"
+    UPSTREAM_LINKED = "upstream_linked"
+    UPSTREAM_UNLINKED = "upstream_unlinked"
 
 
 @dataclass(frozen=True)
