@@ -132,22 +132,9 @@ def check_audit(
     under another programme; ``taken``: the programmes the audit's certificates already have;
     ``given``: how the caller named the audit (a certificate number), for the error."""
     if audit.body_id != body.pk:
-        raise ValidationFailed(
-            field="same_audit_as",
-            value=given,
-            expected_zh=f"本机构（{body}）颁发的证书的审核；一次审核不能跨认证机构共用",
-            expected_en=f"the audit of a certificate {body} issued; bodies do not share audits",
-            code="audit_of_other_body",
-        )
+        raise other_body(body, given)
     if audit.holder_id != holder.pk:
-        raise ValidationFailed(
-            field="same_audit_as",
-            value=given,
-            expected_zh=f"同一持证人（{holder.name}）的证书的审核；不同持证人的证书不能共用一次审核",
-            expected_en=f"the audit of a certificate of the same holder ({holder.name}); "
-            "certificates of different holders cannot share an audit",
-            code="audit_of_other_holder",
-        )
+        raise other_holder(holder, given)
     if programme in set(taken):
         label = programme_label(programme)
         raise ValidationFailed(
@@ -158,6 +145,27 @@ def check_audit(
             f"(it has a {label.en} certificate)",
             code="programme_taken",
         )
+
+
+def other_body(body: CertificationBody, given: str) -> ValidationFailed:
+    return ValidationFailed(
+        field="same_audit_as",
+        value=given,
+        expected_zh=f"本机构（{body}）颁发的证书；一次审核不能跨认证机构共用",
+        expected_en=f"a certificate {body} issued; bodies do not share audits",
+        code="audit_of_other_body",
+    )
+
+
+def other_holder(holder: Enterprise, given: str) -> ValidationFailed:
+    return ValidationFailed(
+        field="same_audit_as",
+        value=given,
+        expected_zh=f"同一持证人（{holder.name}）的证书；不同持证人的证书不能共用一次审核",
+        expected_en=f"a certificate of the same holder ({holder.name}); "
+        "certificates of different holders cannot share an audit",
+        code="audit_of_other_holder",
+    )
 
 
 def audit_of_application(application: Application) -> Audit:

@@ -20,6 +20,7 @@ from greencert.certification.imports.layout import Layout, ReadRow, read_row
 from greencert.certification.imports.outcome import Checked, Outcome, chunks
 from greencert.certification.imports.problems import RowProblem
 from greencert.certification.imports.table import Table
+from greencert.certification.audits import default_programme
 from greencert.certification.intake import IssueRecord, Lookups, check_record, issue_records
 from greencert.certification.lifecycle import EventType
 from greencert.certification.models import Certificate, CertificateEvent
@@ -103,6 +104,9 @@ def difference(
         )
     if record.renewed_from.strip():
         pairs.append(("renewed_from", renewed.pk if renewed else None, certificate.renewed_from_id))
+    pairs.append(
+        ("programme", record.programme.strip() or default_programme(), certificate.programme)
+    )
     return next((name for name, given, held in pairs if given != held), None)
 
 
