@@ -15,12 +15,12 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from greencert.certification.audits import default_programme
 from greencert.certification.body_numbers import normalise_body_number
 from greencert.certification.imports.layout import Layout, ReadRow, read_row
 from greencert.certification.imports.outcome import Checked, Outcome, chunks
 from greencert.certification.imports.problems import RowProblem
 from greencert.certification.imports.table import Table
-from greencert.certification.audits import default_programme
 from greencert.certification.intake import IssueRecord, Lookups, check_record, issue_records
 from greencert.certification.lifecycle import EventType
 from greencert.certification.models import Certificate, CertificateEvent
