@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from greencert.catalog.models import Category
 from greencert.certification.models import Audit, Certificate, SupplyChainLink
 from greencert.parties.factory import CertificationBodyFactory, EnterpriseFactory
 from greencert.parties.models import RoleAssignment
@@ -20,8 +21,6 @@ def registry(
     issue: Callable[..., Certificate], furniture, coatings, make_actor, django_user_model
 ) -> None:
     """A demo enterprise account, a furniture certificate and two material certificates."""
-    from greencert.catalog.models import Category
-
     wood = Category.objects.get(code="wood-panels")
     maker = CertificationBodyFactory.create(categories=[furniture, wood, coatings])
     enterprise = EnterpriseFactory.create()
