@@ -197,9 +197,13 @@ def same_audit_of(certificate: Certificate) -> list[dict[str, str]]:
     (one query; none when it shares no audit)."""
     if certificate.audit_id is None:
         return []
-    return list(
+    rows = (
         Certificate.objects.filter(audit_id=certificate.audit_id)
         .exclude(pk=certificate.pk)
         .order_by("id")
-        .values("number", "programme", "status")
+        .values_list("number", "programme", "status")
     )
+    return [
+        {"number": number, "programme": programme, "status": status}
+        for number, programme, status in rows
+    ]

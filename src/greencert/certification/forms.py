@@ -267,7 +267,7 @@ class IssueForm(StepForm):
     def __init__(self, *args: Any, application: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         open_ = programmes_open_to(application.body, application.category) if application else []
-        self.fields["programmes"].choices = [(p.code, label(p.label)) for p in open_]
+        choices(self, "programmes", [(p.code, label(p.label)) for p in open_])
         if open_:
             self.fields["programmes"].initial = [open_[0].code]
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from greencert.certification import lifecycle, links
-from greencert.certification.forms import StepForm, label
+from greencert.certification.forms import StepForm, choices, label
 from greencert.certification.views import _certificate_for
 from greencert.core.actors import Actor
 from greencert.core.errors import UserFacingError
@@ -36,7 +36,7 @@ class UpstreamLinkForm(StepForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [(code, label(r)) for code, r in links.roles().items()]
+        choices(self, "role", [(code, label(r)) for code, r in links.roles().items()])
 
 
 class UnlinkForm(StepForm):
@@ -46,9 +46,9 @@ class UnlinkForm(StepForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         reasons = lifecycle.reasons()["supply_chain_removal"]
-        self.fields["reason_code"].choices = [
-            (code, f"{code} {label(text)}") for code, text in reasons.items()
-        ]
+        choices(
+            self, "reason_code", [(code, f"{code} {label(text)}") for code, text in reasons.items()]
+        )
 
 
 def _page(

@@ -98,7 +98,7 @@ def test_one_programme_cannot_be_issued_twice_on_one_audit(
                     site_region=application.site_region,
                     production_site="x",
                     audit=audit,
-                    same_audit_as=application.certificate.number,  # type: ignore[union-attr]
+                    same_audit_as=application.certificate.number,
                 )
             ],
         )

@@ -33,7 +33,7 @@ from greencert.regions.models import Region
 
 DEMO_PASSWORD = "greencert-demo"
 # Downstream category -> the upstream categories it cites, with role and share (percent).
-CHAINS = {
+CHAINS: dict[str, list[tuple[str, str, str | None]]] = {
     "furniture": [("wood-panels", "raw_material", "60"), ("coatings", "auxiliary", "5")],
     "textiles": [("textiles", "raw_material", "80"), ("paper", "packaging", None)],
 }
@@ -149,7 +149,7 @@ class Command(BaseCommand):
             downstream = _valid(category__code=code).select_related("body").first()
             if downstream is None:
                 continue
-            upstreams = []
+            upstreams: list[tuple[Certificate, str, str | None]] = []
             for upstream_code, role, share in upstream_specs:
                 found = (
                     _valid(category__code=upstream_code)
