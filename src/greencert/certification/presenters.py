@@ -89,33 +89,30 @@ def history_of(cert: Certificate) -> list[dict[str, Any]]:
 def detail_dict(cert: Certificate, at: dt.date | None = None) -> dict[str, Any]:
     history = history_of(cert)
     region = cert.site_region
-    data = (
-        summary_dict(cert)
-        | {
-            "products": cert.products,
-            "service_site": cert.service_site,
-            "production_site": cert.production_site,
-            "site_region": {
-                "code": region.code,
-                "name_zh": region.name_zh,
-                "name_en": region.name_en,
-                "province_code": region.province_code,
-                "city_code": region.city_code,
-                "pilot_zone": cert.in_pilot_zone,
-                "demonstration_zone": cert.in_demonstration_zone,
-            },
-            "standard": cert.standard.code if cert.standard else None,
-            "scheme_id": cert.scheme_id,
-            "scheme_version": cert.scheme_version,
-            "evaluation_fingerprint": cert.evaluation_fingerprint,
-            "certification_mode": cert.certification_mode,
-            "initial_issue_date": cert.initial_issue_date,
-            "suspended_until": cert.suspended_until,
-            "history": history,
-            "at": None,
-        }
-        | api_sections(cert)
-    )
+    data = summary_dict(cert) | {
+        "products": cert.products,
+        "service_site": cert.service_site,
+        "production_site": cert.production_site,
+        "site_region": {
+            "code": region.code,
+            "name_zh": region.name_zh,
+            "name_en": region.name_en,
+            "province_code": region.province_code,
+            "city_code": region.city_code,
+            "pilot_zone": cert.in_pilot_zone,
+            "demonstration_zone": cert.in_demonstration_zone,
+        },
+        "standard": cert.standard.code if cert.standard else None,
+        "scheme_id": cert.scheme_id,
+        "scheme_version": cert.scheme_version,
+        "evaluation_fingerprint": cert.evaluation_fingerprint,
+        "certification_mode": cert.certification_mode,
+        "initial_issue_date": cert.initial_issue_date,
+        "suspended_until": cert.suspended_until,
+        "history": history,
+        "at": None,
+    }
+    data |= api_sections(cert)
     if at is not None:
         data["at"] = status_at_dict(history, at)
     return data
