@@ -313,25 +313,17 @@ def _check_issue(
 
 
 def _issued_payload(certificate: Certificate, issue: Issue) -> dict[str, Any]:
-    return (
-        {
-            "holder": certificate.holder.credit_code,
-            "body": certificate.body.approval_number,
-            "body_number": certificate.body_number,
-            "category": certificate.category.code,
-            "scheme": f"{issue.scheme_id}@{issue.scheme_version}" if issue.scheme_id else "",
-            "evaluation_fingerprint": issue.evaluation_fingerprint,
-            "expiry_date": certificate.expiry_date.isoformat(),
-            "renewed_from": issue.renewed_from.number if issue.renewed_from else "",
-        }
-        | (
-            # Only where it is not the default, so the events of single certificates read as before.
-            {"programme": certificate.programme}
-            if certificate.programme != audits.default_programme()
-            else {}
-        )
-        | ({"same_audit_as": issue.same_audit_as} if issue.same_audit_as else {})
-    )
+    payload = {
+        "holder": certificate.holder.credit_code,
+        "body": certificate.body.approval_number,
+        "body_number": certificate.body_number,
+        "category": certificate.category.code,
+        "scheme": f"{issue.scheme_id}@{issue.scheme_version}" if issue.scheme_id else "",
+        "evaluation_fingerprint": issue.evaluation_fingerprint,
+        "expiry_date": certificate.expiry_date.isoformat(),
+        "renewed_from": issue.renewed_from.number if issue.renewed_from else "",
+    }
+    return payload | audits.issued_payload(certificate.programme, issue.same_audit_as)
 
 
 def _check_audits(body: CertificationBody, issues: Sequence[Issue]) -> list[str]:

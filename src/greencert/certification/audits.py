@@ -119,6 +119,14 @@ def require_programme(code: str, body: CertificationBody, category: Category) ->
     return code
 
 
+def issued_payload(programme: str, same_audit_as: str) -> dict[str, str]:
+    """What an ``issued`` event adds about its programme and audit: only what differs from a
+    single certificate of the default programme, so those events read as before."""
+    return ({"programme": programme} if programme != default_programme() else {}) | (
+        {"same_audit_as": same_audit_as} if same_audit_as else {}
+    )
+
+
 def check_audit(
     audit: Audit,
     *,
