@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from greencert.catalog.models import Category, Standard
-from greencert.certification import lifecycle
+from greencert.certification import audits, lifecycle
 from greencert.certification.body_numbers import allocate_body_number, require_body_number
 from greencert.certification.lifecycle import EventType
 from greencert.certification.lifecycle.log import (
@@ -25,7 +25,7 @@ from greencert.certification.lifecycle.log import (
     append_events,
     reserve_sequences,
 )
-from greencert.certification.models import Certificate
+from greencert.certification.models import Audit, Certificate
 from greencert.certification.numbers import allocate_numbers
 from greencert.certification.permissions import can_change, can_issue
 from greencert.certification.restrictions import restriction_refusals
@@ -139,6 +139,11 @@ class Issue:
     body_number: str = ""
     certification_mode: str = ""
     expiry_date: dt.date | None = None
+    # 一次认证，多张证书: the programme (data/links.yaml; empty: the default) and the audit it
+    # shares with the holder's certificates of other programmes, named in ``same_audit_as``.
+    programme: str = ""
+    audit: Audit | None = None
+    same_audit_as: str = ""
 
 
 @transaction.atomic
@@ -170,6 +175,7 @@ def issue_certificates(
     today = timezone.localdate()
     listed: dict[int, set[int]] = {}
     transitions = [_check_issue(body, issue, authorised, listed, today) for issue in issues]
+    programmes = _check_audits(body, issues)
     refused = restriction_refusals(
         subjects=[(issue.holder, issue.category.code) for issue in issues],
         body=body,
@@ -182,8 +188,8 @@ def issue_certificates(
     first_sequence = reserve_sequences(len(issues))
     standards: dict[int, Standard | None] = {}
     certificates: list[Certificate] = []
-    for issue, transition, number, body_number in zip(
-        issues, transitions, numbers, body_numbers, strict=True
+    for issue, transition, number, body_number, programme in zip(
+        issues, transitions, numbers, body_numbers, programmes, strict=True
     ):
         category, site = issue.category, issue.site_region
         if issue.standard is None and category.pk not in standards:
@@ -210,6 +216,8 @@ def issue_certificates(
                 scheme_version=issue.scheme_version,
                 evaluation_fingerprint=issue.evaluation_fingerprint,
                 grade=issue.grade,
+                programme=programme,
+                audit=issue.audit,
                 **(
                     {"certification_mode": issue.certification_mode}
                     if issue.certification_mode
@@ -305,7 +313,7 @@ def _check_issue(
 
 
 def _issued_payload(certificate: Certificate, issue: Issue) -> dict[str, Any]:
-    return {
+    payload = {
         "holder": certificate.holder.credit_code,
         "body": certificate.body.approval_number,
         "body_number": certificate.body_number,
@@ -315,6 +323,32 @@ def _issued_payload(certificate: Certificate, issue: Issue) -> dict[str, Any]:
         "expiry_date": certificate.expiry_date.isoformat(),
         "renewed_from": issue.renewed_from.number if issue.renewed_from else "",
     }
+    return payload | audits.issued_payload(certificate.programme, issue.same_audit_as)
+
+
+def _check_audits(body: CertificationBody, issues: Sequence[Issue]) -> list[str]:
+    """The programme of each certificate, after checking that the body may issue it under it
+    and that a certificate sharing an audit shares it with its own holder's, under another
+    programme (one query per audit named)."""
+    programmes: list[str] = []
+    taken: dict[int, list[str]] = {}
+    for issue in issues:
+        programme = audits.require_programme(issue.programme, body, issue.category)
+        programmes.append(programme)
+        if issue.audit is None:
+            continue
+        if issue.audit.pk not in taken:
+            taken[issue.audit.pk] = audits.programmes_taken(issue.audit)
+        audits.check_audit(
+            issue.audit,
+            body=body,
+            holder=issue.holder,
+            programme=programme,
+            taken=taken[issue.audit.pk],
+            given=issue.same_audit_as,
+        )
+        taken[issue.audit.pk].append(programme)
+    return programmes
 
 
 def _numbers(issues: Sequence[Issue], today: dt.date) -> list[str]:

@@ -12,12 +12,14 @@ from greencert.certification.models import (
     Application,
     ApplicationDocument,
     ApplicationStep,
+    Audit,
     Certificate,
     CertificateEvent,
     ImportRun,
     Inspection,
     Nonconformity,
     Sample,
+    SupplyChainLink,
     SurveillanceTask,
     TestReport,
 )
@@ -132,3 +134,22 @@ class ImportRunAdmin(ReadOnlyAdmin):
     list_filter = ["kind", "state"]
     search_fields = ["file_name", "file_sha256", "body__approval_number"]
     exclude = ["problems"]
+
+
+@admin.register(Audit)
+class AuditAdmin(ReadOnlyAdmin):
+    """一次认证，多张证书: certificates join an audit when they are issued."""
+
+    list_display = ["id", "holder", "body", "application", "created_at"]
+    search_fields = ["holder__name", "certificates__number", "application__reference"]
+    list_select_related = ["holder", "body", "application"]
+
+
+@admin.register(SupplyChainLink)
+class SupplyChainLinkAdmin(ReadOnlyAdmin):
+    """产业链链接: added and removed by the downstream certificate's body (office page or API)."""
+
+    list_display = ["downstream", "upstream", "role", "share", "linked_sequence", "created_at"]
+    list_filter = ["role"]
+    search_fields = ["downstream__number", "upstream__number"]
+    list_select_related = ["downstream", "upstream"]

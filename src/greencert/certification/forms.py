@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from greencert.catalog.models import Category
 from greencert.certification import lifecycle
+from greencert.certification.audits import programmes_open_to
 from greencert.certification.models import Application, Sample
 from greencert.certification.workflow import evaluations
 from greencert.certification.workflow.machine import workflow
@@ -257,6 +258,18 @@ class DecisionForm(StepForm):
 
 class IssueForm(StepForm):
     issue_date = forms.DateField(label=_("Issue date"), required=False, widget=date_input())
+    programmes = forms.MultipleChoiceField(
+        label=_("Certificates to issue (one per programme, on this one audit)"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, application: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        open_ = programmes_open_to(application.body, application.category) if application else []
+        choices(self, "programmes", [(p.code, label(p.label)) for p in open_])
+        if open_:
+            self.fields["programmes"].initial = [open_[0].code]
 
 
 def reason_choices(group: str) -> list[tuple[str, str]]:

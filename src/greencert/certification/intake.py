@@ -19,11 +19,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from greencert.catalog.models import Category, Standard
-from greencert.certification import actions
+from greencert.certification import actions, audits
 from greencert.certification.actions import Issue, default_expiry, issue_certificates
 from greencert.certification.body_numbers import normalise_body_number, require_body_number
 from greencert.certification.lifecycle import EventType
-from greencert.certification.models import Certificate
+from greencert.certification.lookup import find_certificate
+from greencert.certification.models import Audit, Certificate
 from greencert.certification.numbers import check_number
 from greencert.core.actors import Actor
 from greencert.core.errors import TransitionRefused, UserFacingError, ValidationFailed
@@ -57,6 +58,8 @@ class IssueRecord:
     grade: str = ""
     expiry_date: dt.date | None = None
     renewed_from: str = ""
+    programme: str = ""
+    same_audit_as: str = ""
 
 
 def problem(
@@ -272,6 +275,7 @@ def check_record(
                 f"the name of enterprise {code}, which is not registered yet",
             )
         )
+    problems += _check_audit(record, category if category else None, lookups, code)
     if record.renewed_from.strip() and lookups.certificate(record.renewed_from) is None:
         problems.append(
             problem(
@@ -283,6 +287,61 @@ def check_record(
             )
         )
     return problems
+
+
+def _check_audit(
+    record: IssueRecord, category: Category | None, lookups: Lookups, credit_code: str
+) -> list[ValidationFailed]:
+    """The programme, and the certificate named in ``same_audit_as`` where it is already
+    registered (one named by an earlier record of the same batch is checked on issue)."""
+    problems: list[ValidationFailed] = []
+    if category is not None and category.code in lookups.authorised:
+        try:
+            audits.require_programme(record.programme, lookups.body, category)
+        except ValidationFailed as exc:
+            problems.append(exc)
+    if not record.same_audit_as.strip():
+        return problems
+    other = find_certificate(record.same_audit_as.strip()).certificate
+    if other is None:
+        return problems
+    if other.body_id != lookups.body.pk:
+        problems.append(audits.other_body(lookups.body, record.same_audit_as))
+    elif other.holder.credit_code != credit_code:
+        holder = Enterprise(credit_code=credit_code, name=record.holder_name or credit_code)
+        problems.append(audits.other_holder(holder, record.same_audit_as))
+    return problems
+
+
+def _audits(
+    records: Sequence[IssueRecord], holders: list[Enterprise], body: CertificationBody
+) -> list[Audit | None]:
+    """The audit each record's certificate shares (``same_audit_as``): that of a certificate of
+    an earlier record of the batch, opened for both, or of a registered certificate."""
+    by_number = {normalise_body_number(r.body_number): i for i, r in enumerate(records)}
+    found: list[Audit | None] = [None] * len(records)
+    for index, record in enumerate(records):
+        typed = record.same_audit_as.strip()
+        if not typed:
+            continue
+        earlier = by_number.get(normalise_body_number(typed))
+        if earlier is not None and earlier < index:
+            if found[earlier] is None:
+                found[earlier] = Audit.objects.create(body=body, holder=holders[earlier])
+            found[index] = found[earlier]
+            continue
+        other = find_certificate(typed).certificate
+        if other is None:
+            raise problem(
+                "same_audit_as",
+                typed,
+                f"{body} 已登记（或本批在前）的证书编号（平台编号或机构编号）",
+                f"the registry or body number of a certificate of {body} already registered "
+                "(or earlier in this batch)",
+                "unknown_certificate",
+            )
+        found[index] = audits.audit_to_join(other)
+    return found
 
 
 def _check_standard(
@@ -387,8 +446,10 @@ def issue_records(
             if site is not None  # checked above
         ],
     )
+    issue_holders = [holders[clean_credit_code(r.holder_credit_code)[0]] for r in records]
+    shared = _audits(records, issue_holders, lookups.body)
     issues = []
-    for record, site in zip(records, sites, strict=True):
+    for record, site, audit in zip(records, sites, shared, strict=True):
         assert site is not None  # checked above
         category = lookups.categories[record.category.strip()]
         renewed_from = lookups.certificate(record.renewed_from) if record.renewed_from else None
@@ -414,6 +475,9 @@ def issue_records(
                 body_number=record.body_number,
                 certification_mode=record.certification_mode,
                 expiry_date=record.expiry_date,
+                programme=record.programme.strip(),
+                audit=audit,
+                same_audit_as=record.same_audit_as.strip(),
             )
         )
     return issue_certificates(actor, lookups.body, issues)

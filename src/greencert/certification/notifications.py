@@ -75,3 +75,27 @@ def certificate_step(
         f"{settings.GREENCERT_PUBLIC_URL}/office/certificates/{certificate.number}/\n"
     )
     _send_later(subject, body, sorted(recipients))
+
+
+def upstream_status(
+    downstream: Certificate, upstream_number: str, status_zh: str, status_en: str
+) -> None:
+    """产业链: an upstream certificate ``downstream`` cites has left force. Its holder's users and
+    its body's staff are told; the downstream certificate itself is unchanged."""
+    nobody = Actor()
+    recipients = set(_addresses({"role": Role.BODY_STAFF, "body": downstream.body_id}, nobody))
+    recipients |= set(
+        _addresses({"role": Role.ENTERPRISE, "enterprise": downstream.holder_id}, nobody)
+    )
+    subject = (
+        f"[greencert] {downstream.number} 上游证书{status_zh} / upstream certificate {status_en}"
+    )
+    body = (
+        f"证书 {downstream.number} 引用的上游证书 {upstream_number} 已{status_zh}。"
+        f"请核实所用原材料或零部件；本证书状态未因此改变。\n"
+        f"Upstream certificate {upstream_number}, cited by certificate {downstream.number}, "
+        f"is {status_en}. Please check the materials or components used; this certificate's "
+        f"status has not changed.\n\n"
+        f"{settings.GREENCERT_PUBLIC_URL}/verify/{downstream.number}\n"
+    )
+    _send_later(subject, body, sorted(recipients))

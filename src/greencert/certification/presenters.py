@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from greencert.certification import lifecycle
 from greencert.certification.lifecycle.history import history, status_from_history
+from greencert.certification.links import api_sections
 from greencert.certification.lookup import Lookup, explain
 from greencert.certification.models import Certificate
 from greencert.certification.recognitions import recognitions_of
@@ -113,6 +114,7 @@ def detail_dict(cert: Certificate, at: dt.date | None = None) -> dict[str, Any]:
         "recognitions": recognitions_of(cert),
         "at": None,
     }
+    data |= api_sections(cert)
     if at is not None:
         data["at"] = status_at_dict(history, at)
     return data

@@ -7,6 +7,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from greencert.certification.link_schemas import ProgrammeOut, SameAuditOut, SupplyChainLinkOut
 from greencert.core.schemas import ErrorBody, ErrorDetail
 
 
@@ -135,6 +136,16 @@ class CertificateDetail(CertificateSummary):
     blacklist: list[BlacklistFlagOut] = Field(default_factory=list)
     recognitions: list[CertificateRecognitionOut] = Field(default_factory=list)
     at: StatusAtOut | None = None
+    programme: ProgrammeOut | None = None
+    same_audit: list[SameAuditOut] = Field(
+        default_factory=list, description="一次认证，多张证书: the other certificates of its audit"
+    )
+    upstream: list[SupplyChainLinkOut] = Field(
+        default_factory=list, description="产业链: certified materials and components it cites"
+    )
+    downstream: list[SupplyChainLinkOut] = Field(
+        default_factory=list, description="产业链: certificates citing it as upstream"
+    )
 
 
 class CertificateMatch(CertificateSummary):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from greencert.certification import views
+from greencert.certification import link_views, views
 from greencert.certification.imports import views as imports
 
 app_name = "office"
@@ -29,6 +29,17 @@ urlpatterns = [
     path("import/<uuid:run_id>/import/", imports.run_import, name="import_apply"),
     path("import/<uuid:run_id>/errors.xlsx", imports.error_report, name="import_errors"),
     path("certificates/<str:number>/", views.certificate_detail, name="certificate"),
+    path("certificates/<str:number>/supply-chain/", link_views.supply_chain, name="supply_chain"),
+    path(
+        "certificates/<str:number>/supply-chain/link/",
+        link_views.link_upstream,
+        name="link_upstream",
+    ),
+    path(
+        "certificates/<str:number>/supply-chain/unlink/",
+        link_views.unlink_upstream,
+        name="unlink_upstream",
+    ),
     path(
         "certificates/<str:number>/<slug:action>/",
         views.certificate_action,

@@ -222,7 +222,7 @@ def _panels() -> list[Panel]:
               forms.DecisionForm, _run_decision),
         Panel("issue", ("issued",), t["issued"].label, forms.IssueForm,
               lambda a, app, f: actions.issue_application_certificate(
-                  a, app, **_kw(f, "issue_date", "idempotency_key"))),
+                  a, app, **_kw(f, "issue_date", "idempotency_key", "programmes"))),
         Panel("withdraw", ("withdraw",), t["withdraw"].label, forms.ReasonForm,
               _simple(actions.withdraw_application)),
     ]  # fmt: skip
@@ -239,7 +239,7 @@ def _build(panel: Panel, application: Application, data: Any = None) -> forms.St
     elif panel.slug == "inspection":
         kwargs["initial"] = {"inspected_on": timezone.localdate(), "man_days": "2.0"}
     elif panel.slug == "issue":
-        kwargs["initial"] = {"issue_date": timezone.localdate()}
+        kwargs.update(application=application, initial={"issue_date": timezone.localdate()})
     return panel.build(data, **kwargs) if data is not None else panel.build(**kwargs)
 
 

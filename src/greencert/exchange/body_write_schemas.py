@@ -130,6 +130,20 @@ class IssueIn(Schema):
         description="再认证: the registry or body number of the body's earlier certificate this "
         "one renews; that certificate's log records `renewed`",
     )
+    programme: str = Field(
+        "",
+        max_length=16,
+        examples=[""],
+        description="认证制度: `national` (国推绿色产品认证, the default) or `yrd` (长三角绿色认证, "
+        "for alliance members and pilot-zone categories)",
+    )
+    same_audit_as: str = Field(
+        "",
+        max_length=60,
+        examples=[""],
+        description="一次认证，多张证书: the registry or body number of another of the body's "
+        "certificates of the same holder issued on the same audit (under another programme)",
+    )
 
 
 class ChangesIn(Schema):

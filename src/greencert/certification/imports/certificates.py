@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from greencert.certification.audits import default_programme
 from greencert.certification.body_numbers import normalise_body_number
 from greencert.certification.imports.layout import Layout, ReadRow, read_row
 from greencert.certification.imports.outcome import Checked, Outcome, chunks
@@ -103,6 +104,9 @@ def difference(
         )
     if record.renewed_from.strip():
         pairs.append(("renewed_from", renewed.pk if renewed else None, certificate.renewed_from_id))
+    pairs.append(
+        ("programme", record.programme.strip() or default_programme(), certificate.programme)
+    )
     return next((name for name, given, held in pairs if given != held), None)
 
 

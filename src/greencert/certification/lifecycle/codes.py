@@ -54,6 +54,8 @@ class EventType(enum.StrEnum):
     RECOGNITION_ENDED = "recognition_ended"
     FLAGGED = "flagged"
     UNFLAGGED = "unflagged"
+    UPSTREAM_LINKED = "upstream_linked"
+    UPSTREAM_UNLINKED = "upstream_unlinked"
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from greencert.certification.lifecycle.models import CertificateEvent
 from greencert.certification.models.certificate import Certificate
 from greencert.certification.models.imports import ImportRun
+from greencert.certification.models.links import Audit, SupplyChainLink
 from greencert.certification.models.workflow import (
     ActionReceipt,
     Application,
@@ -20,12 +21,14 @@ __all__ = [
     "Application",
     "ApplicationDocument",
     "ApplicationStep",
+    "Audit",
     "Certificate",
     "CertificateEvent",
     "ImportRun",
     "Inspection",
     "Nonconformity",
     "Sample",
+    "SupplyChainLink",
     "SurveillanceTask",
     "TestReport",
 ]

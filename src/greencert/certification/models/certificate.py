@@ -90,6 +90,17 @@ class Certificate(models.Model):
         related_name="renewals",
         verbose_name=("再认证自 renewed from"),
     )
+    # 认证制度: the programme (data/links.yaml) it was issued under, and the audit it shares with
+    # the holder's certificates of other programmes, if any.
+    programme = models.CharField(("认证制度 programme"), max_length=16, default="national")
+    audit = models.ForeignKey(
+        "certification.Audit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="certificates",
+        verbose_name=("共同审核 common audit"),
+    )
     last_event_sequence = models.BigIntegerField(("最新事件序号 last event"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -212,7 +212,7 @@ def test_an_unknown_column_refuses_the_file_but_every_row_is_still_checked(
     table = read_table("\n".join(text).encode(), "extra.csv")
     outcome = import_file("certificates", table, body, body_staff)
     assert problems_at(outcome) == [
-        (1, "U", "", "unknown_column"),
+        (1, "W", "", "unknown_column"),
         (3, "H", "site_region", "unknown_region"),
     ]
     assert outcome.imported == 0 and outcome.header_problems

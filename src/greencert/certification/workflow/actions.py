@@ -9,6 +9,7 @@ queues the notification emails for after the commit.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -17,7 +18,13 @@ from django.utils import timezone
 
 from greencert.catalog.models import Category
 from greencert.certification import notifications
-from greencert.certification.actions import issue_certificate, require_certification_unit
+from greencert.certification.actions import (
+    Issue,
+    issue_certificate,
+    issue_certificates,
+    require_certification_unit,
+)
+from greencert.certification.audits import audit_of_application
 from greencert.certification.lifecycle import Status
 from greencert.certification.models import (
     Application,
@@ -643,34 +650,59 @@ def issue_application_certificate(
     *,
     issue_date: dt.date | None = None,
     idempotency_key: str | None = None,
+    programmes: Sequence[str] = (),
 ) -> Application:
-    """颁发证书: through ``issue_certificate``, so the certificate starts its event log."""
+    """颁发证书: through ``issue_certificates``, so each certificate starts its event log.
+
+    One certificate per programme in ``programmes`` (default: the default programme), all resting
+    on the application's audit (一次认证，多张证书); the first is the application's certificate."""
     receipt = idempotency.claim(idempotency_key, "issued", actor, application=application)
     if receipt is not None:
         return _replay(receipt)
     application = _step(actor, application, "issued")
+    audit = audit_of_application(application)
+    chosen = list(dict.fromkeys(programmes)) or [""]
+    common = {
+        "holder": application.enterprise,
+        "category": application.category,
+        "certification_unit": application.certification_unit,
+        "site_region": application.site_region,
+        "products": application.products,
+        "service_site": application.service_site,
+        "production_site": application.production_site,
+        "scheme_id": application.scheme_id,
+        "scheme_version": application.scheme_version,
+        "evaluation_fingerprint": application.evaluation_fingerprint,
+        "grade": application.evaluation_grade,
+        "issue_date": issue_date,
+        "reason_code": "I02" if application.renewal_of_id else "I01",
+        "audit": audit,
+    }
     certificate = issue_certificate(
         actor,
-        holder=application.enterprise,
         body=application.body,
-        category=application.category,
-        certification_unit=application.certification_unit,
-        site_region=application.site_region,
-        products=application.products,
-        service_site=application.service_site,
-        production_site=application.production_site,
-        scheme_id=application.scheme_id,
-        scheme_version=application.scheme_version,
-        evaluation_fingerprint=application.evaluation_fingerprint,
-        grade=application.evaluation_grade,
-        issue_date=issue_date,
-        reason_code="I02" if application.renewal_of_id else "I01",
         renewed_from=application.renewal_of,
+        programme=chosen[0],
+        **common,
+    )
+    others = (
+        issue_certificates(
+            actor,
+            application.body,
+            [
+                Issue(programme=programme, same_audit_as=certificate.number, **common)
+                for programme in chosen[1:]
+            ],
+        )
+        if chosen[1:]
+        else []
     )
     Application.objects.filter(pk=application.pk).update(certificate=certificate)
     ApplicationStep.objects.filter(application=application, transition="issued").update(
         payload={"certificate": certificate.number}
+        | ({"certificates": [certificate.number] + [c.number for c in others]} if others else {})
     )
-    schedule_annual_surveillance(certificate)
+    for issued in [certificate, *others]:
+        schedule_annual_surveillance(issued)
     application.refresh_from_db()
     return application

@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 
 from greencert.certification import lifecycle
 from greencert.certification.lifecycle.log import last_sequence
+from greencert.certification.links import verify_sections
 from greencert.certification.lookup import explain, find_certificate, http_status
 from greencert.certification.presenters import history_of
 from greencert.core.actors import Actor
@@ -90,6 +91,7 @@ def verify(request: HttpRequest, number: str) -> HttpResponse:
     context.update(certificate=cert, status_label=cert.status_label(language), history=history)
     context["blacklist"] = flags_for(cert)
     context["recognitions"] = verify_recognitions(cert, language)
+    context.update(verify_sections(cert, language))
     if can_see_adoptions(Actor.for_user(request.user), cert):
         context["adoptions"] = adoption_rows(cert, language)
     return render(request, "portal/verify.html", context)
