@@ -1,1 +1,0 @@
-"""The plan's institutions: the working group, the alliance, announcements, recognition agreements."""
