@@ -53,9 +53,7 @@ def _record(member: AllianceMember, before: str, after: str, actor: Actor, reaso
     )
 
 
-def _links(
-    kind: str, credit_code: str, approval_number: str, cma_number: str
-) -> dict[str, Any]:
+def _links(kind: str, credit_code: str, approval_number: str, cma_number: str) -> dict[str, Any]:
     """The parties row the organisation is, by the identifier its kind carries."""
     party = party_of_kind(kind)
     if party == "body":

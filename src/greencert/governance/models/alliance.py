@@ -147,9 +147,7 @@ class DocumentCitation(models.Model):
     certificate = models.ForeignKey(
         "certification.Certificate", on_delete=models.PROTECT, related_name="document_citations"
     )
-    version = models.ForeignKey(
-        DocumentVersion, on_delete=models.PROTECT, related_name="citations"
-    )
+    version = models.ForeignKey(DocumentVersion, on_delete=models.PROTECT, related_name="citations")
     cited_by = models.CharField("引用登记人 cited by", max_length=160)
     cited_at = models.DateTimeField("引用时间 cited at", default=timezone.now)
 

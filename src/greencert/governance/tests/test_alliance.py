@@ -101,9 +101,7 @@ def test_approving_twice_is_refused(secretariat: Actor) -> None:
 def test_only_the_secretariat_decides_applications(
     role: str, zhejiang_regulator: Actor, body_staff: Actor, plain_user: Actor
 ) -> None:
-    actor = {"regulator": zhejiang_regulator, "body_staff": body_staff, "nobody": plain_user}[
-        role
-    ]
+    actor = {"regulator": zhejiang_regulator, "body_staff": body_staff, "nobody": plain_user}[role]
     member = apply_university()
     for act in (alliance.approve_membership, alliance.refuse_membership):
         with pytest.raises(PermissionRefused) as refused:
