@@ -61,9 +61,12 @@ def test_the_office_drafts_adds_a_decision_and_a_task_then_publishes(
     assert response.status_code == 302, response.content.decode()
     meeting = JointMeeting.objects.get()
     base = f"/working-group/office/meetings/{meeting.pk}"
-    assert client.post(
-        f"{base}/decision/", {"idempotency_key": "k2", "title": "决定", "text": "同意。"}
-    ).status_code == 302
+    assert (
+        client.post(
+            f"{base}/decision/", {"idempotency_key": "k2", "title": "决定", "text": "同意。"}
+        ).status_code
+        == 302
+    )
     decision = meeting.decisions.get()
     response = client.post(
         f"{base}/task/",
@@ -195,4 +198,3 @@ def test_a_document_page_shows_versions_filing_and_citations(
 def test_the_footer_links_the_institutions(client: Client) -> None:
     page = client.get("/").content.decode()
     assert 'href="/working-group/"' in page and 'href="/alliance/"' in page
-
