@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from greencert.certification.forms import StepForm, is_english
 from greencert.governance import roster
 from greencert.governance.alliance_codes import choices
-from greencert.governance.models import AllianceDocument
+from greencert.governance.models import AllianceDocument, Decision
 from greencert.regions.models import Region
 
 
@@ -85,7 +85,9 @@ class DecisionForm(StepForm):
 
 
 class TaskForm(StepForm):
-    decision = forms.ModelChoiceField(label=_("Decision"), queryset=None)  # type: ignore[arg-type]
+    decision: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Decision"), queryset=Decision.objects.none()
+    )
     assignee = RegionChoiceField(label=_("Assigned member"), queryset=Region.objects.none())
     description = forms.CharField(label=_("Task"), widget=forms.Textarea({"rows": 2}))
     due_on = forms.DateField(label=_("Due on"), widget=forms.DateInput({"type": "date"}))

@@ -80,8 +80,8 @@ def test_the_secretariat_approves_and_the_history_says_who(secretariat: Actor) -
     member = alliance.approve_membership(secretariat, apply_university(), note="材料齐全")
     assert member.state == "active"
     assert member.joined_on is not None
-    last = member.changes.last()
-    assert (last.state_before, last.state_after, last.actor_label, last.reason) == (  # type: ignore[union-attr]
+    last = member.changes.order_by("at", "id").reverse()[0]
+    assert (last.state_before, last.state_after, last.actor_label, last.reason) == (
         "pending",
         "active",
         "user:alliance",

@@ -29,7 +29,8 @@ def test_the_demo_has_meetings_members_and_documents_and_runs_twice(demo: None) 
     out = io.StringIO()
     call_command("seed_institutions", stdout=out)
     assert "alliance-secretariat" in out.getvalue()
-    assert sorted(JointMeeting.objects.values_list("number", flat=True)) == ["2025-1", "2026-1"]
+    numbers = JointMeeting.objects.order_by("number").values_list("number", flat=True)
+    assert list(numbers) == ["2025-1", "2026-1"]
     statuses = {task.status for task in DecisionTask.objects.all()}
     assert statuses == {"done", "overdue", "open"}
     kinds = set(AllianceMember.objects.filter(state="active").values_list("kind", flat=True))

@@ -3,6 +3,7 @@ Office (the secretariat): the application queue and the membership's changes."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -142,7 +143,7 @@ def _secretariat(request: HttpRequest) -> Actor:
     return actor
 
 
-MEMBER_STEPS = {
+MEMBER_STEPS: dict[str, Callable[..., AllianceMember]] = {
     "approve": alliance.approve_membership,
     "refuse": alliance.refuse_membership,
     "suspend": alliance.suspend_membership,
@@ -202,7 +203,7 @@ def office_member_step(request: HttpRequest, reference: str, step: str) -> HttpR
     def call(data: dict[str, Any]) -> object:
         if act is alliance.approve_membership:
             return alliance.approve_membership(actor, member, note=data["reason"])
-        return act(actor, member, reason=data["reason"])  # type: ignore[operator]
+        return act(actor, member, reason=data["reason"])
 
     outcome = run(
         request,

@@ -72,19 +72,19 @@ def overview(request: HttpRequest) -> HttpResponse:
     this_year = timezone.localdate().year
     regions = Region.objects.in_bulk([m.region_code for m in roster.members()])
     members = [
-        {"member": m, "name": m.regulator(language()), "region": regions[m.region_code]}
-        for m in roster.members()
+        {"name": m.regulator(language()), "convening": m.convening} for m in roster.members()
     ]
+    terms = roster.chairs(this_year)
     chairs = [
         {"term": t, "name": regulator_name(regions[t.region_code]), "current": t.year == this_year}
-        for t in roster.chairs(this_year)
+        for t in terms
     ]
     meetings = _with_decisions(_published().order_by("-held_on", "-id"))[:100]
     context = {
-        "convening": [m for m in members if m["member"].convening],
-        "participating": [m for m in members if not m["member"].convening],
+        "convening": [m for m in members if m["convening"]],
+        "participating": [m for m in members if not m["convening"]],
         "chairs": chairs,
-        "unconfirmed": any(not c["term"].confirmed for c in chairs),
+        "unconfirmed": any(not t.confirmed for t in terms),
         "meetings": [_meeting_context(m) for m in meetings],
     }
     return render(request, "governance/working_group.html", context)

@@ -142,7 +142,7 @@ class Command(BaseCommand):
             raise CommandError(
                 "no certification body or certified enterprise: run `greencert seed`"
             )
-        contact = {"contact_name": "联络员", "contact_email": "liaison@example.cn"}
+        contact: dict[str, Any] = {"contact_name": "联络员", "contact_email": "liaison@example.cn"}
         applications: list[dict[str, Any]] = [
             {
                 "kind": "certification_body",
