@@ -148,7 +148,10 @@ class DirectoryFilters(forms.Form):
         every = [("", _("All"))]
         self.fields["kind"].choices = every + choices("member_kinds")  # type: ignore[attr-defined]
         provinces = Region.objects.filter(level="province").order_by("code")
-        self.fields["province"].choices = every + [(r.code, r.name_zh) for r in provinces]  # type: ignore[attr-defined]
+        language = "en" if is_english() else "zh"
+        self.fields["province"].choices = every + [  # type: ignore[attr-defined]
+            (r.code, r.name(language)) for r in provinces
+        ]
         states = labels("member_states")
         self.fields["state"].choices = every + [  # type: ignore[attr-defined]
             (s, f"{states[s].zh} {states[s].en}") for s in public_states()
