@@ -1,4 +1,4 @@
-"""Response shapes of the announcement and recognition endpoints (published in the OpenAPI document)."""
+"""Response shapes of the governance endpoints (published in the OpenAPI document)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,106 @@ import datetime as dt
 from typing import Any
 
 from ninja import Field, Schema
+
+
+class MemberRegulatorOut(Schema):
+    region: str = Field(description="GB/T 2260 code of the region the member regulates")
+    name_zh: str = Field(examples=["上海市市场监督管理局"])
+    name_en: str
+    convening: bool = Field(description="one of the four convening provinces (联合召集)")
+
+
+class ChairOut(Schema):
+    year: int
+    region: str
+    name_zh: str
+    name_en: str
+    confirmed: bool = Field(description="false: from the rotation data, not an official text")
+    source: str
+
+
+class WorkingGroupOut(Schema):
+    members: list[MemberRegulatorOut]
+    chairs: list[ChairOut] = Field(description="from the first year to this one, latest first")
+
+
+class TaskOut(Schema):
+    assignee: str = Field(description="region code of the assigned member")
+    assignee_zh: str
+    description: str
+    due_on: dt.date
+    status: str = Field(description="open, done or overdue")
+    done_on: dt.date | None
+
+
+class TargetLinkOut(Schema):
+    indicator: str
+    region: str = Field(description="GB/T 2260 code; empty for the whole YRD")
+    year: int
+    description_zh: str
+    description_en: str
+
+
+class DecisionOut(Schema):
+    number: str = Field(examples=["2026-1"], description="YYYY-N号决定, counted across the year")
+    meeting: str = Field(examples=["2026-1"])
+    title: str
+    text: str
+    documents: list[str] = Field(description="codes of linked alliance documents")
+    targets: list[TargetLinkOut]
+    tasks: list[TaskOut]
+
+
+class MeetingOut(Schema):
+    number: str = Field(examples=["2026-1"], description="YYYY-N: the N-th published of the year")
+    title: str
+    held_on: dt.date
+    place: str
+    chair: str = Field(description="region code of the convening chair (组长单位)")
+    chair_zh: str
+    attendees: list[str] = Field(description="region codes of the attending members")
+    agenda: str
+    minutes: str
+    published_at: dt.datetime | None
+    decisions: list[DecisionOut]
+
+
+class AllianceMemberOut(Schema):
+    name: str
+    name_en: str
+    kind: str = Field(
+        description="certification_body, testing_laboratory, industry_association, "
+        "university, research_institute or enterprise"
+    )
+    kind_zh: str
+    kind_en: str
+    credit_code: str = Field(description="统一社会信用代码")
+    approval_number: str | None = Field(description="CNCA approval number of a body member")
+    region: str
+    province: str
+    state: str = Field(description="active, suspended or exited")
+    joined_on: dt.date | None
+    left_on: dt.date | None
+    website: str
+
+
+class DocumentVersionOut(Schema):
+    version: str
+    issued_on: dt.date
+    in_force_on: dt.date
+    filed: bool
+    filing_number: str = Field(description="CNCA 备案号; empty when not yet filed (未备案)")
+    filed_on: dt.date | None
+    citable: bool = Field(description="filed and in force today: certificates may cite it")
+    citations: int
+
+
+class AllianceDocumentOut(Schema):
+    code: str
+    kind: str = Field(description="procedure (程序文件) or technical (技术文件)")
+    title_zh: str
+    title_en: str
+    versions: list[DocumentVersionOut]
 
 
 class AnnouncementSummaryOut(Schema):

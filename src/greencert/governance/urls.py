@@ -2,13 +2,53 @@
 
 from django.urls import URLPattern, path, re_path
 
-from greencert.governance.views import announcements, recognition
+from greencert.governance.views import alliance, announcements, recognition, working_group
 
 app_name = "governance"
 
 SLUG = r"(?P<slug>[0-9]{4}-[0-9]+)"
 
 urlpatterns: list[URLPattern] = [
+    path("working-group/", working_group.overview, name="working_group"),
+    path("working-group/meetings/<str:number>/", working_group.meeting, name="meeting"),
+    path("working-group/decisions/<str:number>/", working_group.decision, name="decision"),
+    path("working-group/office/", working_group.office, name="office"),
+    path(
+        "working-group/office/meetings/new/",
+        working_group.office_meeting_new,
+        name="office_meeting_new",
+    ),
+    path(
+        "working-group/office/meetings/<int:pk>/",
+        working_group.office_meeting,
+        name="office_meeting",
+    ),
+    path(
+        "working-group/office/meetings/<int:pk>/<slug:step>/",
+        working_group.office_meeting_step,
+        name="office_meeting_step",
+    ),
+    path(
+        "working-group/office/tasks/<int:pk>/done/",
+        working_group.office_task_done,
+        name="office_task_done",
+    ),
+    path("alliance/", alliance.directory, name="alliance"),
+    path("alliance/apply/", alliance.apply, name="alliance_apply"),
+    path("alliance/apply/sent/", alliance.applied, name="alliance_applied"),
+    path("alliance/documents/", alliance.documents, name="alliance_documents"),
+    path("alliance/documents/<str:code>/", alliance.document, name="alliance_document"),
+    path("alliance/office/", alliance.office, name="alliance_office"),
+    path(
+        "alliance/office/members/<str:reference>/",
+        alliance.office_member,
+        name="alliance_office_member",
+    ),
+    path(
+        "alliance/office/members/<str:reference>/<slug:step>/",
+        alliance.office_member_step,
+        name="alliance_office_member_step",
+    ),
     path("announcements/", announcements.announcement_list, name="announcements"),
     path("announcements/feed.atom", announcements.AnnouncementFeed(), name="announcements_feed"),
     path("announcements/office/", announcements.office, name="office_announcements"),

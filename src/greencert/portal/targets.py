@@ -137,3 +137,29 @@ def add_target(
         },
     )
     return target
+
+
+def describe_target(indicator: str, region_code: str, year: int) -> Any:
+    """One target as a governance decision shows it (registered in ``PortalConfig.ready``)."""
+    from greencert.governance.targets import TargetView
+    from greencert.portal.models import Target
+
+    target = (
+        Target.objects.select_related("region")
+        .filter(indicator=indicator, region_id=region_code or None, year=year)
+        .first()
+    )
+    known = indicators().get(indicator)
+    if target is None or known is None:
+        return None
+    region = target.region
+    return TargetView(
+        indicator_zh=known.name_zh,
+        indicator_en=known.name_en,
+        region_zh=region.name_zh if region else "长三角",
+        region_en=region.name_en if region else "the YRD",
+        year=year,
+        value=target.value,
+        comparison="≥" if target.comparison == ">=" else ">",
+        unit=known.unit,
+    )

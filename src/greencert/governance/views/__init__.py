@@ -1,1 +1,2 @@
-"""Pages of the plan's institutions, one module per institution."""
+"""Pages of the plan's institutions, one module per institution: the working group, the alliance,
+announcements and recognition agreements, public and office."""
