@@ -40,7 +40,7 @@ demo: install
 	@$(GREENCERT) seed_supervision --port $(PORT)
 	@$(GREENCERT) seed_workflow | tail -n 1
 	@$(GREENCERT) seed_announcements --port $(PORT)
-	@$(GREENCERT) seed_links
+	@$(GREENCERT) seed_links --port $(PORT)
 	@$(GREENCERT) seed_institutions --port $(PORT)
 	@echo "  Worker (webhooks, mail, daily jobs) runs beside the server; its log: var/worker.log"
 	@$(GREENCERT) worker > var/worker.log 2>&1 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \

@@ -13,9 +13,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.db.models import Count
 from django.test.utils import override_settings
@@ -24,7 +23,9 @@ from django.utils import timezone
 from greencert.catalog.models import Category
 from greencert.certification import links
 from greencert.certification.actions import Issue, issue_certificates, suspend_certificate
+from greencert.certification.audits import programme_label
 from greencert.certification.lifecycle import Status
+from greencert.certification.links import role_label
 from greencert.certification.models import Audit, Certificate, SupplyChainLink
 from greencert.core.actors import Actor
 from greencert.core.jobs import tasks_run_inline
@@ -63,6 +64,9 @@ def _valid(**filters: Any) -> Any:
 class Command(BaseCommand):
     help = "Demo certificates sharing one audit and a supply chain with a suspended upstream."
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--port", type=int, default=8000)
+
     def handle(self, *args: Any, **options: Any) -> None:
         # Demo data mails no one: notices go to the dummy backend now, not to the worker's queue.
         with (
@@ -70,13 +74,11 @@ class Command(BaseCommand):
             tasks_run_inline(),
         ):
             pair, chain = self._seed()
-        base = settings.GREENCERT_PUBLIC_URL.rstrip("/")
-        self.stdout.write(
-            self.style.SUCCESS("一次认证，多张证书 / one audit, several certificates")
-        )
+        base = f"http://127.0.0.1:{options['port']}"
+        self.stdout.write("links demo: one audit, several certificates; a supply chain")
         for certificate in pair:
-            self.stdout.write(f"  {base}/verify/{certificate.number}  ({certificate.programme})")
-        self.stdout.write(self.style.SUCCESS("产业链上下游 / supply chain"))
+            label = programme_label(certificate.programme)
+            self.stdout.write(f"  {label.zh} {label.en}  {base}/verify/{certificate.number}")
         for label, certificate in chain:
             self.stdout.write(f"  {base}/verify/{certificate.number}  ({label})")
 
@@ -137,9 +139,12 @@ class Command(BaseCommand):
     def _chain(self) -> list[tuple[str, Certificate]]:
         existing = SupplyChainLink.objects.select_related("downstream").order_by("id").first()
         downstream = existing.downstream if existing is not None else self._link()
-        rows = [("downstream", downstream)]
+        rows = [("下游 downstream", downstream)]
         rows += [
-            (f"upstream · {link.role}", link.upstream)
+            (
+                f"上游 upstream · {role_label(link.role).zh} {role_label(link.role).en}",
+                link.upstream,
+            )
             for link in downstream.upstream_links.select_related("upstream").order_by("id")
         ]
         return rows
