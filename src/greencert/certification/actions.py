@@ -27,6 +27,7 @@ from greencert.certification.lifecycle.log import (
 )
 from greencert.certification.models import Certificate
 from greencert.certification.numbers import allocate_numbers
+from greencert.certification.orders import check_order, order_carried_out
 from greencert.certification.permissions import can_change, can_issue
 from greencert.certification.restrictions import restriction_refusals
 from greencert.core.actors import Actor
@@ -430,13 +431,8 @@ def _transition(
     transition = require_reason(event_type, reason_code)
     if effective_at is not None and dated_by_actor:
         _require_in_order(certificate, effective_at)
-    if not authorised and not can_change(actor, certificate, event_type):
-        raise PermissionRefused(
-            field="certificate",
-            value=certificate.number,
-            expected_zh=f"{actor.label} 无权对该证书执行「{event_type}」",
-            expected_en=f"{actor.label} may not perform {event_type} on this certificate",
-        )
+    if not authorised:
+        _require_permission(actor, certificate, event_type)
     # Conditioned on the exact status read, so status_before is exact and of two concurrent
     # writers only one wins; the loser re-reads once and is refused if no longer allowed.
     for _attempt in range(2):
@@ -471,6 +467,32 @@ def _transition(
     return certificate
 
 
+def _require_permission(actor: Actor, certificate: Certificate, event_type: str) -> None:
+    if not can_change(actor, certificate, event_type):
+        raise PermissionRefused(
+            field="certificate",
+            value=certificate.number,
+            expected_zh=f"{actor.label} 无权对该证书执行「{event_type}」",
+            expected_en=f"{actor.label} may not perform {event_type} on this certificate",
+        )
+
+
+def _cite(actor: Actor, certificate: Certificate, order: str, event_type: str) -> dict[str, str]:
+    """The payload naming the regulator's order (责令) this change carries out, if it cites one:
+    checked before the change is made, closed (``_close``) once its event is on the log."""
+    reference = order.strip().upper()
+    if not reference:
+        return {}
+    _require_permission(actor, certificate, event_type)
+    return {"order": check_order(actor, certificate, reference, event_type)}
+
+
+def _close(cited: dict[str, str], certificate: Certificate) -> Certificate:
+    if cited:
+        order_carried_out(cited["order"], certificate, certificate.last_event_sequence)
+    return certificate
+
+
 def _require_in_order(certificate: Certificate, effective_at: dt.datetime) -> None:
     """A change recorded after the fact takes effect no earlier than the certificate's last
     event and no later than now, so its history stays in order."""
@@ -501,8 +523,10 @@ def suspend_certificate(
     until: dt.date,
     note: str = "",
     effective_at: dt.datetime | None = None,
+    order: str = "",
 ) -> Certificate:
-    """暂停: the certificate may not be used until restored, at the latest by ``until``."""
+    """暂停: the certificate may not be used until restored, at the latest by ``until``.
+    ``order``: the number of the regulator's order to suspend it that this carries out."""
     if until <= (effective_at or timezone.now()).astimezone(timezone.get_current_timezone()).date():
         raise ValidationFailed(
             field="until",
@@ -510,15 +534,17 @@ def suspend_certificate(
             expected_zh="暂停期限须晚于今天",
             expected_en="a deadline after today",
         )
-    return _transition(
+    cited = _cite(actor, certificate, order, EventType.SUSPENDED)
+    suspended = _transition(
         actor,
         certificate,
         EventType.SUSPENDED,
         reason_code=reason_code,
-        payload={"until": until.isoformat(), "note": note},
+        payload={"until": until.isoformat(), "note": note, **cited},
         updates={"suspended_until": until},
         effective_at=effective_at,
     )
+    return _close(cited, suspended)
 
 
 def _noted(
@@ -528,17 +554,20 @@ def _noted(
     reason_code: str,
     note: str,
     effective_at: dt.datetime | None = None,
+    order: str = "",
 ) -> Certificate:
     """A change that carries a note and ends any suspension deadline."""
-    return _transition(
+    cited = _cite(actor, certificate, order, event_type)
+    changed = _transition(
         actor,
         certificate,
         event_type,
         reason_code=reason_code,
-        payload={"note": note},
+        payload={"note": note, **cited},
         updates={"suspended_until": None},
         effective_at=effective_at,
     )
+    return _close(cited, changed)
 
 
 @transaction.atomic
@@ -562,9 +591,10 @@ def revoke_certificate(
     reason_code: str,
     note: str = "",
     effective_at: dt.datetime | None = None,
+    order: str = "",
 ) -> Certificate:
-    """撤销: withdrawn for cause; final."""
-    return _noted(actor, certificate, EventType.REVOKED, reason_code, note, effective_at)
+    """撤销: withdrawn for cause; final. ``order``: the regulator's order to revoke it, if any."""
+    return _noted(actor, certificate, EventType.REVOKED, reason_code, note, effective_at, order)
 
 
 @transaction.atomic
@@ -666,6 +696,37 @@ def record_surveillance_passed(
     )
 
 
+@transaction.atomic
+def record_rectification(
+    actor: Actor, certificate: Certificate, *, order: str, note: str
+) -> Certificate:
+    """整改完成: the body notes that it rectified what a regulator's order (责令整改) required;
+    the status is unchanged."""
+    if not order.strip():
+        raise ValidationFailed(
+            field="order",
+            value="",
+            expected_zh="须注明所执行的责令整改通知编号",
+            expected_en="the number of the order to rectify that this carries out",
+        )
+    if not note.strip():
+        raise ValidationFailed(
+            field="note",
+            value="",
+            expected_zh="须说明整改情况",
+            expected_en="a note of what was rectified",
+        )
+    cited = _cite(actor, certificate, order, EventType.RECTIFIED)
+    rectified = _transition(
+        actor,
+        certificate,
+        EventType.RECTIFIED,
+        reason_code="O31",
+        payload={"note": note.strip(), **cited},
+    )
+    return _close(cited, rectified)
+
+
 __all__ = [
     "Issue",
     "cancel_certificate",
@@ -675,6 +736,7 @@ __all__ = [
     "issue_certificate",
     "issue_certificates",
     "record_annotation",
+    "record_rectification",
     "record_surveillance_passed",
     "restore_certificate",
     "revoke_certificate",

@@ -52,6 +52,10 @@ class EventType(enum.StrEnum):
     ADOPTED = "adopted"
     FLAGGED = "flagged"
     UNFLAGGED = "unflagged"
+    ORDERED = "ordered"
+    ORDER_WITHDRAWN = "order_withdrawn"
+    ORDER_OVERDUE = "order_overdue"
+    RECTIFIED = "rectified"
 
 
 @dataclass(frozen=True)
