@@ -274,6 +274,15 @@ def _check_issue(
     """What ``issue_certificate`` refuses about one certificate, bar the actor and the blacklist.
     ``listed``: the standards of each category, by category id, filled as categories come."""
     category = issue.category
+    if issue.renewed_from is not None and issue.renewed_from.body_id != body.pk:
+        # 再认证 is the issuing body's: another body certifies anew, it does not renew.
+        raise PermissionRefused(
+            field="renewed_from",
+            value=issue.renewed_from.number,
+            expected_zh=f"{body} 颁发的证书（该证书由 {issue.renewed_from.body} 颁发）",
+            expected_en=f"a certificate {body} issued (this one was issued by "
+            f"{issue.renewed_from.body})",
+        )
     if category.pk not in authorised:
         raise PermissionRefused(
             field="category",

@@ -22,8 +22,9 @@ class OrderHooks:
     # (number, certificate, sequence) -> None: the order is carried out by the event with this
     # sequence; raises TransitionRefused if it was carried out or withdrawn meanwhile.
     carried_out: Callable[[str, Any, int], None]
-    # (certificate) -> the open orders the office page offers to cite, as (number, label) pairs.
-    open_for: Callable[[Any], list[tuple[str, str]]]
+    # (certificate, event_type) -> the pending orders an event of this type would carry out, as
+    # (number, label) pairs, for the office forms to offer.
+    open_for: Callable[[Any, str], list[tuple[str, str]]]
 
 
 _registered: list[OrderHooks] = []
@@ -47,5 +48,5 @@ def order_carried_out(number: str, certificate: Any, sequence: int) -> None:
     _current().carried_out(number, certificate, sequence)
 
 
-def open_orders(certificate: Any) -> list[tuple[str, str]]:
-    return _current().open_for(certificate) if _registered else []
+def open_orders(certificate: Any, event_type: str) -> list[tuple[str, str]]:
+    return _current().open_for(certificate, event_type) if _registered else []

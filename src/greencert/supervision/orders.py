@@ -421,10 +421,15 @@ def mark_carried_out(number: str, certificate: Certificate, sequence: int) -> No
     )
 
 
-def pending_orders_of(certificate: Certificate) -> list[tuple[str, str]]:
-    """The orders the body still owes on this certificate, for the office forms' choice."""
+def pending_orders_of(certificate: Certificate, event_type: str) -> list[tuple[str, str]]:
+    """The orders the body still owes on this certificate that an event of ``event_type``
+    carries out, for the office forms' choice."""
     kinds = labels("order_kinds")
+    wanted = [kind for kind in kinds if kind_event(kind) == event_type]
+    pending = RegulatoryOrder.objects.filter(
+        certificate=certificate, state__in=PENDING, kind__in=wanted
+    ).order_by("issued_at")
     return [
-        (o.number, f"{o.number} {kinds[o.kind].zh} {kinds[o.kind].en}")
-        for o in RegulatoryOrder.objects.filter(certificate=certificate, state__in=PENDING)
+        (o.number, f"{o.number} · {kinds[o.kind].zh} {kinds[o.kind].en} · {o.deadline:%Y-%m-%d}")
+        for o in pending
     ]

@@ -118,9 +118,7 @@ def test_only_a_regulator_orders(issued_certificate, who, request):
     assert len(events_of(issued_certificate)) == 1
 
 
-def test_a_city_regulator_orders_for_the_certificates_of_the_city(
-    issued_certificate, make_actor
-):
+def test_a_city_regulator_orders_for_the_certificates_of_the_city(issued_certificate, make_actor):
     huzhou = make_actor("hz", Role.REGULATOR, region=region("330500"))
     order = issue_order(
         huzhou,
@@ -194,7 +192,9 @@ def test_a_suspension_is_not_ordered_for_a_suspended_certificate(
 
 def test_a_regulator_may_no_longer_suspend_directly(issued_certificate, zhejiang_regulator):
     with pytest.raises(PermissionRefused):
-        suspend_certificate(zhejiang_regulator, issued_certificate, reason_code="S08", until=in_days(9))
+        suspend_certificate(
+            zhejiang_regulator, issued_certificate, reason_code="S08", until=in_days(9)
+        )
 
 
 def test_the_body_carries_out_a_suspension_order_citing_it(
@@ -271,9 +271,7 @@ def test_an_order_is_carried_out_only_by_the_action_it_asks_for(
     assert issued_certificate.status == "01"
 
 
-def test_an_order_about_another_certificate_is_refused(
-    order_suspension, issue, body_staff
-):
+def test_an_order_about_another_certificate_is_refused(order_suspension, issue, body_staff):
     order = order_suspension()
     other = issue()
     with pytest.raises(ValidationFailed) as refused:
@@ -297,7 +295,9 @@ def test_another_body_cannot_cite_the_order(order_suspension, issued_certificate
     assert order.state == "open"
 
 
-def test_the_body_carries_out_a_revocation_order(issued_certificate, zhejiang_regulator, body_staff):
+def test_the_body_carries_out_a_revocation_order(
+    issued_certificate, zhejiang_regulator, body_staff
+):
     order = issue_order(
         zhejiang_regulator,
         issued_certificate,
