@@ -447,7 +447,8 @@ class RegulatoryOrder(models.Model):
         verbose_name="责令人 issued by",
     )
     issued_by_label = models.CharField("责令人标识 issued by (label)", max_length=150)
-    issued_at = models.DateTimeField("责令时间 issued at")
+    issued_on = models.DateField("责令日期 issued on")
+    issued_at = models.DateTimeField("登记时间 recorded at")
     ordered_sequence = models.BigIntegerField("责令事件序号 ordered event")
     carried_out_at = models.DateTimeField("执行时间 carried out at", null=True, blank=True)
     carried_out_sequence = models.BigIntegerField(

@@ -31,7 +31,12 @@ from greencert.certification.actions import record_annotation
 from greencert.certification.lifecycle import EventType, Label, Status
 from greencert.certification.models import Certificate
 from greencert.core.actors import Actor
-from greencert.core.errors import PermissionRefused, TransitionRefused, ValidationFailed
+from greencert.core.errors import (
+    PermissionRefused,
+    TransitionRefused,
+    ValidationFailed,
+    refuse_future_date,
+)
 from greencert.core.sequence import next_value
 from greencert.parties.models import Role
 from greencert.parties.permissions import body_ids_of, roles_of
@@ -178,9 +183,11 @@ def issue_order(
     reason: str,
     basis_code: str,
     deadline: dt.date,
+    issued_on: dt.date | None = None,
 ) -> RegulatoryOrder:
     """责令: a regulator of the certificate's region orders its issuing body to suspend, revoke
-    or rectify by ``deadline``; the ``ordered`` event records it and the body's staff are told."""
+    or rectify by ``deadline``; the ``ordered`` event records it and the body's staff are told.
+    ``issued_on``: the day a paper order was made, when it is entered after the fact."""
     doing = ("责令认证机构", "ordering a certification body")
     region = ordering_region(actor, certificate)
     if region is None:
@@ -206,12 +213,14 @@ def issue_order(
         )
     reason = _text("reason", reason, "事实与理由", "the facts and reasons")
     today = timezone.localdate()
-    if deadline <= today:
+    refuse_future_date("issued_on", issued_on)
+    issued_on = issued_on or today
+    if deadline <= issued_on:
         raise ValidationFailed(
             field="deadline",
             value=deadline.isoformat(),
-            expected_zh=f"晚于今天（{today.isoformat()}）的执行期限",
-            expected_en=f"a deadline after today ({today.isoformat()})",
+            expected_zh=f"晚于责令日期（{issued_on.isoformat()}）的执行期限",
+            expected_en=f"a deadline after the day of the order ({issued_on.isoformat()})",
         )
     allowed = ORDERABLE_FROM[kind]
     if certificate.status not in allowed:
@@ -225,7 +234,7 @@ def issue_order(
             f"applies only to {' or '.join(lifecycle.status_label(s).en for s in allowed)} "
             "certificates",
         )
-    number = _number(region, today.year)
+    number = _number(region, issued_on.year)
     try:
         with transaction.atomic():
             order = RegulatoryOrder.objects.create(
@@ -241,6 +250,7 @@ def issue_order(
                 state="open",
                 issued_by=actor.user,
                 issued_by_label=actor.label,
+                issued_on=issued_on,
                 issued_at=timezone.now(),
                 ordered_sequence=0,
             )
@@ -266,6 +276,7 @@ def issue_order(
             "order": number,
             "kind": kind,
             "deadline": deadline.isoformat(),
+            "issued_on": issued_on.isoformat(),
             "basis": basis_code,
             "region": region.code,
         },

@@ -440,3 +440,19 @@ def test_every_legal_basis_says_whether_its_article_is_confirmed():
 def test_the_deadline_is_a_date_in_beijing_time(order_suspension):
     order = order_suspension(deadline=timezone.localdate() + dt.timedelta(days=1))
     assert order.deadline == timezone.localdate() + dt.timedelta(days=1)
+
+
+def test_a_paper_order_is_entered_after_the_fact_and_becomes_overdue_by_the_job(
+    order_suspension, issued_certificate
+):
+    order = order_suspension(issued_on=in_days(-20), deadline=in_days(-5))
+    assert order.issued_on == in_days(-20)
+    assert mark_overdue_orders() == 1
+    order.refresh_from_db()
+    assert order.state == "overdue"
+
+
+def test_an_order_cannot_be_dated_in_the_future(order_suspension):
+    with pytest.raises(ValidationFailed) as refused:
+        order_suspension(issued_on=in_days(1), deadline=in_days(9))
+    assert refused.value.field == "issued_on"

@@ -19,6 +19,7 @@ from greencert.supervision.models import (
     Complaint,
     CreditRecord,
     InspectionPlan,
+    RegulatoryOrder,
 )
 
 pytestmark = pytest.mark.django_db
@@ -56,3 +57,15 @@ def test_the_demo_draw_is_the_same_every_time(demo: None) -> None:
         )
         == first
     )
+
+
+def test_the_demo_has_an_open_a_carried_out_and_an_overdue_order_once(demo: None) -> None:
+    out = io.StringIO()
+    call_command("seed_supervision", stdout=out)
+    call_command("seed_supervision", stdout=io.StringIO())
+    states = sorted(RegulatoryOrder.objects.values_list("state", flat=True))
+    assert states == ["carried_out", "open", "overdue"]
+    carried = RegulatoryOrder.objects.get(state="carried_out")
+    assert carried.certificate.status == "02"
+    assert "/supervision/office/orders/" in out.getvalue()
+    assert "body-reviewer" in out.getvalue()
