@@ -23,7 +23,7 @@ ROLE_LABELS = {
     "body_staff": ("受理该申请的认证机构人员", "staff of the certification body handling it"),
     "lab_staff": ("承担检验的实验室人员", "staff of the laboratory testing the sample"),
     "regulator": ("所在地监管人员", "a regulator of the site's region"),
-    "alliance_admin": ("联盟管理员", "the alliance administrator"),
+    "alliance_admin": ("联盟秘书处", "the alliance secretariat"),
 }
 
 

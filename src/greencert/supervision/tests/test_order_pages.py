@@ -25,7 +25,7 @@ def client_of(actor: Any) -> Client:
 
 
 def make_order(certificate: Any, regulator: Any, **overrides: Any) -> RegulatoryOrder:
-    kwargs = {
+    kwargs: dict[str, Any] = {
         "kind": "suspend",
         "reason": "监督抽查不合格",
         "basis_code": "CCM-2015-A10",
