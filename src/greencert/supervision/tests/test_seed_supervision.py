@@ -7,6 +7,11 @@ import io
 import pytest
 from django.core.management import call_command
 
+from greencert.certification.actions import issue_certificate
+from greencert.core.actors import Actor
+from greencert.parties.factory import EnterpriseFactory
+from greencert.parties.models import RoleAssignment
+from greencert.regions.models import Region
 from greencert.supervision import draw
 from greencert.supervision.blacklist import is_listed
 from greencert.supervision.inspections import published_draw
@@ -59,7 +64,27 @@ def test_the_demo_draw_is_the_same_every_time(demo: None) -> None:
     )
 
 
-def test_the_demo_has_an_open_a_carried_out_and_an_overdue_order_once(demo: None) -> None:
+@pytest.fixture
+def demo_body_in_jiangsu(demo: None) -> None:
+    """Three valid Jiangsu certificates of the demo body, whatever the seed's draw gave it."""
+    staff = RoleAssignment.objects.select_related("user", "body").get(
+        user__username="body-reviewer"
+    )
+    category = next(c for c in staff.body.categories.order_by("code") if c.certification_units)
+    for _ in range(3):
+        issue_certificate(
+            Actor.for_user(staff.user),
+            body=staff.body,
+            holder=EnterpriseFactory.create(region=Region.objects.get(code="320500")),
+            category=category,
+            certification_unit=category.certification_units[0],
+            site_region=Region.objects.get(code="320500"),
+        )
+
+
+def test_the_demo_has_an_open_a_carried_out_and_an_overdue_order_once(
+    demo_body_in_jiangsu: None,
+) -> None:
     out = io.StringIO()
     call_command("seed_supervision", stdout=out)
     call_command("seed_supervision", stdout=io.StringIO())

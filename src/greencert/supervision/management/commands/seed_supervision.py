@@ -128,9 +128,11 @@ class Command(BaseCommand):
         return {"listed": listed.credit_code, "penalised": penalised.credit_code}
 
     @transaction.atomic
-    def _orders(self, regulator: Actor) -> list[RegulatoryOrder]:
-        """Three orders to the demo body about its Jiangsu certificates: open, carried out by
-        the body's suspension, and overdue (a paper order entered after its deadline passed)."""
+    def _orders(self) -> list[RegulatoryOrder]:
+        """Three orders to the demo body about three of its certificates, from the demo
+        regulator of Jiangsu (or of Huzhou, where the body has too few in Jiangsu): one open,
+        one carried out by the body's suspension, and one overdue (a paper order entered after
+        its deadline passed). None when the body has too few certificates in either."""
         staff = (
             RoleAssignment.objects.filter(user__username="body-reviewer", role="body_staff")
             .select_related("user", "body")
@@ -138,18 +140,23 @@ class Command(BaseCommand):
         )
         if staff is None:
             raise CommandError("demo user 'body-reviewer' is missing: run `greencert demo_setup`")
-        existing = list(RegulatoryOrder.objects.filter(body=staff.body, region_id="320000"))
+        existing = list(RegulatoryOrder.objects.filter(body=staff.body).order_by("id"))
         if existing:
             return existing
-        candidates = list(
-            Certificate.objects.filter(
-                body=staff.body, province_code="320000", status=Status.VALID
-            ).order_by("id")[:3]
-        )
-        if len(candidates) < 3:
-            raise CommandError(
-                f"too few valid Jiangsu certificates of {staff.body}: run `greencert seed`"
-            )
+        valid = Certificate.objects.filter(body=staff.body, status=Status.VALID).order_by("id")
+        for username, place in (
+            ("regulator-js", {"province_code": "320000"}),
+            (
+                "regulator-huzhou",
+                {"city_code": "330500"},
+            ),
+        ):
+            candidates = list(valid.filter(**place)[:3])
+            if len(candidates) == 3:
+                regulator = _regulator(username)
+                break
+        else:
+            return []
         today = timezone.localdate()
         open_order = orders.issue_order(
             regulator,
@@ -202,9 +209,13 @@ class Command(BaseCommand):
             f"  Complaint 举报查询    {base}/supervision/complaints/{DEMO_TRACKING_CODE}/"
         )
         self.stdout.write(f"  Supervision office   {base}/supervision/office/  (regulator-js)")
-        demo_orders = self._orders(_regulator("regulator-js"))
+        demo_orders = self._orders()
+        if not demo_orders:
+            self.stdout.write("  Orders 责令          none: the demo body has too few certificates")
+            return
         states = ", ".join(f"{o.number} {o.state}" for o in demo_orders)
+        regulator = demo_orders[0].issued_by_label.removeprefix("user:")
         self.stdout.write(f"  Orders 责令          {base}/supervision/office/orders/  ({states})")
         self.stdout.write(
-            "    as the regulator: regulator-js; as the body that carries them out: body-reviewer"
+            f"    as the regulator: {regulator}; as the body that carries them out: body-reviewer"
         )
