@@ -70,11 +70,13 @@ def demo_body_in_jiangsu(demo: None) -> None:
     staff = RoleAssignment.objects.select_related("user", "body").get(
         user__username="body-reviewer"
     )
-    category = next(c for c in staff.body.categories.order_by("code") if c.certification_units)
+    body = staff.body
+    assert body is not None
+    category = next(c for c in body.categories.order_by("code") if c.certification_units)
     for _ in range(3):
         issue_certificate(
             Actor.for_user(staff.user),
-            body=staff.body,
+            body=body,
             holder=EnterpriseFactory.create(region=Region.objects.get(code="320500")),
             category=category,
             certification_unit=category.certification_units[0],
