@@ -25,6 +25,7 @@ import yaml
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from greencert.certification import lifecycle, notifications
 from greencert.certification.actions import record_annotation
@@ -436,11 +437,12 @@ def pending_orders_of(certificate: Certificate, event_type: str) -> list[tuple[s
     """The orders the body still owes on this certificate that an event of ``event_type``
     carries out, for the office forms' choice."""
     kinds = labels("order_kinds")
+    language = get_language() or "zh-hans"
     wanted = [kind for kind in kinds if kind_event(kind) == event_type]
     pending = RegulatoryOrder.objects.filter(
         certificate=certificate, state__in=PENDING, kind__in=wanted
     ).order_by("issued_at")
     return [
-        (o.number, f"{o.number} · {kinds[o.kind].zh} {kinds[o.kind].en} · {o.deadline:%Y-%m-%d}")
+        (o.number, f"{o.number} · {kinds[o.kind].get(language)} · {o.deadline:%Y-%m-%d}")
         for o in pending
     ]

@@ -26,6 +26,7 @@ from greencert.core.actors import Actor
 from greencert.parties.models import Enterprise, RoleAssignment
 from greencert.regions.models import Region
 from greencert.supervision import actions, complaints, inspections, orders
+from greencert.supervision.codes import labels
 from greencert.supervision.models import (
     InspectionCheck,
     InspectionPlan,
@@ -192,7 +193,11 @@ class Command(BaseCommand):
             issued_on=today - dt.timedelta(days=18),
         )
         orders.mark_overdue_orders(today)
-        return [open_order, carried, overdue]
+        return list(
+            RegulatoryOrder.objects.filter(pk__in=[open_order.pk, carried.pk, overdue.pk]).order_by(
+                "id"
+            )
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         base = f"http://127.0.0.1:{options['port']}"
@@ -213,7 +218,8 @@ class Command(BaseCommand):
         if not demo_orders:
             self.stdout.write("  Orders 责令          none: the demo body has too few certificates")
             return
-        states = ", ".join(f"{o.number} {o.state}" for o in demo_orders)
+        state = labels("order_states")
+        states = ", ".join(f"{o.number} {state[o.state].en}" for o in demo_orders)
         regulator = demo_orders[0].issued_by_label.removeprefix("user:")
         self.stdout.write(f"  Orders 责令          {base}/supervision/office/orders/  ({states})")
         self.stdout.write(
