@@ -763,7 +763,8 @@ def record_annotation(
     payload: dict[str, Any],
 ) -> Certificate:
     """An event that leaves the status as it is: 采信 adopted by a buyer, insurer or bank;
-    列入/移出黑名单提示 flagged or unflagged when the holder's or body's listing starts or ends."""
+    列入/移出黑名单提示 flagged or unflagged when the holder's or body's listing starts or ends;
+    a regulator's order (责令) made, withdrawn or overdue."""
     if lifecycle.transitions()[event_type].to_status is not None:
         raise ValueError(f"{event_type} changes the status: it has an action of its own")
     return _transition(actor, certificate, event_type, reason_code=reason_code, payload=payload)

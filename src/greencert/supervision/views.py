@@ -270,6 +270,12 @@ def office(request: HttpRequest) -> HttpResponse:
         ],
         "blacklist_form": forms.BlacklistForm(),
         "credit_form": forms.CreditRecordForm(),
+        "orders_pending": orders.visible_orders(actor)
+        .filter(region__in=regions_in_scope(actor), state__in=orders.PENDING)
+        .count(),
+        "orders_overdue": orders.visible_orders(actor)
+        .filter(region__in=regions_in_scope(actor), state="overdue")
+        .count(),
     }
     return render(request, "supervision/office.html", context)
 

@@ -174,3 +174,12 @@ def test_a_change_import_carries_out_an_order(
     assert (outcome.imported, outcome.refused) == (1, 0), outcome.problems
     order.refresh_from_db()
     assert order.state == "carried_out"
+
+
+def test_the_supervision_office_counts_pending_and_overdue_orders(issue, zhejiang_regulator):
+    make_order(issue(), zhejiang_regulator, deadline=in_days(1))
+    make_order(issue(), zhejiang_regulator, deadline=in_days(5))
+    mark_overdue_orders(in_days(2))
+    page = client_of(zhejiang_regulator).get("/supervision/office/").text
+    assert "2 orders await the bodies" in page or "2 项责令待机构执行" in page
+    assert 'class="overdue"' in page
