@@ -27,6 +27,7 @@ from greencert.certification.lifecycle.log import (
 )
 from greencert.certification.models import Audit, Certificate
 from greencert.certification.numbers import allocate_numbers
+from greencert.certification.orders import check_order, order_carried_out
 from greencert.certification.permissions import can_change, can_issue
 from greencert.certification.restrictions import restriction_refusals
 from greencert.core.actors import Actor
@@ -281,6 +282,15 @@ def _check_issue(
     """What ``issue_certificate`` refuses about one certificate, bar the actor and the blacklist.
     ``listed``: the standards of each category, by category id, filled as categories come."""
     category = issue.category
+    if issue.renewed_from is not None and issue.renewed_from.body_id != body.pk:
+        # 再认证 is the issuing body's: another body certifies anew, it does not renew.
+        raise PermissionRefused(
+            field="renewed_from",
+            value=issue.renewed_from.number,
+            expected_zh=f"{body} 颁发的证书（该证书由 {issue.renewed_from.body} 颁发）",
+            expected_en=f"a certificate {body} issued (this one was issued by "
+            f"{issue.renewed_from.body})",
+        )
     if category.pk not in authorised:
         raise PermissionRefused(
             field="category",
@@ -464,13 +474,8 @@ def _transition(
     transition = require_reason(event_type, reason_code)
     if effective_at is not None and dated_by_actor:
         _require_in_order(certificate, effective_at)
-    if not authorised and not can_change(actor, certificate, event_type):
-        raise PermissionRefused(
-            field="certificate",
-            value=certificate.number,
-            expected_zh=f"{actor.label} 无权对该证书执行「{event_type}」",
-            expected_en=f"{actor.label} may not perform {event_type} on this certificate",
-        )
+    if not authorised:
+        _require_permission(actor, certificate, event_type)
     # Conditioned on the exact status read, so status_before is exact and of two concurrent
     # writers only one wins; the loser re-reads once and is refused if no longer allowed.
     for _attempt in range(2):
@@ -505,6 +510,32 @@ def _transition(
     return certificate
 
 
+def _require_permission(actor: Actor, certificate: Certificate, event_type: str) -> None:
+    if not can_change(actor, certificate, event_type):
+        raise PermissionRefused(
+            field="certificate",
+            value=certificate.number,
+            expected_zh=f"{actor.label} 无权对该证书执行「{event_type}」",
+            expected_en=f"{actor.label} may not perform {event_type} on this certificate",
+        )
+
+
+def _cite(actor: Actor, certificate: Certificate, order: str, event_type: str) -> dict[str, str]:
+    """The payload naming the regulator's order (责令) this change carries out, if it cites one:
+    checked before the change is made, closed (``_close``) once its event is on the log."""
+    reference = order.strip().upper()
+    if not reference:
+        return {}
+    _require_permission(actor, certificate, event_type)
+    return {"order": check_order(actor, certificate, reference, event_type)}
+
+
+def _close(cited: dict[str, str], certificate: Certificate) -> Certificate:
+    if cited:
+        order_carried_out(cited["order"], certificate, certificate.last_event_sequence)
+    return certificate
+
+
 def _require_in_order(certificate: Certificate, effective_at: dt.datetime) -> None:
     """A change recorded after the fact takes effect no earlier than the certificate's last
     event and no later than now, so its history stays in order."""
@@ -535,8 +566,10 @@ def suspend_certificate(
     until: dt.date,
     note: str = "",
     effective_at: dt.datetime | None = None,
+    order: str = "",
 ) -> Certificate:
-    """暂停: the certificate may not be used until restored, at the latest by ``until``."""
+    """暂停: the certificate may not be used until restored, at the latest by ``until``.
+    ``order``: the number of the regulator's order to suspend it that this carries out."""
     if until <= (effective_at or timezone.now()).astimezone(timezone.get_current_timezone()).date():
         raise ValidationFailed(
             field="until",
@@ -544,15 +577,17 @@ def suspend_certificate(
             expected_zh="暂停期限须晚于今天",
             expected_en="a deadline after today",
         )
-    return _transition(
+    cited = _cite(actor, certificate, order, EventType.SUSPENDED)
+    suspended = _transition(
         actor,
         certificate,
         EventType.SUSPENDED,
         reason_code=reason_code,
-        payload={"until": until.isoformat(), "note": note},
+        payload={"until": until.isoformat(), "note": note, **cited},
         updates={"suspended_until": until},
         effective_at=effective_at,
     )
+    return _close(cited, suspended)
 
 
 def _noted(
@@ -562,17 +597,20 @@ def _noted(
     reason_code: str,
     note: str,
     effective_at: dt.datetime | None = None,
+    order: str = "",
 ) -> Certificate:
     """A change that carries a note and ends any suspension deadline."""
-    return _transition(
+    cited = _cite(actor, certificate, order, event_type)
+    changed = _transition(
         actor,
         certificate,
         event_type,
         reason_code=reason_code,
-        payload={"note": note},
+        payload={"note": note, **cited},
         updates={"suspended_until": None},
         effective_at=effective_at,
     )
+    return _close(cited, changed)
 
 
 @transaction.atomic
@@ -596,9 +634,10 @@ def revoke_certificate(
     reason_code: str,
     note: str = "",
     effective_at: dt.datetime | None = None,
+    order: str = "",
 ) -> Certificate:
-    """撤销: withdrawn for cause; final."""
-    return _noted(actor, certificate, EventType.REVOKED, reason_code, note, effective_at)
+    """撤销: withdrawn for cause; final. ``order``: the regulator's order to revoke it, if any."""
+    return _noted(actor, certificate, EventType.REVOKED, reason_code, note, effective_at, order)
 
 
 @transaction.atomic
@@ -700,6 +739,37 @@ def record_surveillance_passed(
     )
 
 
+@transaction.atomic
+def record_rectification(
+    actor: Actor, certificate: Certificate, *, order: str, note: str
+) -> Certificate:
+    """整改完成: the body notes that it rectified what a regulator's order (责令整改) required;
+    the status is unchanged."""
+    if not order.strip():
+        raise ValidationFailed(
+            field="order",
+            value="",
+            expected_zh="须注明所执行的责令整改通知编号",
+            expected_en="the number of the order to rectify that this carries out",
+        )
+    if not note.strip():
+        raise ValidationFailed(
+            field="note",
+            value="",
+            expected_zh="须说明整改情况",
+            expected_en="a note of what was rectified",
+        )
+    cited = _cite(actor, certificate, order, EventType.RECTIFIED)
+    rectified = _transition(
+        actor,
+        certificate,
+        EventType.RECTIFIED,
+        reason_code="O31",
+        payload={"note": note.strip(), **cited},
+    )
+    return _close(cited, rectified)
+
+
 __all__ = [
     "Issue",
     "cancel_certificate",
@@ -709,6 +779,7 @@ __all__ = [
     "issue_certificate",
     "issue_certificates",
     "record_annotation",
+    "record_rectification",
     "record_surveillance_passed",
     "restore_certificate",
     "revoke_certificate",
@@ -728,8 +799,9 @@ def record_annotation(
 ) -> Certificate:
     """An event that leaves the status as it is: 采信 adopted by a buyer, insurer or bank;
     列入/移出黑名单提示 flagged or unflagged when the holder's or body's listing starts or ends;
-    互认 recognised under a recognition agreement, or its end. ``authorised``: the calling action
-    has checked the actor itself (a party to the agreement, which this app cannot see)."""
+    互认 recognised under a recognition agreement, or its end; a regulator's order (责令) made,
+    withdrawn or overdue. ``authorised``: the calling action has checked the actor itself (a party
+    to the agreement, which this app cannot see)."""
     if lifecycle.transitions()[event_type].to_status is not None:
         raise ValueError(f"{event_type} changes the status: it has an action of its own")
     return _transition(

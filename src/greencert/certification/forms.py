@@ -279,17 +279,30 @@ def reason_choices(group: str) -> list[tuple[str, str]]:
 
 
 class StatusChangeForm(StepForm):
-    """Suspend, restore, revoke or cancel: a reason code from the data table is required."""
+    """Suspend, restore, revoke, cancel or note a rectification: a reason code from the data
+    table is required; ``orders`` are the regulators' orders (责令) the change may carry out."""
 
     reason_code = forms.ChoiceField(label=_("Reason"), choices=())
+    order = forms.ChoiceField(label=_("Carries out the regulator's order"), required=False)
     note = forms.CharField(label=_("Note"), required=False, max_length=2000)
     until = forms.DateField(label=_("Suspended until"), required=False, widget=date_input())
 
-    def __init__(self, *args: Any, group: str, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, group: str, orders: list[tuple[str, str]] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         choices(self, "reason_code", reason_choices(group))
         if group != "suspension":
             del self.fields["until"]
+        if orders:
+            choices(self, "order", [("", "—"), *orders])
+        else:
+            del self.fields["order"]
+        if group == "rectification":
+            # A rectification is noted only as an order's completion, and says what was done.
+            self.fields["order"].required = True
+            self.fields["note"].required = True
+            self.fields["note"].label = _("What was rectified")
 
 
 class ChangeForm(StepForm):

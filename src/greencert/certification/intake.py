@@ -499,6 +499,7 @@ class ChangeRecord:
     changes: dict[str, Any] = field(default_factory=dict)
     effective_date: dt.date | None = None
     based_on: int | None = None
+    order: str = ""
 
 
 CHANGE_EVENTS: dict[str, str] = {
@@ -509,6 +510,7 @@ CHANGE_EVENTS: dict[str, str] = {
     EventType.CANCELLED: "",
     EventType.CHANGED: "",
     EventType.EXPIRED: "E01",
+    EventType.RECTIFIED: "O31",
 }
 
 
@@ -583,6 +585,20 @@ def apply_change(actor: Actor, body: CertificationBody, record: ChangeRecord) ->
                 until=record.until,
                 note=record.note,
                 effective_at=effective_at,
+                order=record.order,
+            )
+        if event == EventType.REVOKED:
+            return actions.revoke_certificate(
+                actor,
+                certificate,
+                reason_code=reason,
+                note=record.note,
+                effective_at=effective_at,
+                order=record.order,
+            )
+        if event == EventType.RECTIFIED:
+            return actions.record_rectification(
+                actor, certificate, order=record.order, note=record.note
             )
         if event == EventType.CHANGED:
             return actions.change_certificate(
@@ -605,7 +621,6 @@ def apply_change(actor: Actor, body: CertificationBody, record: ChangeRecord) ->
         noted = {
             EventType.SURVEILLANCE_PASSED: actions.record_surveillance_passed,
             EventType.RESTORED: actions.restore_certificate,
-            EventType.REVOKED: actions.revoke_certificate,
             EventType.CANCELLED: actions.cancel_certificate,
         }[EventType(event)]
         return noted(

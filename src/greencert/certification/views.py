@@ -27,6 +27,8 @@ from greencert.certification.models import (
     Nonconformity,
     SurveillanceTask,
 )
+from greencert.certification.orders import open_orders
+from greencert.certification.permissions import in_region
 from greencert.certification.workflow import actions, deadlines, surveillance
 from greencert.certification.workflow.certificates import apply_certificate_action
 from greencert.certification.workflow.machine import state_label, workflow
@@ -42,7 +44,7 @@ from greencert.certification.workflow.permissions import (
 from greencert.core.actors import Actor
 from greencert.core.errors import UserFacingError, ValidationFailed
 from greencert.parties.models import Enterprise
-from greencert.parties.permissions import body_ids_of, is_alliance_admin, regulated_region_codes
+from greencert.parties.permissions import body_ids_of, regulated_region_codes
 
 
 def _status(error: UserFacingError) -> int:
@@ -88,12 +90,11 @@ def queue(request: HttpRequest) -> HttpResponse:
         (awaiting if mine else watching).append(row)
     today = timezone.localdate()
     tasks = SurveillanceTask.objects.filter(state="scheduled").select_related("certificate")
-    if not is_alliance_admin(actor):
-        tasks = (
-            tasks.filter(certificate__body_id__in=body_ids_of(actor))
-            | tasks.filter(certificate__province_code__in=regulated_region_codes(actor))
-            | tasks.filter(certificate__city_code__in=regulated_region_codes(actor))
-        )
+    tasks = (
+        tasks.filter(certificate__body_id__in=body_ids_of(actor))
+        | tasks.filter(certificate__province_code__in=regulated_region_codes(actor))
+        | tasks.filter(certificate__city_code__in=regulated_region_codes(actor))
+    )
     tasks = tasks.filter(
         due_on__lte=today + dt.timedelta(days=60), certificate__status=Status.VALID
     )
@@ -509,17 +510,31 @@ def _certificate_page(
             }
         )
     action_forms = []
+    cited = request.GET.get("order", "")
     for action, transition in _status_forms().items():
         if transition.allowed_from(certificate.status) and can_change(
             actor, certificate, transition.event_type
         ):
+            pending = open_orders(certificate, transition.event_type)
+            if transition.event_type == EventType.RECTIFIED and not pending:
+                continue  # a rectification is noted only as an order's completion
+            prefilled = any(number == cited for number, _text in pending)
             form = (
                 bound[1]
                 if bound and bound[0] == action
-                else forms.StatusChangeForm(group=transition.reason_group)
+                else forms.StatusChangeForm(
+                    group=transition.reason_group,
+                    orders=pending,
+                    initial={"order": cited} if prefilled else {},
+                )
             )
             action_forms.append(
-                {"slug": action, "title": transition.label.get(language), "form": form}
+                {
+                    "slug": action,
+                    "title": transition.label.get(language),
+                    "form": form,
+                    "open": prefilled,
+                }
             )
     changing = lifecycle.transitions()[EventType.CHANGED]
     if changing.allowed_from(certificate.status) and can_change(
@@ -573,6 +588,7 @@ def _certificate_page(
         and certificate.status == Status.VALID
         and window_opens <= today <= certificate.expiry_date,
         "window_opens": window_opens,
+        "can_order": certificate.status in lifecycle.IN_FORCE and in_region(actor, certificate),
     }
     return render(request, "certification/certificate.html", context, status=status)
 
@@ -589,7 +605,12 @@ def certificate_action(request: HttpRequest, number: str, action: str) -> HttpRe
     actor, certificate = _certificate_for(request, number)
     form: forms.StepForm
     if action in _status_forms():
-        form = forms.StatusChangeForm(request.POST, group=_status_forms()[action].reason_group)
+        transition = _status_forms()[action]
+        form = forms.StatusChangeForm(
+            request.POST,
+            group=transition.reason_group,
+            orders=open_orders(certificate, transition.event_type),
+        )
     elif action == "change":
         form = forms.ChangeForm(request.POST)
     elif action == "unannounced":
@@ -623,6 +644,7 @@ def certificate_action(request: HttpRequest, number: str, action: str) -> HttpRe
                 apply_certificate_action(
                     actor, certificate, action, reason_code=data["reason_code"],
                     note=data["note"], until=data.get("until"), idempotency_key=key,
+                    order=data.get("order", ""),
                 )  # fmt: skip
         except UserFacingError as error:
             form.add_action_error(error)

@@ -40,8 +40,8 @@ def _require_admin(actor: Actor, field: str, value: Any) -> None:
         raise PermissionRefused(
             field=field,
             value=value,
-            expected_zh="仅联盟管理员可管理接口客户",
-            expected_en="only the alliance administrator manages API clients",
+            expected_zh="仅联盟秘书处或平台运维可管理接口客户",
+            expected_en="only the alliance secretariat or the node operator manages API clients",
         )
 
 

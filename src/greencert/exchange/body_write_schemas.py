@@ -194,6 +194,13 @@ class EventIn(Schema):
         description="the certificate's last event sequence the change is based on (as "
         '`If-Match: "1234"`); a certificate changed meanwhile answers 409',
     )
+    order: str = Field(
+        "",
+        max_length=20,
+        examples=["ZL33202600001"],
+        description="the number of the regulator's order (责令) this change carries out: "
+        "suspended or revoked as ordered, or rectified (required for rectified)",
+    )
 
 
 class CertificateWritten(CertificateDetail):

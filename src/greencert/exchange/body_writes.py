@@ -246,6 +246,7 @@ def record_certificate_event(request: HttpRequest, number: str, payload: EventIn
                 changes=changes,
                 effective_date=payload.effective_date,
                 based_on=based_on,
+                order=payload.order,
             ),
         )
         return _written(changed, 200)

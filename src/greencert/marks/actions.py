@@ -64,8 +64,9 @@ def rotate_signing_key(actor: Actor) -> SigningKey:
         raise PermissionRefused(
             field="actor",
             value=actor.label,
-            expected_zh="只有平台管理员或系统命令可以轮换签名密钥",
-            expected_en="only an alliance administrator or a system command may rotate the signing key",
+            expected_zh="只有联盟秘书处、平台运维或系统命令可以轮换签名密钥",
+            expected_en="only the alliance secretariat, the node operator or a system command "
+            "may rotate the signing key",
         )
     current = ensure_signing_key()
     # Conditioned on the key still being current: of two concurrent rotations one wins.

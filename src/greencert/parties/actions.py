@@ -28,8 +28,8 @@ def _require_manager(actor: Actor, field: str, value: Any) -> None:
         raise PermissionRefused(
             field=field,
             value=value,
-            expected_zh="仅监管人员或联盟管理员可登记主体",
-            expected_en="only a regulator or the alliance administrator may register parties",
+            expected_zh="仅监管人员、联盟秘书处或平台运维可登记主体",
+            expected_en="only a regulator, the alliance secretariat or the node operator may register parties",
         )
 
 

@@ -90,7 +90,9 @@ class Role(models.TextChoices):
     BODY_STAFF = "body_staff", "认证机构人员 certification body staff"
     LAB_STAFF = "lab_staff", "实验室人员 laboratory staff"
     REGULATOR = "regulator", "监管人员 regulator"
-    ALLIANCE_ADMIN = "alliance_admin", "联盟管理员 alliance administrator"
+    # The stored value predates the name: it is the alliance secretariat, without certification
+    # or regulatory powers (parties.permissions).
+    ALLIANCE_ADMIN = "alliance_admin", "联盟秘书处 alliance secretariat"
 
 
 class RoleAssignment(models.Model):

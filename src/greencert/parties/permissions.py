@@ -1,4 +1,12 @@
-"""Who may do what with parties, derived from RoleAssignment rows."""
+"""Who may do what with parties, derived from RoleAssignment rows.
+
+Powers follow the national rules: a certification body alone certifies (its staff, or its own
+system through an API client); regulators supervise in their region; the alliance secretariat
+(联盟秘书处, role ``alliance_admin``) keeps the alliance's registers and has no certification or
+regulatory power. A Django superuser is the node's operator (平台运维): it administers the same
+registers as the secretariat (parties, API clients, signing keys) and the admin site, and is
+neither a certification body nor a regulator.
+"""
 
 from __future__ import annotations
 
@@ -18,10 +26,20 @@ def roles_of(actor: Actor) -> list[RoleAssignment]:
     return cached
 
 
-def is_alliance_admin(actor: Actor) -> bool:
-    if actor.user is not None and actor.user.is_superuser:
-        return True
+def is_operator(actor: Actor) -> bool:
+    """The node's operator: a Django superuser."""
+    return actor.user is not None and bool(actor.user.is_superuser)
+
+
+def is_alliance_secretariat(actor: Actor) -> bool:
+    """Holds the alliance secretariat's role (联盟秘书处)."""
     return any(r.role == Role.ALLIANCE_ADMIN for r in roles_of(actor))
+
+
+def is_alliance_admin(actor: Actor) -> bool:
+    """May administer the platform's registers (parties, API clients, signing keys): the alliance
+    secretariat or the operator. Grants no certification or regulatory power."""
+    return is_operator(actor) or is_alliance_secretariat(actor)
 
 
 def regulated_region_codes(actor: Actor) -> set[str]:

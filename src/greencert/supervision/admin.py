@@ -15,6 +15,7 @@ from greencert.supervision.models import (
     InspectionItem,
     InspectionPlan,
     Inspector,
+    RegulatoryOrder,
 )
 
 
@@ -67,3 +68,10 @@ class ComplaintAdmin(ReadOnlyAdmin):
     list_display = ["tracking_code", "state", "region", "outcome", "received_at"]
     list_filter = ["state", "outcome"]
     inlines = [ComplaintStepInline]
+
+
+@admin.register(RegulatoryOrder)
+class RegulatoryOrderAdmin(ReadOnlyAdmin):
+    list_display = ["number", "kind", "certificate", "body", "region", "deadline", "state"]
+    list_filter = ["kind", "state"]
+    search_fields = ["number"]

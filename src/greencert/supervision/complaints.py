@@ -17,7 +17,7 @@ from django.utils import timezone
 from greencert.certification.lookup import find_certificate
 from greencert.core.actors import Actor
 from greencert.core.errors import PermissionRefused, TransitionRefused, ValidationFailed
-from greencert.parties.permissions import is_alliance_admin, regulated_region_codes
+from greencert.parties.permissions import regulated_region_codes
 from greencert.regions.models import Region
 from greencert.supervision.actions import write_credit_record
 from greencert.supervision.codes import labels
@@ -118,8 +118,6 @@ def file_complaint(
 def visible_complaints(actor: Actor) -> QuerySet[Complaint]:
     """A regulator sees the complaints of their province (and those naming no province)."""
     qs = Complaint.objects.select_related("certificate", "region", "assignee")
-    if is_alliance_admin(actor):
-        return qs
     codes = regulated_region_codes(actor)
     if not codes:
         return qs.none()
@@ -128,9 +126,7 @@ def visible_complaints(actor: Actor) -> QuerySet[Complaint]:
 
 
 def can_handle(actor: Actor, complaint: Complaint) -> bool:
-    """Any regulator of the complaint's province (its cities included), or the alliance."""
-    if is_alliance_admin(actor):
-        return True
+    """Any regulator of the complaint's province (its cities included)."""
     codes = regulated_region_codes(actor)
     if complaint.region_id is None:
         return bool(codes)

@@ -22,6 +22,8 @@ CREDIT_EVENTS = {
     EventType.REVOKED: "revocation",
     EventType.SURVEILLANCE_PASSED: "surveillance_timely",
 }
+# Events that enter the issuing body's credit record: a regulator's order it let pass its deadline.
+BODY_CREDIT_EVENTS = {EventType.ORDER_OVERDUE: "order_overdue"}
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -107,9 +109,12 @@ EVENT_BASIS = "RCA-2020"
 
 
 def _record_for(event: CertificateEvent, certificate: Certificate) -> CreditRecord:
+    event_type = EventType(event.event_type)
+    of_body = event_type in BODY_CREDIT_EVENTS
     return CreditRecord(
-        enterprise_id=certificate.holder_id,
-        source=CREDIT_EVENTS[EventType(event.event_type)],
+        enterprise_id=None if of_body else certificate.holder_id,
+        body_id=certificate.body_id if of_body else None,
+        source=BODY_CREDIT_EVENTS[event_type] if of_body else CREDIT_EVENTS[event_type],
         occurred_on=timezone.localdate(event.effective_at),
         region_id=certificate.site_region_id,
         basis_code=EVENT_BASIS,
@@ -124,8 +129,9 @@ def _record_for(event: CertificateEvent, certificate: Certificate) -> CreditReco
 
 
 def record_from_certificate_event(event: CertificateEvent) -> None:
-    """Projection: a revocation and a passed surveillance enter the holder's credit record."""
-    if event.event_type in CREDIT_EVENTS:
+    """Projection: a revocation and a passed surveillance enter the holder's credit record, an
+    overdue order the issuing body's."""
+    if event.event_type in CREDIT_EVENTS or event.event_type in BODY_CREDIT_EVENTS:
         _record_for(event, event.certificate).save()
 
 
@@ -139,37 +145,43 @@ def _local_date_sql(column: str) -> tuple[str, list[Any]]:
 
 def rebuild_credit_from_events() -> int:
     """Rebuild: the credit record of every event that brings one about and has none yet.
-    Records the log brought about are never changed here (a regulator may have repaired one).
+    Records the log brought about are never changed here (a regulator may have repaired one)."""
+    return _rebuild(CREDIT_EVENTS, "c.holder_id, NULL") + _rebuild(
+        BODY_CREDIT_EVENTS, "NULL, c.body_id"
+    )
 
-    One INSERT … SELECT: a bulk load brings millions of such events, too many to pass through
-    model instances. It writes what ``_record_for`` writes, column for column.
-    """
+
+def _rebuild(events: dict[EventType, str], subject_sql: str) -> int:
+    """One INSERT … SELECT for the events mapped in ``events``, each record's subject given by
+    ``subject_sql`` (enterprise_id, body_id): a bulk load brings millions of such events, too
+    many to pass through model instances. It writes what ``_record_for`` writes, column for
+    column."""
     from greencert.certification.models import Certificate, CertificateEvent
 
     occurred_on, date_params = _local_date_sql("e.effective_at")
-    cases = " ".join("WHEN %s THEN %s" for _ in CREDIT_EVENTS)
+    cases = " ".join("WHEN %s THEN %s" for _ in events)
     sql = (
         f"INSERT INTO {CreditRecord._meta.db_table} (enterprise_id, body_id, source, occurred_on, "
         "region_id, basis_code, evidence, reference, recorded_by_id, recorded_by_label, "
         "recorded_at, repaired_at, repaired_by_label, repair_reason, event_sequence) "
-        f"SELECT c.holder_id, NULL, CASE e.event_type {cases} END, {occurred_on}, "
+        f"SELECT {subject_sql}, CASE e.event_type {cases} END, {occurred_on}, "
         "c.site_region_id, %s, "
         "%s || c.number || %s || CAST(e.sequence AS TEXT) || ' ' || e.event_type || ' ' "
         "|| e.reason_code, "
         "c.number, e.actor_id, e.actor_label, e.recorded_at, NULL, '', '', e.sequence "
         f"FROM {CertificateEvent._meta.db_table} e "
         f"JOIN {Certificate._meta.db_table} c ON c.id = e.certificate_id "
-        f"WHERE e.event_type IN ({', '.join(['%s'] * len(CREDIT_EVENTS))}) AND NOT EXISTS "
+        f"WHERE e.event_type IN ({', '.join(['%s'] * len(events))}) AND NOT EXISTS "
         f"(SELECT 1 FROM {CreditRecord._meta.db_table} r WHERE r.event_sequence = e.sequence) "
         "ORDER BY e.sequence"
     )
     params = [
-        *(value for pair in CREDIT_EVENTS.items() for value in pair),
+        *(value for pair in events.items() for value in pair),
         *date_params,
         EVENT_BASIS,
         "证书 ",
         " 事件 #",
-        *CREDIT_EVENTS,
+        *events,
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

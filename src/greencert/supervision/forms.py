@@ -130,8 +130,8 @@ class ResultForm(StepForm):
     findings = forms.CharField(
         label=_("Findings"), required=False, widget=forms.Textarea({"rows": 2})
     )
-    suspend_until = forms.DateField(
-        label=_("Suspend the certificate until (failed results only)"),
+    order_suspension_by = forms.DateField(
+        label=_("Order the body to suspend the certificate by (failed results only)"),
         required=False,
         widget=date_input(),
     )
@@ -391,3 +391,39 @@ class InspectorForm(StepForm):
 
     def clean_conflicts(self) -> list[str]:
         return party_codes(self.cleaned_data["conflicts"])
+
+
+# ---------------------------------------------------------------- regulators' orders
+
+
+def order_kind_options() -> list[tuple[str, str]]:
+    english = is_english()
+    return [(c, v.en if english else v.zh) for c, v in labels("order_kinds").items()]
+
+
+def legal_basis_options() -> list[tuple[str, str]]:
+    """Each citable provision by its citation, with the kinds it supports; an article not yet
+    checked against the official text says so."""
+    from greencert.supervision.orders import legal_bases
+
+    english = is_english()
+    language = "en" if english else "zh"
+    kinds = labels("order_kinds")
+    rows = []
+    for code, basis in legal_bases().items():
+        supports = ", ".join(kinds[k].get(language) for k in basis.kinds)
+        unconfirmed = "" if basis.confirmed else f" ({_('article to be confirmed')})"
+        rows.append((code, f"{basis.citation(language)}{unconfirmed} — {supports}"))
+    return rows
+
+
+class OrderForm(StepForm):
+    kind = forms.ChoiceField(label=_("Order"), widget=forms.RadioSelect)
+    basis_code = forms.ChoiceField(label=_("Legal basis"))
+    reason = forms.CharField(label=_("Facts and reasons"), widget=forms.Textarea({"rows": 3}))
+    deadline = forms.DateField(label=_("To be carried out by"), widget=date_input())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = order_kind_options()  # type: ignore[attr-defined]
+        self.fields["basis_code"].choices = legal_basis_options()  # type: ignore[attr-defined]

@@ -18,7 +18,6 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from greencert.certification.actions import suspend_certificate
 from greencert.certification.lifecycle import Status
 from greencert.certification.models import Certificate
 from greencert.core.actors import Actor
@@ -29,6 +28,7 @@ from greencert.supervision import draw
 from greencert.supervision.actions import write_credit_record
 from greencert.supervision.codes import inspection_setting, labels, ratio_bounds
 from greencert.supervision.models import InspectionCheck, InspectionItem, InspectionPlan, Inspector
+from greencert.supervision.orders import issue_order
 from greencert.supervision.permissions import require_region, require_regulator
 
 FILTERS = {
@@ -36,7 +36,8 @@ FILTERS = {
     "enterprise": {"region", "category"},
     "body": {"region", "category", "alliance_member"},
 }
-SUSPENSION_REASON = "S08"
+# The legal basis of a suspension ordered with a failed result (data/order_bases.yaml).
+SUSPENSION_BASIS = "RCA-2020-SUPERVISION"
 
 
 def _region_q(prefix: str, code: str) -> Q:
@@ -392,10 +393,11 @@ def record_result(
     *,
     result: str,
     findings: str,
-    suspend_until: dt.date | None = None,
+    order_suspension_by: dt.date | None = None,
 ) -> InspectionCheck:
     """检查结果: recorded by the plan's regulators and published at once. A failure enters the
-    credit record; ``suspend_until`` suspends a drawn certificate (reason S08)."""
+    credit record; ``order_suspension_by`` orders the issuing body to suspend a drawn
+    certificate by that date (责令暂停; the body's suspension cites the order)."""
     plan = check.plan
     doing = ("录入检查结果", "recording a result")
     require_regulator(actor, doing)
@@ -416,12 +418,12 @@ def record_result(
             expected_zh="未通过时须写明检查情况",
             expected_en="findings are required unless the object passed",
         )
-    if suspend_until is not None and (result != "failed" or check.certificate is None):
+    if order_suspension_by is not None and (result != "failed" or check.certificate is None):
         raise ValidationFailed(
-            field="suspend_until",
-            value=suspend_until.isoformat(),
-            expected_zh="仅对抽查不合格的证书可同时暂停",
-            expected_en="only a certificate that failed can be suspended with its result",
+            field="order_suspension_by",
+            value=order_suspension_by.isoformat(),
+            expected_zh="仅对抽查不合格的证书可同时责令暂停",
+            expected_en="a suspension is ordered only for a certificate that failed",
         )
     updated = InspectionCheck.objects.filter(pk=check.pk, result="").update(
         result=result, findings=findings, recorded_by_label=actor.label, published_at=timezone.now()
@@ -446,12 +448,13 @@ def record_result(
             evidence=findings,
             reference=f"{plan.code}/{check.object_id}",
         )
-        if suspend_until is not None and check.certificate is not None:
-            suspend_certificate(
+        if order_suspension_by is not None and check.certificate is not None:
+            issue_order(
                 actor,
                 check.certificate,
-                reason_code=SUSPENSION_REASON,
-                until=suspend_until,
-                note=f"{plan.code}: {findings}",
+                kind="suspend",
+                reason=f"{plan.code} 双随机抽查不合格 failed a random inspection: {findings}",
+                basis_code=SUSPENSION_BASIS,
+                deadline=order_suspension_by,
             )
     return check

@@ -398,3 +398,91 @@ class ComplaintStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.complaint_id} {self.state_after}"
+
+
+class RegulatoryOrder(models.Model):
+    """责令通知: a regulator's order to the issuing body about one of its certificates — to
+    suspend (责令暂停), revoke (责令撤销) or rectify (责令整改) by a deadline, citing a legal basis.
+
+    The body carries it out through its own action, which cites the order's number; each step is
+    also an event on the certificate's log (``ordered``, ``order_withdrawn``, ``order_overdue``,
+    and the body's ``suspended``, ``revoked`` or ``rectified``).
+    """
+
+    number = models.CharField("通知编号 number", max_length=20, unique=True)
+    kind = models.CharField("责令类型 kind", max_length=16, choices=choices("order_kinds"))
+    certificate = models.ForeignKey(
+        "certification.Certificate",
+        on_delete=models.PROTECT,
+        related_name="orders",
+        verbose_name="证书 certificate",
+    )
+    body = models.ForeignKey(
+        "parties.CertificationBody",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="发证机构 issuing body",
+    )
+    region = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="责令地区 ordering region",
+    )
+    reason = models.TextField("事实与理由 facts and reasons")
+    basis_code = models.CharField("法律依据 legal basis", max_length=32)
+    # The citation as it read when the order was made, so later edits of the data do not
+    # rewrite what an order said.
+    basis = models.JSONField("法律依据条文 legal basis as cited", default=dict)
+    deadline = models.DateField("执行期限 deadline")
+    state = models.CharField(
+        "状态 state", max_length=16, choices=choices("order_states"), default="open"
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="责令人 issued by",
+    )
+    issued_by_label = models.CharField("责令人标识 issued by (label)", max_length=150)
+    issued_on = models.DateField("责令日期 issued on")
+    issued_at = models.DateTimeField("登记时间 recorded at")
+    ordered_sequence = models.BigIntegerField("责令事件序号 ordered event")
+    carried_out_at = models.DateTimeField("执行时间 carried out at", null=True, blank=True)
+    carried_out_sequence = models.BigIntegerField(
+        "执行事件序号 carried-out event", null=True, blank=True
+    )
+    overdue_at = models.DateTimeField("逾期记录时间 marked overdue at", null=True, blank=True)
+    overdue_sequence = models.BigIntegerField("逾期事件序号 overdue event", null=True, blank=True)
+    withdrawn_at = models.DateTimeField("撤回时间 withdrawn at", null=True, blank=True)
+    withdrawn_sequence = models.BigIntegerField(
+        "撤回事件序号 withdrawn event", null=True, blank=True
+    )
+    withdrawn_by_label = models.CharField("撤回人 withdrawn by", max_length=150, blank=True)
+    withdrawal_reason = models.TextField("撤回理由 withdrawal reason", blank=True)
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        verbose_name = "责令通知 regulatory order"
+        verbose_name_plural = "责令通知 regulatory orders"
+        constraints = [
+            # One pending order of a kind per certificate; history stays as closed rows.
+            models.UniqueConstraint(
+                fields=["certificate", "kind"],
+                condition=models.Q(state__in=["open", "overdue"]),
+                name="order_one_pending_per_kind",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["state", "deadline"], name="order_state_deadline_idx"),
+            models.Index(fields=["body", "state"], name="order_body_state_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def carried_out_late(self) -> bool:
+        return self.overdue_sequence is not None and self.carried_out_sequence is not None

@@ -1,8 +1,9 @@
 """Who may act in joint supervision.
 
 Any province's regulator may list a party on the blacklist (it binds all four) and read every
-credit record; records, repairs, plans and complaints are handled by the regulators of their
-region; the alliance administrator may do everything.
+credit record; records, repairs, plans, complaints and orders are handled by the regulators of
+their region. Supervision is the regulators' alone: the alliance secretariat and the node's
+operator (a superuser) hold no power here.
 """
 
 from __future__ import annotations
@@ -13,22 +14,20 @@ from greencert.certification.workflow.permissions import region_in_scope
 from greencert.core.actors import Actor
 from greencert.core.errors import PermissionRefused
 from greencert.parties.models import Role
-from greencert.parties.permissions import is_alliance_admin, regulated_region_codes, roles_of
+from greencert.parties.permissions import regulated_region_codes, roles_of
 from greencert.regions.models import Region
 
 
 def is_regulator(actor: Actor) -> bool:
-    return is_alliance_admin(actor) or bool(regulated_region_codes(actor))
+    return bool(regulated_region_codes(actor))
 
 
 def acts_for_region(actor: Actor, region: Region) -> bool:
-    return is_alliance_admin(actor) or region_in_scope(actor, region)
+    return region_in_scope(actor, region)
 
 
 def regions_in_scope(actor: Actor) -> QuerySet[Region]:
     """The regions a regulator acts for: their own and every region within them."""
-    if is_alliance_admin(actor):
-        return Region.objects.all()
     codes = regulated_region_codes(actor)
     return Region.objects.filter(
         Q(code__in=codes) | Q(city_code__in=codes) | Q(province_code__in=codes)

@@ -1,4 +1,4 @@
-"""Supervision's task: the end of blacklist periods."""
+"""Supervision's tasks: the end of blacklist periods, and orders past their deadline."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 from greencert.supervision.actions import end_expired_listings
+from greencert.supervision.orders import mark_overdue_orders
 
 logger = logging.getLogger(__name__)
 
@@ -20,3 +21,12 @@ def end_blacklist_periods() -> None:
     count = end_expired_listings(timezone.localdate())
     if count:
         logger.info("ended %d blacklist listings", count)
+
+
+# Hourly too: an order becomes overdue the day after its deadline, once, whenever the job runs.
+@db_periodic_task(crontab(minute="2"), retries=2, retry_delay=300)
+def mark_orders_overdue() -> None:
+    """责令逾期: record every open order whose deadline has passed as overdue."""
+    count = mark_overdue_orders(timezone.localdate())
+    if count:
+        logger.info("marked %d orders overdue", count)

@@ -30,6 +30,13 @@ urlpatterns = [
         views.office_complaint_step,
         name="office_complaint_step",
     ),
+    path("office/orders/", views.office_orders, name="office_orders"),
+    path("office/orders/new/<str:number>/", views.office_order_new, name="office_order_new"),
+    path(
+        "office/orders/<str:number>/withdraw/",
+        views.office_order_withdraw,
+        name="office_order_withdraw",
+    ),
     path("office/plans/new/", views.office_plan_new, name="office_plan_new"),
     path("office/inspectors/", views.office_inspectors, name="office_inspectors"),
     path("office/inspectors/<str:code>/", views.office_inspector, name="office_inspector"),

@@ -1,6 +1,7 @@
 """Supervision pages. Public: the blacklist, credit grades, inspection plans and their draws,
-filing and following a complaint. Office (regulators): complaints, listings, credit records and
-plans. Views only read and call actions; they never change a model themselves."""
+filing and following a complaint. Office (regulators): complaints, listings, credit records,
+plans and orders to bodies (which the body addressed sees too). Views only read and call
+actions; they never change a model themselves."""
 
 from __future__ import annotations
 
@@ -16,12 +17,23 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from greencert.certification import lifecycle
 from greencert.certification.forms import StepForm, is_english
+from greencert.certification.models import Certificate
 from greencert.core.actors import Actor
 from greencert.core.errors import UserFacingError, ValidationFailed
 from greencert.core.responses import json_response
 from greencert.parties.models import CertificationBody, Enterprise
-from greencert.supervision import actions, complaints, directory, forms, inspections, spamguard
+from greencert.parties.permissions import body_ids_of
+from greencert.supervision import (
+    actions,
+    complaints,
+    directory,
+    forms,
+    inspections,
+    orders,
+    spamguard,
+)
 from greencert.supervision.blacklist import in_force
 from greencert.supervision.codes import labels
 from greencert.supervision.credit import explain_grade
@@ -32,6 +44,7 @@ from greencert.supervision.models import (
     InspectionCheck,
     InspectionPlan,
     Inspector,
+    RegulatoryOrder,
 )
 from greencert.supervision.permissions import is_regulator, regions_in_scope
 from greencert.supervision.presenters import check_rows, complaint_dict, draw_document, entry_dict
@@ -257,6 +270,12 @@ def office(request: HttpRequest) -> HttpResponse:
         ],
         "blacklist_form": forms.BlacklistForm(),
         "credit_form": forms.CreditRecordForm(),
+        "orders_pending": orders.visible_orders(actor)
+        .filter(region__in=regions_in_scope(actor), state__in=orders.PENDING)
+        .count(),
+        "orders_overdue": orders.visible_orders(actor)
+        .filter(region__in=regions_in_scope(actor), state="overdue")
+        .count(),
     }
     return render(request, "supervision/office.html", context)
 
@@ -457,7 +476,7 @@ def office_plan_step(request: HttpRequest, code: str, step: str) -> HttpResponse
                     check,
                     result=data["result"],
                     findings=data["findings"],
-                    suspend_until=data["suspend_until"],
+                    order_suspension_by=data["order_suspension_by"],
                 ),
             )
     else:
@@ -570,3 +589,104 @@ def office_inspector(request: HttpRequest, code: str) -> HttpResponse:
         status = outcome
     context = {"form": form, "inspector": inspector}
     return render(request, "supervision/office_inspector.html", context, status=status)
+
+
+# ---------------------------------------------------------------- regulators' orders
+
+
+def _order_row(order: RegulatoryOrder, *, withdraw: bool) -> dict[str, Any]:
+    """One order as the office lists show it: its state in words, and what may be done next."""
+    event = orders.kind_event(order.kind)
+    slug = lifecycle.transitions()[event].office_action
+    pending = order.state in orders.PENDING
+    return {
+        "order": order,
+        "kind": _label("order_kinds", order.kind),
+        "state": _label("order_states", order.state),
+        "basis": orders.legal_bases().get(order.basis_code),
+        "late": order.carried_out_late,
+        "carry_out": (
+            f"{reverse('office:certificate', args=[order.certificate.number])}"
+            f"?order={order.number}#action-{slug}"
+            if pending
+            else ""
+        ),
+        "withdraw_form": forms.ReasonForm(prefix=f"w{order.pk}") if withdraw and pending else None,
+    }
+
+
+@login_required
+def office_orders(request: HttpRequest) -> HttpResponse:
+    """The regulator's orders with their state, and the orders addressed to the user's body."""
+    actor = Actor.for_user(request.user)
+    bodies = body_ids_of(actor)
+    regulating = is_regulator(actor)
+    if not (regulating or bodies):
+        raise PermissionDenied
+    visible = orders.visible_orders(actor).order_by("-issued_at", "-id")
+    issued = visible.filter(region__in=regions_in_scope(actor)) if regulating else visible.none()
+    context = {
+        "issued": [_order_row(o, withdraw=True) for o in issued[:300]],
+        "addressed": [
+            _order_row(o, withdraw=False) for o in visible.filter(body_id__in=bodies)[:300]
+        ],
+        "regulating": regulating,
+        "has_body": bool(bodies),
+    }
+    return render(request, "supervision/office_orders.html", context)
+
+
+@login_required
+def office_order_new(request: HttpRequest, number: str) -> HttpResponse:
+    """The order form, reached from the certificate's office page."""
+    actor = Actor.for_user(request.user)
+    certificate = get_object_or_404(
+        Certificate.objects.select_related("holder", "body"), number=number
+    )
+    if orders.ordering_region(actor, certificate) is None:
+        raise PermissionDenied
+    form = forms.OrderForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        outcome = _posted(
+            request,
+            form,
+            lambda data: orders.issue_order(
+                actor,
+                certificate,
+                kind=data["kind"],
+                reason=data["reason"],
+                basis_code=data["basis_code"],
+                deadline=data["deadline"],
+            ),
+            done=_("Order issued; the certification body has been notified."),
+            then=lambda data: reverse("supervision:office_orders"),
+        )
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        status = outcome
+    context = {
+        "form": form,
+        "certificate": certificate,
+        "status_label": lifecycle.status_label(certificate.status).get(
+            "en" if is_english() else "zh"
+        ),
+    }
+    return render(request, "supervision/office_order_new.html", context, status=status)
+
+
+@login_required
+@require_POST
+def office_order_withdraw(request: HttpRequest, number: str) -> HttpResponse:
+    actor = _regulator(request)
+    order = get_object_or_404(
+        RegulatoryOrder.objects.select_related("region", "certificate"), number=number
+    )
+    return _office_form(
+        request,
+        forms.ReasonForm(request.POST, prefix=f"w{order.pk}"),
+        lambda data: orders.withdraw_order(actor, order, reason=data["reason"]),
+        done=_("Order withdrawn."),
+        then=lambda data: reverse("supervision:office_orders"),
+        title=_("Withdraw the order"),
+    )

@@ -61,6 +61,7 @@ def record_of(row: ReadRow) -> ChangeRecord:
         },
         effective_date=values.get("effective_date"),
         based_on=values.get("based_on"),
+        order=str(values.get("order") or "").strip().upper(),
     )
 
 
@@ -76,6 +77,7 @@ def idempotency_key(body_approval: str, certificate_number: str, record: ChangeR
         record.effective_date.isoformat() if record.effective_date else "",
         record.based_on,
         record.changes,
+        *([record.order] if record.order else []),
     ]
     canonical = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return "imp:" + hashlib.sha256(canonical.encode()).hexdigest()[:60]
@@ -165,6 +167,16 @@ def check_row(record: ChangeRecord, state: Simulated, today: dt.date) -> list[Va
             )
     if event == lifecycle.EventType.CHANGED:
         problems += _check_changes(record, certificate)
+    if event == lifecycle.EventType.RECTIFIED and not (record.order and record.note.strip()):
+        problems.append(
+            _problem(
+                "order" if not record.order else "note",
+                "",
+                "整改完成须注明责令整改通知编号并说明整改情况",
+                "a rectification needs the number of the order to rectify and a note of "
+                "what was rectified",
+            )
+        )
     if event == lifecycle.EventType.EXPIRED and certificate.expiry_date >= today:
         problems.append(
             _problem(

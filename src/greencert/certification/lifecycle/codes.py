@@ -56,6 +56,10 @@ class EventType(enum.StrEnum):
     UNFLAGGED = "unflagged"
     UPSTREAM_LINKED = "upstream_linked"
     UPSTREAM_UNLINKED = "upstream_unlinked"
+    ORDERED = "ordered"
+    ORDER_WITHDRAWN = "order_withdrawn"
+    ORDER_OVERDUE = "order_overdue"
+    RECTIFIED = "rectified"
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from greencert.certification.actions import record_surveillance_passed, suspend_
 from greencert.certification.models import Certificate, CertificateEvent
 from greencert.core.errors import TransitionRefused
 from greencert.core.tests.fixtures import in_days
+from greencert.parties.models import Role
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -122,9 +123,9 @@ def test_recorded_at_never_goes_backwards_along_the_sequence(writers_outcome):
     assert backwards == []
 
 
-def test_of_two_concurrent_suspensions_exactly_one_wins(issue, body_staff, zhejiang_regulator):
+def test_of_two_concurrent_suspensions_exactly_one_wins(issue, body_staff, make_actor, body):
     certificate = issue()
-    actors = [body_staff, zhejiang_regulator]
+    actors = [body_staff, make_actor("second-staff", Role.BODY_STAFF, body=body)]
     start = threading.Barrier(2)
     outcomes: list[str] = []
 

@@ -63,6 +63,7 @@ def test_office_actions_name_the_transition_they_perform():
         "restore": "restored",
         "revoke": "revoked",
         "cancel": "cancelled",
+        "rectify": "rectified",
     }
 
 

@@ -27,6 +27,7 @@ def apply_certificate_action(
     until: dt.date | None = None,
     changes: dict[str, Any] | None = None,
     idempotency_key: str | None = None,
+    order: str = "",
 ) -> Certificate:
     office_actions = lifecycle.office_actions()
     if action not in office_actions:
@@ -50,12 +51,16 @@ def apply_certificate_action(
                 expected_en="a deadline for the suspension",
             )
         result = actions.suspend_certificate(
-            actor, certificate, reason_code=reason_code, until=until, note=note
+            actor, certificate, reason_code=reason_code, until=until, note=note, order=order
         )
     elif event_type == EventType.RESTORED:
         result = actions.restore_certificate(actor, certificate, reason_code=reason_code, note=note)
     elif event_type == EventType.REVOKED:
-        result = actions.revoke_certificate(actor, certificate, reason_code=reason_code, note=note)
+        result = actions.revoke_certificate(
+            actor, certificate, reason_code=reason_code, note=note, order=order
+        )
+    elif event_type == EventType.RECTIFIED:
+        result = actions.record_rectification(actor, certificate, order=order, note=note)
     elif event_type == EventType.CANCELLED:
         result = actions.cancel_certificate(actor, certificate, reason_code=reason_code, note=note)
     else:

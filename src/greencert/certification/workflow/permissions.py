@@ -2,7 +2,8 @@
 
 Scopes: an enterprise user acts for one enterprise; body staff for one certification body, and only
 in categories the body is authorised for; laboratory staff for the laboratory a sample was sent to;
-a regulator for a province or city (the site's region); the alliance administrator everywhere.
+a regulator for a province or city (the site's region). The alliance secretariat and the node's
+operator (a superuser) act on no application (``parties.permissions``).
 """
 
 from __future__ import annotations
@@ -14,12 +15,7 @@ from greencert.certification.workflow.machine import Transition
 from greencert.core.actors import Actor
 from greencert.core.errors import PermissionRefused
 from greencert.parties.models import Role
-from greencert.parties.permissions import (
-    body_ids_of,
-    is_alliance_admin,
-    regulated_region_codes,
-    roles_of,
-)
+from greencert.parties.permissions import body_ids_of, regulated_region_codes, roles_of
 from greencert.regions.models import Region
 
 ROLE_LABELS = {
@@ -27,7 +23,7 @@ ROLE_LABELS = {
     "body_staff": ("受理该申请的认证机构人员", "staff of the certification body handling it"),
     "lab_staff": ("承担检验的实验室人员", "staff of the laboratory testing the sample"),
     "regulator": ("所在地监管人员", "a regulator of the site's region"),
-    "alliance_admin": ("联盟管理员", "the alliance administrator"),
+    "alliance_admin": ("联盟秘书处", "the alliance secretariat"),
 }
 
 
@@ -63,13 +59,11 @@ def roles_in_scope(actor: Actor, application: Application) -> set[str]:
         roles.add("lab_staff")
     if region_in_scope(actor, application.site_region):
         roles.add("regulator")
-    if is_alliance_admin(actor):
-        roles.add("alliance_admin")
     return roles
 
 
 def can_view(actor: Actor, application: Application) -> bool:
-    """Parties of the application, its regulators and the alliance see it (documents included)."""
+    """Parties of the application and its regulators see it (documents included)."""
     return bool(roles_in_scope(actor, application))
 
 
@@ -77,8 +71,6 @@ def visible_applications(actor: Actor) -> QuerySet[Application]:
     queryset = Application.objects.all()
     if actor.user is None:
         return queryset.none()
-    if is_alliance_admin(actor):
-        return queryset
     scope = Q(enterprise_id__in=enterprise_ids_of(actor)) | Q(body_id__in=body_ids_of(actor))
     labs = laboratory_ids_of(actor)
     if labs:
@@ -126,10 +118,10 @@ def require_transition(actor: Actor, application: Application, transition: Trans
 
 
 def can_order_surveillance(actor: Actor, certificate: Certificate) -> bool:
-    """Unannounced surveillance: the issuing body, the site's regulators, the alliance."""
+    """Unannounced surveillance: the issuing body, the site's regulators."""
     if actor.user is None:
         return False
-    if is_alliance_admin(actor) or certificate.body_id in body_ids_of(actor):
+    if certificate.body_id in body_ids_of(actor):
         return True
     return bool(
         regulated_region_codes(actor)
@@ -145,8 +137,7 @@ def can_view_certificate(actor: Actor, certificate: Certificate) -> bool:
     if actor.user is None:
         return False
     return (
-        is_alliance_admin(actor)
-        or certificate.body_id in body_ids_of(actor)
+        certificate.body_id in body_ids_of(actor)
         or certificate.holder_id in enterprise_ids_of(actor)
         or can_order_surveillance(actor, certificate)
     )

@@ -61,9 +61,9 @@ def order_unannounced_surveillance(
         raise PermissionRefused(
             field="actor",
             value=actor.label,
-            expected_zh="不通知监督须由发证机构、所在地监管人员或联盟管理员安排",
-            expected_en="unannounced surveillance is ordered by the issuing body, the site's "
-            "regulators or the alliance administrator",
+            expected_zh="不通知监督须由发证机构或所在地监管人员安排",
+            expected_en="unannounced surveillance is ordered by the issuing body or the site's "
+            "regulators",
         )
     if certificate.status not in IN_FORCE:
         raise TransitionRefused(

@@ -20,7 +20,7 @@ from greencert.supervision.inspections import (
     published_draw,
     record_result,
 )
-from greencert.supervision.models import CreditRecord, InspectionCheck, Inspector
+from greencert.supervision.models import CreditRecord, InspectionCheck, Inspector, RegulatoryOrder
 from greencert.supervision.presenters import draw_document
 
 pytestmark = pytest.mark.django_db
@@ -157,22 +157,30 @@ def test_verify_draw_fails_on_a_tampered_pool(plan, zhejiang_regulator, tmp_path
     assert "inspectors pool fingerprint" in err.getvalue()
 
 
-def test_a_failed_result_is_published_enters_credit_and_suspends_the_certificate(
+def test_a_failed_result_is_published_enters_credit_and_orders_the_body_to_suspend(
     plan, zhejiang_regulator, holder
 ):
     commit_draw(zhejiang_regulator, plan)
     perform_draw(zhejiang_regulator, plan)
     check = InspectionCheck.objects.filter(plan=plan).order_by("object_id")[0]
     record_result(
-        zhejiang_regulator, check, result="failed", findings="VOC 超标", suspend_until=in_days(60)
+        zhejiang_regulator,
+        check,
+        result="failed",
+        findings="VOC 超标",
+        order_suspension_by=in_days(10),
     )
     check.refresh_from_db()
     assert check.published_at is not None
     certificate = check.certificate
     assert certificate is not None
     certificate.refresh_from_db()
-    assert (certificate.status, certificate.status_reason_code) == ("02", "S08")
-    assert events_of(certificate)[-1].event_type == "suspended"
+    assert certificate.status == "01"  # the body suspends it, not the regulator
+    order = RegulatoryOrder.objects.get(certificate=certificate)
+    assert (order.kind, order.state, order.deadline) == ("suspend", "open", in_days(10))
+    assert plan.code in order.reason
+    last = events_of(certificate)[-1]
+    assert (last.event_type, last.payload["order"]) == ("ordered", order.number)
     record = CreditRecord.objects.get(enterprise=holder, source="inspection_failed")
     assert record.reference == f"{plan.code}/{check.object_id}"
     page = Client().get(f"/supervision/inspections/{plan.code}/").text
@@ -182,7 +190,7 @@ def test_a_failed_result_is_published_enters_credit_and_suspends_the_certificate
         record_result(zhejiang_regulator, check, result="passed", findings="")
 
 
-def test_a_refused_suspension_leaves_no_result_and_no_credit_record(
+def test_a_refused_suspension_order_leaves_no_result_and_no_credit_record(
     plan, zhejiang_regulator, holder
 ):
     commit_draw(zhejiang_regulator, plan)
@@ -190,7 +198,11 @@ def test_a_refused_suspension_leaves_no_result_and_no_credit_record(
     check = InspectionCheck.objects.filter(plan=plan).order_by("object_id")[0]
     with pytest.raises(ValidationFailed):
         record_result(
-            zhejiang_regulator, check, result="failed", findings="x", suspend_until=in_days(-1)
+            zhejiang_regulator,
+            check,
+            result="failed",
+            findings="x",
+            order_suspension_by=in_days(-1),
         )
     check.refresh_from_db()
     assert check.result == "" and not CreditRecord.objects.filter(source="inspection_failed")

@@ -7,6 +7,11 @@ import io
 import pytest
 from django.core.management import call_command
 
+from greencert.certification.actions import issue_certificate
+from greencert.core.actors import Actor
+from greencert.parties.factory import EnterpriseFactory
+from greencert.parties.models import RoleAssignment
+from greencert.regions.models import Region
 from greencert.supervision import draw
 from greencert.supervision.blacklist import is_listed
 from greencert.supervision.inspections import published_draw
@@ -19,6 +24,7 @@ from greencert.supervision.models import (
     Complaint,
     CreditRecord,
     InspectionPlan,
+    RegulatoryOrder,
 )
 
 pytestmark = pytest.mark.django_db
@@ -56,3 +62,37 @@ def test_the_demo_draw_is_the_same_every_time(demo: None) -> None:
         )
         == first
     )
+
+
+@pytest.fixture
+def demo_body_in_jiangsu(demo: None) -> None:
+    """Three valid Jiangsu certificates of the demo body, whatever the seed's draw gave it."""
+    staff = RoleAssignment.objects.select_related("user", "body").get(
+        user__username="body-reviewer"
+    )
+    body = staff.body
+    assert body is not None
+    category = next(c for c in body.categories.order_by("code") if c.certification_units)
+    for _ in range(3):
+        issue_certificate(
+            Actor.for_user(staff.user),
+            body=body,
+            holder=EnterpriseFactory.create(region=Region.objects.get(code="320500")),
+            category=category,
+            certification_unit=category.certification_units[0],
+            site_region=Region.objects.get(code="320500"),
+        )
+
+
+def test_the_demo_has_an_open_a_carried_out_and_an_overdue_order_once(
+    demo_body_in_jiangsu: None,
+) -> None:
+    out = io.StringIO()
+    call_command("seed_supervision", stdout=out)
+    call_command("seed_supervision", stdout=io.StringIO())
+    states = sorted(RegulatoryOrder.objects.values_list("state", flat=True))
+    assert states == ["carried_out", "open", "overdue"]
+    carried = RegulatoryOrder.objects.get(state="carried_out")
+    assert carried.certificate.status == "02"
+    assert "/supervision/office/orders/" in out.getvalue()
+    assert "body-reviewer" in out.getvalue()

@@ -40,7 +40,11 @@ class Command(BaseCommand):
             accounts.append((username, description))
             return user
 
-        ensure("admin", "联盟管理员 / alliance administrator (superuser)", superuser=True)
+        ensure(
+            "admin",
+            "平台运维 / node operator (superuser; certifies and supervises nothing)",
+            superuser=True,
+        )
         body = CertificationBody.objects.order_by("approval_number").first()
         enterprise = Enterprise.objects.filter(certificates__isnull=False).order_by("id").first()
         if body:

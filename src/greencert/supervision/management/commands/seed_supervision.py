@@ -2,9 +2,11 @@
 
 Run after ``greencert seed`` and ``greencert demo_setup``: the Jiangsu demo regulator
 (``regulator-js``) enters a credit record, lists an enterprise on the blacklist, runs a random
-inspection plan with a draw and a published result, and handles a public complaint. Everything
-goes through the supervision actions. Deterministic (fixed seed and tracking code); it does
-nothing when demo supervision data already exist.
+inspection plan with a draw and a published result, and handles a public complaint. It also
+orders the demo body (``body-reviewer``'s) about three of its Jiangsu certificates: one order
+open, one carried out by the body's suspension, one overdue. Everything goes through the
+actions. Deterministic (fixed seed and tracking code); it does nothing when demo supervision
+data already exist, and adds the orders where they are missing.
 """
 
 from __future__ import annotations
@@ -17,13 +19,20 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
+from greencert.certification.actions import suspend_certificate
 from greencert.certification.lifecycle import Status
 from greencert.certification.models import Certificate
 from greencert.core.actors import Actor
-from greencert.parties.models import Enterprise
+from greencert.parties.models import Enterprise, RoleAssignment
 from greencert.regions.models import Region
-from greencert.supervision import actions, complaints, inspections
-from greencert.supervision.models import InspectionCheck, InspectionPlan, Inspector
+from greencert.supervision import actions, complaints, inspections, orders
+from greencert.supervision.codes import labels
+from greencert.supervision.models import (
+    InspectionCheck,
+    InspectionPlan,
+    Inspector,
+    RegulatoryOrder,
+)
 
 PLAN_CODE = "JS-2026-SJ01"
 DEMO_SEED = "5a" * 32
@@ -119,6 +128,77 @@ class Command(BaseCommand):
         complaints.assign_complaint(actor, complaint, assignee=actor.user)
         return {"listed": listed.credit_code, "penalised": penalised.credit_code}
 
+    @transaction.atomic
+    def _orders(self) -> list[RegulatoryOrder]:
+        """Three orders to the demo body about three of its certificates, from the demo
+        regulator of Jiangsu (or of Huzhou, where the body has too few in Jiangsu): one open,
+        one carried out by the body's suspension, and one overdue (a paper order entered after
+        its deadline passed). None when the body has too few certificates in either."""
+        staff = (
+            RoleAssignment.objects.filter(user__username="body-reviewer", role="body_staff")
+            .select_related("user", "body")
+            .first()
+        )
+        if staff is None:
+            raise CommandError("demo user 'body-reviewer' is missing: run `greencert demo_setup`")
+        existing = list(RegulatoryOrder.objects.filter(body=staff.body).order_by("id"))
+        if existing:
+            return existing
+        valid = Certificate.objects.filter(body=staff.body, status=Status.VALID).order_by("id")
+        for username, place in (
+            ("regulator-js", {"province_code": "320000"}),
+            (
+                "regulator-huzhou",
+                {"city_code": "330500"},
+            ),
+        ):
+            candidates = list(valid.filter(**place)[:3])
+            if len(candidates) == 3:
+                regulator = _regulator(username)
+                break
+        else:
+            return []
+        today = timezone.localdate()
+        open_order = orders.issue_order(
+            regulator,
+            candidates[0],
+            kind="rectify",
+            reason="抽查发现产品包装上的绿色产品认证标志尺寸与比例不符合标识使用规定",
+            basis_code="GPM-2019-MARK",
+            deadline=today + dt.timedelta(days=20),
+        )
+        carried = orders.issue_order(
+            regulator,
+            candidates[1],
+            kind="suspend",
+            reason="2026 年双随机抽查：送检样品 VOC 含量不合格",
+            basis_code="CCM-2015-A10",
+            deadline=today + dt.timedelta(days=10),
+        )
+        suspend_certificate(
+            Actor.for_user(staff.user),
+            candidates[1],
+            reason_code="S08",
+            until=today + dt.timedelta(days=90),
+            note="按监管责令暂停，待整改验证后恢复",
+            order=carried.number,
+        )
+        overdue = orders.issue_order(
+            regulator,
+            candidates[2],
+            kind="suspend",
+            reason="获证企业拒绝接受不通知监督检查",
+            basis_code="CCM-2015-A10",
+            deadline=today - dt.timedelta(days=3),
+            issued_on=today - dt.timedelta(days=18),
+        )
+        orders.mark_overdue_orders(today)
+        return list(
+            RegulatoryOrder.objects.filter(pk__in=[open_order.pk, carried.pk, overdue.pk]).order_by(
+                "id"
+            )
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         base = f"http://127.0.0.1:{options['port']}"
         if InspectionPlan.objects.filter(code=PLAN_CODE).exists():
@@ -134,3 +214,14 @@ class Command(BaseCommand):
             f"  Complaint 举报查询    {base}/supervision/complaints/{DEMO_TRACKING_CODE}/"
         )
         self.stdout.write(f"  Supervision office   {base}/supervision/office/  (regulator-js)")
+        demo_orders = self._orders()
+        if not demo_orders:
+            self.stdout.write("  Orders 责令          none: the demo body has too few certificates")
+            return
+        state = labels("order_states")
+        states = ", ".join(f"{o.number} {state[o.state].en}" for o in demo_orders)
+        regulator = demo_orders[0].issued_by_label.removeprefix("user:")
+        self.stdout.write(f"  Orders 责令          {base}/supervision/office/orders/  ({states})")
+        self.stdout.write(
+            f"    as the regulator: {regulator}; as the body that carries them out: body-reviewer"
+        )
