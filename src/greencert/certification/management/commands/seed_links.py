@@ -77,10 +77,10 @@ class Command(BaseCommand):
         base = f"http://127.0.0.1:{options['port']}"
         self.stdout.write("links demo: one audit, several certificates; a supply chain")
         for certificate in pair:
-            label = programme_label(certificate.programme)
-            self.stdout.write(f"  {label.zh} {label.en}  {base}/verify/{certificate.number}")
-        for label, certificate in chain:
-            self.stdout.write(f"  {base}/verify/{certificate.number}  ({label})")
+            name = programme_label(certificate.programme)
+            self.stdout.write(f"  {name.zh} {name.en}  {base}/verify/{certificate.number}")
+        for role, certificate in chain:
+            self.stdout.write(f"  {base}/verify/{certificate.number}  ({role})")
 
     @transaction.atomic
     def _seed(self) -> tuple[list[Certificate], list[tuple[str, Certificate]]]:
