@@ -10,7 +10,9 @@ Actions: ``issue`` (in the certificate's body's name), ``change``, ``surveil`` (
 passed), ``suspend``, ``restore``, ``revoke``, ``cancel``, ``renew`` (a new certificate of the
 body succeeding this one), ``expire``, ``adopt`` (采信, the adoption API's action), ``flag`` (list
 the holder on the blacklist, which flags its certificates), ``order`` (a regulator's order to
-suspend), ``carry`` (the suspension that carries an open order out), ``withdraw`` (the order).
+suspend), ``carry`` (the suspension that carries an open order out), ``withdraw`` (the order),
+``link`` (cite another certified product as an upstream material, 产业链上下游), ``recognise``
+(互认 under an agreement whose parties are Zhejiang's and Jiangsu's regulators).
 """
 
 from __future__ import annotations
@@ -34,11 +36,14 @@ from greencert.certification.actions import (
     revoke_certificate,
     suspend_certificate,
 )
+from greencert.certification.links import link_upstream
 from greencert.certification.models import Certificate, CertificateEvent
 from greencert.core.actors import Actor
 from greencert.core.errors import PermissionRefused
 from greencert.core.tests.fixtures import COATINGS_UNIT, LONG_AGO, in_days, region
 from greencert.exchange.actions import create_client, record_adoption
+from greencert.governance.models import AgreementParty, RecognitionAgreement
+from greencert.governance.recognition import recognise_certificate
 from greencert.parties.factory import EnterpriseFactory, LaboratoryFactory
 from greencert.parties.models import Role
 from greencert.supervision.actions import list_on_blacklist
@@ -46,21 +51,21 @@ from greencert.supervision.models import RegulatoryOrder
 from greencert.supervision.orders import issue_order, withdraw_order
 
 MATRIX = """
-role               issue change surveil suspend restore revoke cancel renew expire adopt flag order carry withdraw
-enterprise:own       -     -      -       -       -       -      -      -     -      -     -    -     -      -
-enterprise:other     -     -      -       -       -       -      -      -     -      -     -    -     -      -
-body_staff:own       Y     Y      Y       Y       Y       Y      Y      Y     -      -     -    -     Y      -
-body_staff:other     -     -      -       -       -       -      -      -     -      -     -    -     -      -
-lab_staff            -     -      -       -       -       -      -      -     -      -     -    -     -      -
-regulator:own        -     -      -       -       -       -      -      -     -      -     Y    Y     -      Y
-regulator:other      -     -      -       -       -       -      -      -     -      -     Y    -     -      -
-secretariat          -     -      -       -       -       -      -      -     -      -     -    -     -      -
-superuser            -     -      -       -       -       -      -      -     -      -     -    -     -      -
-anonymous            -     -      -       -       -       -      -      -     -      -     -    -     -      -
-certify:own          Y     Y      Y       Y       Y       Y      Y      Y     Y      -     -    -     Y      -
-certify:other        -     -      -       -       -       -      -      -     -      -     -    -     -      -
-adoption             -     -      -       -       -       -      -      -     -      Y     -    -     -      -
-system               -     -      -       -       -       -      -      -     Y      -     -    -     -      -
+role               issue change surveil suspend restore revoke cancel renew expire adopt flag order carry withdraw link recognise
+enterprise:own       -     -      -       -       -       -      -      -     -      -     -    -     -      -     -     -
+enterprise:other     -     -      -       -       -       -      -      -     -      -     -    -     -      -     -     -
+body_staff:own       Y     Y      Y       Y       Y       Y      Y      Y     -      -     -    -     Y      -     Y     -
+body_staff:other     -     -      -       -       -       -      -      -     -      -     -    -     -      -     -     -
+lab_staff            -     -      -       -       -       -      -      -     -      -     -    -     -      -     -     -
+regulator:own        -     -      -       -       -       -      -      -     -      -     Y    Y     -      Y     -     Y
+regulator:other      -     -      -       -       -       -      -      -     -      -     Y    -     -      -     -     -
+secretariat          -     -      -       -       -       -      -      -     -      -     -    -     -      -     -     -
+superuser            -     -      -       -       -       -      -      -     -      -     -    -     -      -     -     -
+anonymous            -     -      -       -       -       -      -      -     -      -     -    -     -      -     -     -
+certify:own          Y     Y      Y       Y       Y       Y      Y      Y     Y      -     -    -     Y      -     Y     -
+certify:other        -     -      -       -       -       -      -      -     -      -     -    -     -      -     -     -
+adoption             -     -      -       -       -       -      -      -     -      Y     -    -     -      -     -     -
+system               -     -      -       -       -       -      -      -     Y      -     -    -     -      -     -     -
 """
 
 
@@ -204,6 +209,38 @@ def _nothing(scene: Scene) -> Any:
     return None
 
 
+def _upstream(scene: Scene) -> Any:
+    return scene.make()
+
+
+def _link(scene: Scene, upstream: Certificate) -> Any:
+    return link_upstream(scene.actor, scene.certificate, upstream.number, role="raw_material")
+
+
+def _agreement(scene: Scene) -> Any:
+    agreement = RecognitionAgreement.objects.create(
+        code="YRD-HR-MATRIX",
+        title_zh="浙江、江苏绿色产品认证结果互认协议",
+        title_en="Zhejiang-Jiangsu mutual recognition of green product certification",
+        kind=RecognitionAgreement.Kind.INTER_PROVINCIAL,
+        starts_on=dt.date(2025, 1, 1),
+    )
+    agreement.categories.set([scene.certificate.category])
+    for code in ("330000", "320000"):
+        province = region(code)
+        AgreementParty.objects.create(
+            agreement=agreement,
+            name_zh=f"{province.name_zh}市场监督管理局",
+            name_en=f"{province.name_en} Administration for Market Regulation",
+            region=province,
+        )
+    return agreement
+
+
+def _recognise(scene: Scene, agreement: Any) -> Any:
+    return recognise_certificate(scene.actor, agreement, scene.certificate)
+
+
 # Each action: what the scene needs first (done by the body's staff or a regulator of the
 # certificate's province), then the action the cell's actor tries.
 Prepare = Callable[[Scene], Any]
@@ -250,6 +287,8 @@ PERFORM: dict[str, tuple[Prepare, Act]] = {
         ),
     ),
     "withdraw": (_open_order, lambda s, order: withdraw_order(s.actor, order, reason="复查后撤回")),
+    "link": (_upstream, _link),
+    "recognise": (_agreement, _recognise),
 }
 
 
