@@ -2,7 +2,13 @@
 
 from django.urls import URLPattern, path, re_path
 
-from greencert.governance.views import alliance, announcements, recognition, working_group
+from greencert.governance.views import (
+    alliance,
+    alliance_documents,
+    announcements,
+    recognition,
+    working_group,
+)
 
 app_name = "governance"
 
@@ -38,6 +44,27 @@ urlpatterns: list[URLPattern] = [
     path("alliance/apply/sent/", alliance.applied, name="alliance_applied"),
     path("alliance/documents/", alliance.documents, name="alliance_documents"),
     path("alliance/documents/<str:code>/", alliance.document, name="alliance_document"),
+    path("alliance/documents/<str:code>/cite/", alliance_documents.cite, name="alliance_cite"),
+    path(
+        "alliance/office/documents/",
+        alliance_documents.office_documents,
+        name="alliance_office_documents",
+    ),
+    path(
+        "alliance/office/documents/<str:code>/",
+        alliance_documents.office_document,
+        name="alliance_office_document",
+    ),
+    path(
+        "alliance/office/documents/<str:code>/versions/",
+        alliance_documents.office_version_new,
+        name="alliance_office_version_new",
+    ),
+    path(
+        "alliance/office/documents/<str:code>/versions/<int:pk>/filing/",
+        alliance_documents.office_filing,
+        name="alliance_office_filing",
+    ),
     path("alliance/office/", alliance.office, name="alliance_office"),
     path(
         "alliance/office/members/<str:reference>/",

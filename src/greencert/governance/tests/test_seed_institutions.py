@@ -38,7 +38,10 @@ def test_the_demo_has_meetings_members_and_documents_and_runs_twice(demo: None) 
     assert AllianceMember.objects.filter(state="pending").count() == 1
     assert {v.is_filed for v in DocumentVersion.objects.all()} == {True, False}
     assert DocumentCitation.objects.count() == 1
+    cited = DocumentCitation.objects.get().certificate.number
+    assert f"/verify/{cited}" in out.getvalue()
     again = io.StringIO()
     call_command("seed_institutions", stdout=again)
     assert "already present" in again.getvalue()
+    assert f"/verify/{cited}" in again.getvalue()
     assert JointMeeting.objects.count() == 2

@@ -27,6 +27,7 @@ from greencert.governance.models import (
 )
 from greencert.governance.permissions import is_secretariat
 from greencert.governance.views.common import language, run, text
+from greencert.parties.permissions import body_ids_of
 
 
 def public_members(filters: dict[str, str]) -> QuerySet[AllianceMember]:
@@ -124,11 +125,14 @@ def documents(request: HttpRequest) -> HttpResponse:
 
 def document(request: HttpRequest, code: str) -> HttpResponse:
     found = get_object_or_404(AllianceDocument, code=code)
+    actor = Actor.for_user(request.user)
     context = {
         "document": found,
         "kind": text(labels("document_kinds").get(found.kind)),
         "versions": _versions(found),
         "decisions": found.decisions.filter(meeting__state="published").exclude(number=None),
+        "can_cite": bool(body_ids_of(actor)),
+        "can_manage": is_secretariat(actor),
     }
     return render(request, "governance/document.html", context)
 

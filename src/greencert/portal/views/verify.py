@@ -19,6 +19,7 @@ from greencert.core.jobs import worker_health
 from greencert.exchange.adoption_data import adoption_rows
 from greencert.exchange.permissions import can_see_adoptions
 from greencert.exchange.webhooks import oldest_due_delivery
+from greencert.governance.cited_documents import cited_documents
 from greencert.governance.presenters import verify_recognitions
 from greencert.supervision.blacklist import flags_for
 
@@ -91,6 +92,7 @@ def verify(request: HttpRequest, number: str) -> HttpResponse:
     context.update(certificate=cert, status_label=cert.status_label(language), history=history)
     context["blacklist"] = flags_for(cert)
     context["recognitions"] = verify_recognitions(cert, language)
+    context["cited_documents"] = cited_documents(cert)
     context.update(verify_sections(cert, language))
     if can_see_adoptions(Actor.for_user(request.user), cert):
         context["adoptions"] = adoption_rows(cert, language)

@@ -22,7 +22,7 @@ from greencert.certification.models import Certificate
 from greencert.core.actors import Actor
 from greencert.core.checkchars import org_code_check_char, uscc_check_char
 from greencert.governance import alliance, alliance_documents, roster, working_group
-from greencert.governance.models import AllianceDocument
+from greencert.governance.models import AllianceDocument, DocumentCitation
 from greencert.parties.models import (
     CertificationBody,
     Enterprise,
@@ -300,6 +300,14 @@ class Command(BaseCommand):
             f"  Secretariat 联盟秘书处    {base}/alliance/office/  "
             f"(login {SECRETARIAT} / {DEMO_PASSWORD})"
         )
+        citation = DocumentCitation.objects.select_related("certificate").order_by("id").first()
+        if citation is not None:
+            certificate = citation.certificate
+            self.stdout.write(
+                f"  Cited document 引用联盟文件 {base}/verify/{certificate.number}  "
+                f"(cite another: {base}/alliance/documents/YRDGC-T-001/cite/, "
+                f"login body-{certificate.body_id}-clerk / {DEMO_PASSWORD})"
+            )
         chair = roster.chair_for(timezone.localdate().year)
         if chair is not None:
             self.stdout.write(
