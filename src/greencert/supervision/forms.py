@@ -25,7 +25,7 @@ PROVINCES = ["310000", "320000", "330000", "340000"]
 
 def options(group: str, blank: bool = False) -> list[tuple[str, str]]:
     english = is_english()
-    rows = [(c, f"{c} · {v.en if english else v.zh}") for c, v in labels(group).items()]
+    rows = [(c, v.en if english else v.zh) for c, v in labels(group).items()]
     return [("", "—"), *rows] if blank else rows
 
 
