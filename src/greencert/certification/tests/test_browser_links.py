@@ -8,7 +8,6 @@ Runs on both engines as a transactional test, like ``test_browser_workflow``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,40 +15,12 @@ from django.core import mail
 
 from greencert.certification.models import Certificate, SupplyChainLink
 from greencert.core.actors import Actor
+from greencert.core.tests.browser import ARTIFACTS, PASSWORD, Session
 from greencert.core.tests.fixtures import in_days
 from greencert.parties.factory import EnterpriseFactory
 from greencert.parties.models import CertificationBody, Enterprise, Role
 
-ARTIFACTS = Path.cwd() / "test-artifacts"
-PASSWORD = "browser-test-pw"
-
 pytestmark = [pytest.mark.django_db(transaction=True)]
-
-
-class Session:
-    """One person's browser context, logged in through /admin/login/ (staff accounts)."""
-
-    def __init__(self, browser: Any, base: str, username: str = "", phone: bool = False) -> None:
-        viewport = {"width": 375, "height": 812} if phone else {"width": 1366, "height": 900}
-        self.context = browser.new_context(viewport=viewport, locale="zh-CN")
-        self.page = self.context.new_page()
-        self.base = base
-        if username:
-            self.page.goto(f"{base}/admin/login/?next=/office/")
-            self.page.fill("#id_username", username)
-            self.page.fill("#id_password", PASSWORD)
-            self.page.click("input[type=submit]")
-            self.page.wait_for_url(f"{base}/office/")
-
-    def open(self, path: str) -> Any:
-        self.page.goto(f"{self.base}{path}")
-        return self.page
-
-    def shot(self, name: str) -> None:
-        self.page.screenshot(path=str(ARTIFACTS / f"links-{name}.png"), full_page=True)
-
-    def close(self) -> None:
-        self.context.close()
 
 
 def person(make_actor: Callable[..., Actor], name: str, role: str, **scope: Any) -> Actor:
@@ -78,7 +49,7 @@ def test_a_supply_chain_link_is_shown_both_ways_and_flagged_when_the_upstream_is
     product = issue(actor=maker)
     resin = issue(body=other_body, actor=supplier, holder=EnterpriseFactory.create(name="树脂厂"))
 
-    office = Session(browser, base, "maker")
+    office = Session(browser, base, shots="links-", username="maker")
     page = office.open(f"/office/certificates/{product.number}/")
     page.click("#supply-chain-link")
     page.wait_for_url(f"**/office/certificates/{product.number}/supply-chain/")
@@ -93,7 +64,7 @@ def test_a_supply_chain_link_is_shown_both_ways_and_flagged_when_the_upstream_is
     office.close()
     assert SupplyChainLink.objects.filter(downstream=product, upstream=resin).exists()
 
-    public = Session(browser, base, phone=True)
+    public = Session(browser, base, shots="links-", phone=True)
     page = public.open(f"/verify/{product.number}")
     upstream = page.locator("#supply-chain-upstream").inner_text()
     assert resin.number in upstream and "原材料" in upstream and "40%" in upstream
@@ -104,7 +75,7 @@ def test_a_supply_chain_link_is_shown_both_ways_and_flagged_when_the_upstream_is
     public.shot("03-verify-upstream")
 
     mail.outbox.clear()
-    upstream_body = Session(browser, base, "supplier")
+    upstream_body = Session(browser, base, shots="links-", username="supplier")
     page = upstream_body.open(f"/office/certificates/{resin.number}/")
     page.click("#action-suspend summary")
     page.select_option("#action-suspend select[name=reason_code]", "S01")

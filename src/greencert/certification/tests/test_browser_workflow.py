@@ -16,10 +16,8 @@ import pytest
 from greencert.catalog.models import Category
 from greencert.certification.models import Application, Certificate
 from greencert.certification.workflow.testing import PDF, Cast, passing_values
+from greencert.core.tests.browser import ARTIFACTS, PASSWORD, Session
 from greencert.core.tests.fixtures import COATINGS_UNIT
-
-ARTIFACTS = Path.cwd() / "test-artifacts"
-PASSWORD = "browser-test-pw"
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -34,32 +32,6 @@ def logins(cast: Cast) -> Cast:
         actor.user.set_password(PASSWORD)
         actor.user.save()
     return cast
-
-
-class Session:
-    """One person's browser context, logged in."""
-
-    def __init__(self, browser: Any, base: str, username: str, phone: bool = False) -> None:
-        viewport = {"width": 390, "height": 844} if phone else {"width": 1280, "height": 900}
-        self.context = browser.new_context(viewport=viewport, locale="zh-CN")
-        self.page = self.context.new_page()
-        self.base = base
-        if username:
-            self.page.goto(f"{base}/admin/login/?next=/office/")
-            self.page.fill("#id_username", username)
-            self.page.fill("#id_password", PASSWORD)
-            self.page.click("input[type=submit]")
-            self.page.wait_for_url(f"{base}/office/")
-
-    def open(self, path: str) -> Any:
-        self.page.goto(f"{self.base}{path}")
-        return self.page
-
-    def shot(self, name: str) -> None:
-        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-    def close(self) -> None:
-        self.context.close()
 
 
 def submit_step(page: Any, slug: str) -> None:

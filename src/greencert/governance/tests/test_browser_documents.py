@@ -16,13 +16,8 @@ from django.utils import timezone
 
 from greencert.certification.models import Certificate
 from greencert.core.actors import Actor
+from greencert.core.tests.browser import ARTIFACTS, log_in, may_log_in, no_errors
 from greencert.governance.models import DocumentCitation, DocumentVersion
-from greencert.governance.tests.test_browser_institutions import (
-    ARTIFACTS,
-    log_in,
-    no_errors,
-    staff_login,
-)
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -37,7 +32,7 @@ def test_a_document_is_filed_cited_by_a_body_and_shown_on_the_verify_page(
     ARTIFACTS.mkdir(exist_ok=True)
     base = live_server.url
     today = timezone.localdate()
-    office = log_in(browser, base, staff_login(alliance_admin), "/alliance/office/")
+    office = log_in(browser, base, may_log_in(alliance_admin), "/alliance/office/")
     office.click("a[href='/alliance/office/documents/']")
     office.wait_for_url(f"{base}/alliance/office/documents/")
     office.select_option("#document-form #id_kind", "technical")
@@ -68,7 +63,7 @@ def test_a_document_is_filed_cited_by_a_body_and_shown_on_the_verify_page(
     assert version.filing_number == "认监备〔2026〕021号"
 
     staff = log_in(
-        browser, base, staff_login(body_staff), "/alliance/documents/YRDGC-T-009/", phone=True
+        browser, base, may_log_in(body_staff), "/alliance/documents/YRDGC-T-009/", phone=True
     )
     staff.click("a[href='/alliance/documents/YRDGC-T-009/cite/']")
     staff.wait_for_url(f"{base}/alliance/documents/YRDGC-T-009/cite/")

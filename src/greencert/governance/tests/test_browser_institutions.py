@@ -8,46 +8,20 @@ A transactional test on both engines, like ``certification/tests/test_browser_wo
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.utils import timezone
 
 from greencert.core.actors import Actor
+from greencert.core.tests.browser import ARTIFACTS, log_in, may_log_in, no_errors
 from greencert.core.tests.fixtures import region
 from greencert.governance import roster
 from greencert.governance.models import AllianceMember, JointMeeting
 from greencert.governance.tests.test_alliance import UNIVERSITY_CODE
 from greencert.parties.models import Role
 
-ARTIFACTS = Path.cwd() / "test-artifacts"
-PASSWORD = "browser-test-pw"
-
 pytestmark = [pytest.mark.django_db(transaction=True)]
-
-
-def staff_login(actor: Actor) -> str:
-    actor.user.is_staff = True
-    actor.user.set_password(PASSWORD)
-    actor.user.save()
-    return str(actor.user.get_username())
-
-
-def log_in(browser: Any, base: str, username: str, then: str, phone: bool = False) -> Any:
-    viewport = {"width": 375, "height": 812} if phone else {"width": 1366, "height": 900}
-    page = browser.new_context(viewport=viewport, locale="zh-CN").new_page()
-    page.goto(f"{base}/admin/login/?next={then}")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{base}{then}")
-    return page
-
-
-def no_errors(page: Any) -> None:
-    errors = page.locator(".error, .form-errors").all_inner_texts()
-    assert not errors, errors
 
 
 def test_a_meeting_is_drafted_given_a_decision_published_and_shown(
@@ -58,7 +32,7 @@ def test_a_meeting_is_drafted_given_a_decision_published_and_shown(
     chair = roster.chair_for(today.year)
     assert chair is not None
     regulator = make_actor("chair-regulator", Role.REGULATOR, region=region(chair.region_code))
-    page = log_in(browser, live_server.url, staff_login(regulator), "/working-group/office/")
+    page = log_in(browser, live_server.url, may_log_in(regulator), "/working-group/office/")
     page.fill("#meeting-form #id_title", "长三角绿色认证一体化发展联席会议")
     page.fill("#meeting-form #id_held_on", (today - dt.timedelta(days=2)).isoformat())
     page.fill("#meeting-form #id_place", "苏州市吴江区")
@@ -113,7 +87,7 @@ def test_an_organisation_applies_and_once_approved_is_in_the_directory(
     public.goto(f"{base}/alliance/")
     assert "同济大学" not in public.inner_text("#members")
 
-    secretariat = log_in(browser, base, staff_login(alliance_admin), "/alliance/office/")
+    secretariat = log_in(browser, base, may_log_in(alliance_admin), "/alliance/office/")
     card = secretariat.locator(f"#application-{member.reference}")
     assert "同济大学" in card.inner_text()
     card.locator("form.approve-form button[type=submit]").click()

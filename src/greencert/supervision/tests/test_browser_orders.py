@@ -8,44 +8,17 @@ in ``certification/tests/test_browser_workflow.py``).
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from greencert.certification.models import Certificate
 from greencert.core.actors import Actor
+from greencert.core.tests.browser import ARTIFACTS, log_in, may_log_in, no_errors
 from greencert.core.tests.fixtures import in_days
 from greencert.supervision.models import RegulatoryOrder
 
-ARTIFACTS = Path.cwd() / "test-artifacts"
-PASSWORD = "browser-test-pw"
-
 pytestmark = [pytest.mark.django_db(transaction=True)]
-
-
-def _may_log_in(*actors: Actor) -> None:
-    """/admin/login/ admits staff accounts only."""
-    for actor in actors:
-        actor.user.is_staff = True
-        actor.user.set_password(PASSWORD)
-        actor.user.save()
-
-
-def _log_in(browser: Any, base: str, username: str, *, phone: bool = False) -> Any:
-    viewport = {"width": 375, "height": 812} if phone else {"width": 1366, "height": 900}
-    page = browser.new_context(viewport=viewport, locale="zh-CN").new_page()
-    page.goto(f"{base}/admin/login/?next=/office/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{base}/office/")
-    return page
-
-
-def _no_errors(page: Any) -> None:
-    errors = page.locator(".error, .form-errors").all_inner_texts()
-    assert not errors, errors
 
 
 def test_a_regulator_orders_a_suspension_and_the_body_carries_it_out(
@@ -58,9 +31,9 @@ def test_a_regulator_orders_a_suspension_and_the_body_carries_it_out(
     ARTIFACTS.mkdir(exist_ok=True)
     base = live_server.url
     certificate = issue()
-    _may_log_in(body_staff, zhejiang_regulator)
+    may_log_in(body_staff, zhejiang_regulator)
 
-    regulator = _log_in(browser, base, zhejiang_regulator.user.username)
+    regulator = log_in(browser, base, zhejiang_regulator.user.username)
     regulator.goto(f"{base}/office/certificates/{certificate.number}/")
     regulator.click("#order-link")
     regulator.check("input[name=kind][value=suspend]")
@@ -69,13 +42,13 @@ def test_a_regulator_orders_a_suspension_and_the_body_carries_it_out(
     regulator.fill("#id_deadline", in_days(10).isoformat())
     regulator.click("#order-form button[type=submit]")
     regulator.wait_for_url(f"{base}/supervision/office/orders/")
-    _no_errors(regulator)
+    no_errors(regulator)
     order = RegulatoryOrder.objects.get(certificate=certificate)
     row = regulator.locator(f"#issued #order-{order.number}")
     assert row.locator(".order-state").inner_text() == "待执行"
     regulator.screenshot(path=str(ARTIFACTS / "order-issued.png"), full_page=True)
 
-    staff = _log_in(browser, base, body_staff.user.username, phone=True)
+    staff = log_in(browser, base, body_staff.user.username, phone=True)
     staff.goto(f"{base}/supervision/office/orders/")
     mine = staff.locator(f"#addressed #order-{order.number}")
     assert "责令暂停" in mine.inner_text()
@@ -90,7 +63,7 @@ def test_a_regulator_orders_a_suspension_and_the_body_carries_it_out(
     form.locator("input[name=until]").fill(in_days(60).isoformat())
     form.locator("button[type=submit]").click()
     staff.wait_for_load_state()
-    _no_errors(staff)
+    no_errors(staff)
     assert staff.locator("#status").inner_text() == "暂停"
 
     public = browser.new_context(viewport={"width": 375, "height": 812}, locale="zh-CN").new_page()
