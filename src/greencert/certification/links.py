@@ -16,7 +16,7 @@ from functools import cache
 from typing import Any
 
 import yaml
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, Sum
 
 from greencert.certification import actions, lifecycle, notifications
@@ -289,16 +289,30 @@ class LinkRow:
         }
 
 
+def _has_links(certificate_id: int) -> bool:
+    """Whether the certificate cites or is cited by another: fixed SQL, since most certificates
+    have no links and compiling the query below costs more than this whole probe."""
+    table = SupplyChainLink._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {table} WHERE downstream_id = %s OR upstream_id = %s LIMIT 1",
+            [certificate_id, certificate_id],
+        )
+        return cursor.fetchone() is not None
+
+
 def chain_of(certificate: Certificate) -> dict[str, list[LinkRow]]:
     """The certificates ``certificate`` cites (``upstream``) and those citing it (``downstream``),
-    each with its current status: one query for both directions."""
+    each with its current status: one query for both directions, after a probe."""
+    chain: dict[str, list[LinkRow]] = {"upstream": [], "downstream": []}
+    if not _has_links(certificate.pk):
+        return chain
     rows = (
         SupplyChainLink.objects.filter(Q(downstream=certificate) | Q(upstream=certificate))
         .select_related("upstream__holder", "upstream__category")
         .select_related("downstream__holder", "downstream__category")
         .order_by("id")
     )
-    chain: dict[str, list[LinkRow]] = {"upstream": [], "downstream": []}
     for link in rows:
         side = "upstream" if link.downstream_id == certificate.pk else "downstream"
         other = link.upstream if side == "upstream" else link.downstream

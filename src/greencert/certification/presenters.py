@@ -111,7 +111,7 @@ def detail_dict(cert: Certificate, at: dt.date | None = None) -> dict[str, Any]:
         "initial_issue_date": cert.initial_issue_date,
         "suspended_until": cert.suspended_until,
         "history": history,
-        "recognitions": recognitions_of(cert),
+        "recognitions": recognitions_of(cert, history),
         "at": None,
     }
     data |= api_sections(cert)

@@ -13,9 +13,15 @@ from greencert.certification.lifecycle.models import CertificateEvent
 from greencert.certification.models import Certificate
 
 
-def recognitions_of(certificate: Certificate) -> list[dict[str, Any]]:
+def recognitions_of(
+    certificate: Certificate, history: list[dict[str, Any]] | None = None
+) -> list[dict[str, Any]]:
     """One entry per recognition, oldest first: the agreement (code, titles, kind), the party
-    that recognises the certificate, the scope, ``since`` and ``ended`` (None while it holds)."""
+    that recognises the certificate, the scope, ``since`` and ``ended`` (None while it holds).
+    Given the certificate's ``history`` already read, a certificate never recognised costs no
+    query."""
+    if history is not None and not any(row["type"] == EventType.RECOGNISED for row in history):
+        return []
     events = CertificateEvent.objects.filter(
         certificate=certificate,
         event_type__in=[EventType.RECOGNISED, EventType.RECOGNITION_ENDED],

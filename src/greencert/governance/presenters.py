@@ -209,9 +209,13 @@ def announcement_dict(announcement: Announcement) -> dict[str, Any]:
     }
 
 
-def verify_recognitions(certificate: Certificate, language: str) -> list[dict[str, Any]]:
+def verify_recognitions(
+    certificate: Certificate, language: str, history: list[dict[str, Any]] | None = None
+) -> list[dict[str, Any]]:
     """The verify page's recognitions (from the event log), linked to the agreements on record."""
-    entries = recognitions_of(certificate)
+    entries = recognitions_of(certificate, history)
+    if not entries:
+        return []
     known = set(
         RecognitionAgreement.objects.filter(code__in=[e["agreement"] for e in entries]).values_list(
             "code", flat=True

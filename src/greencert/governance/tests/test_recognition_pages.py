@@ -8,7 +8,9 @@ from collections.abc import Callable
 import pytest
 from django.test import Client
 
+from greencert.certification.lifecycle.history import history
 from greencert.certification.models import Certificate
+from greencert.certification.recognitions import recognitions_of
 from greencert.core.actors import Actor
 from greencert.governance.models import AgreementDocument, Recognition, RecognitionAgreement
 from greencert.governance.recognition import end_agreement, recognise_certificate
@@ -39,6 +41,21 @@ def test_the_verify_page_of_an_unrecognised_certificate_has_no_recognition_secti
 ) -> None:
     page = client.get(f"/verify/{issued_certificate.number}").content.decode()
     assert 'id="recognitions-heading"' not in page
+
+
+def test_recognitions_read_from_a_history_already_read_cost_a_query_only_when_there_are_any(
+    recognised: Certificate,
+    issue: Callable[..., Certificate],
+    django_assert_num_queries: Callable[[int], object],
+) -> None:
+    other_certificate = issue()
+    plain_history = history(other_certificate.pk)
+    with django_assert_num_queries(0):  # type: ignore[attr-defined]
+        assert recognitions_of(other_certificate, plain_history) == []
+    recognised_history = history(recognised.pk)
+    with django_assert_num_queries(1):  # type: ignore[attr-defined]
+        found = recognitions_of(recognised, recognised_history)
+    assert [entry["agreement"] for entry in found] == ["YRD-HR-2026-01"]
 
 
 def test_the_certificate_api_lists_recognitions_with_their_end(

@@ -91,7 +91,7 @@ def verify(request: HttpRequest, number: str) -> HttpResponse:
         row["reason_label"] = reason.get(language) if reason else ""
     context.update(certificate=cert, status_label=cert.status_label(language), history=history)
     context["blacklist"] = flags_for(cert)
-    context["recognitions"] = verify_recognitions(cert, language)
+    context["recognitions"] = verify_recognitions(cert, language, history)
     context["cited_documents"] = cited_documents(cert)
     context.update(verify_sections(cert, language))
     if can_see_adoptions(Actor.for_user(request.user), cert):
