@@ -118,6 +118,31 @@ def require_announcement_publisher(actor: Actor, doing: tuple[str, str]) -> Regi
     return min(regions, key=lambda r: r.code)
 
 
+def can_create_agreements(actor: Actor) -> bool:
+    """互认协议 are concluded by the provinces' market regulators."""
+    return bool(provincial_regions(actor))
+
+
+def require_own_province_among(
+    actor: Actor, provinces: list[Region], doing: tuple[str, str]
+) -> Region:
+    """The actor's province among ``provinces``; refuses anyone whose province is not one."""
+    own = {r.code for r in provincial_regions(actor)}
+    among = [p for p in provinces if p.code in own]
+    if not among:
+        names_zh = "、".join(p.name_zh for p in provinces) or "（未选择）"
+        names_en = ", ".join(p.name_en for p in provinces) or "(none chosen)"
+        raise PermissionRefused(
+            field="actor",
+            value=actor.label,
+            expected_zh=f"{doing[0]}须由协议方所在省（市）市场监管部门的监管人员进行：{names_zh}",
+            expected_en=(
+                f"{doing[1]} must be done by a regulator of a province that is a party: {names_en}"
+            ),
+        )
+    return among[0]
+
+
 def parties_acted_for(actor: Actor, agreement: RecognitionAgreement) -> list[AgreementParty]:
     """The agreement's parties the actor acts for: the regulators of the actor's provinces."""
     codes = {r.code for r in provincial_regions(actor)}

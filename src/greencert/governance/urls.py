@@ -96,6 +96,7 @@ urlpatterns: list[URLPattern] = [
         name="announcement_signed",
     ),
     path("recognition/", recognition.agreement_list, name="agreements"),
+    path("recognition/office/new/", recognition.office_new, name="agreement_new"),
     path("recognition/<slug:code>/", recognition.agreement_detail, name="agreement"),
     path("recognition/<slug:code>/recognise/", recognition.recognise, name="agreement_recognise"),
     path("recognition/<slug:code>/end/", recognition.end_agreement, name="agreement_end"),

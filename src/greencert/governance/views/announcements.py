@@ -1,5 +1,5 @@
 """Announcement pages. Public: the list, each announcement with its signed file, the Atom feed.
-Office (provincial regulators): drafting and publishing. Views read and call actions only."""
+Office (provincial regulators): drafting, editing a draft and publishing. Views read and call actions only."""
 
 from __future__ import annotations
 
@@ -141,22 +141,58 @@ def office(request: HttpRequest) -> HttpResponse:
     return render(request, "governance/announcement_office.html", context, status=status)
 
 
+def _edit_form(announcement: Announcement, data: Any = None) -> AnnouncementForm | None:
+    """The edit form of a draft, filled with its content; a published one has none."""
+    if announcement.is_published:
+        return None
+    items = list(announcement.items.select_related("enterprise", "certificate"))
+    initial = {
+        "title": announcement.title,
+        "title_en": announcement.title_en,
+        "announced_on": announcement.announced_on,
+        "body": announcement.body,
+        "certificates": "\n".join(i.certificate.number for i in items if i.certificate),
+        "enterprises": "\n".join(i.enterprise.credit_code for i in items if not i.certificate),
+    }
+    return AnnouncementForm(data, initial=initial, prefix="edit")
+
+
 @login_required
 def office_announcement(request: HttpRequest, slug: str) -> HttpResponse:
-    _publisher(request)
+    """A draft or published announcement; a draft is edited here (POST), a published one is not."""
+    actor = _publisher(request)
     announcement = find(slug, Announcement.objects.all())
-    return _render_draft(request, announcement, StepForm())
+    if request.method != "POST":
+        return _render_draft(request, announcement, StepForm(), edit=_edit_form(announcement))
+    edit = AnnouncementForm(request.POST, prefix="edit")
+    status = 400
+    if edit.is_valid():
+        try:
+            actions.revise_announcement(actor, announcement, **edit.arguments())
+        except UserFacingError as error:
+            edit.add_action_error(error)
+            status = error.http_status
+        else:
+            messages.success(request, _("Draft saved: check it, then publish."))
+            return redirect(reverse("governance:office_announcement", args=[announcement.slug]))
+    announcement.refresh_from_db()
+    return _render_draft(request, announcement, StepForm(), status, edit=edit)
 
 
 def _render_draft(
-    request: HttpRequest, announcement: Announcement, form: StepForm, status: int = 200
+    request: HttpRequest,
+    announcement: Announcement,
+    form: StepForm,
+    status: int = 200,
+    *,
+    edit: AnnouncementForm | None = None,
 ) -> HttpResponse:
     language = get_language() or "zh-hans"
     items = [
         (item, item.certificate.status_label(language) if item.certificate else "")
         for item in announcement.items.select_related("enterprise", "certificate")
     ]
-    context = {"announcement": announcement, "items": items, "form": form}
+    context = {"announcement": announcement, "items": items, "form": form, "edit_form": edit}
     return render(request, "governance/announcement_draft.html", context, status=status)
 
 
@@ -167,12 +203,14 @@ def office_publish(request: HttpRequest, slug: str) -> HttpResponse:
     announcement = find(slug, Announcement.objects.all())
     form = StepForm(request.POST)
     if not form.is_valid():
-        return _render_draft(request, announcement, form, 400)
+        return _render_draft(request, announcement, form, 400, edit=_edit_form(announcement))
     try:
         actions.publish_announcement(actor, announcement)
     except UserFacingError as error:
         form.add_action_error(error)
         announcement.refresh_from_db()
-        return _render_draft(request, announcement, form, error.http_status)
+        return _render_draft(
+            request, announcement, form, error.http_status, edit=_edit_form(announcement)
+        )
     messages.success(request, _("Published and signed."))
     return redirect(reverse("governance:announcement", args=[announcement.slug]))

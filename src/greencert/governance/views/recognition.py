@@ -1,6 +1,7 @@
 """Recognition agreement pages: the public list and each agreement with its recognised
 certificates; a party's regulator also finds there the forms to recognise a certificate,
-withdraw a recognition or end the agreement."""
+withdraw a recognition or end the agreement. A provincial regulator records a new agreement on
+the office page."""
 
 from __future__ import annotations
 
@@ -22,8 +23,9 @@ from greencert.certification.models import Certificate
 from greencert.core.actors import Actor
 from greencert.core.errors import UserFacingError
 from greencert.governance import recognition as actions
+from greencert.governance.agreement_forms import AgreementForm
 from greencert.governance.models import Recognition, RecognitionAgreement
-from greencert.governance.permissions import parties_acted_for
+from greencert.governance.permissions import can_create_agreements, parties_acted_for
 from greencert.governance.presenters import recognition_rows
 
 
@@ -50,8 +52,38 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "governance/recognition_list.html",
-        {"agreements": agreements.order_by("state", "kind", "code")},
+        {
+            "agreements": agreements.order_by("state", "kind", "code"),
+            "can_create": can_create_agreements(Actor.for_user(request.user)),
+        },
     )
+
+
+@login_required
+def office_new(request: HttpRequest) -> HttpResponse:
+    """A provincial regulator records an agreement its province is a party to."""
+    actor = Actor.for_user(request.user)
+    if not can_create_agreements(actor):
+        raise PermissionDenied
+    form = AgreementForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                agreement = actions.create_agreement(actor, **form.arguments())
+            except UserFacingError as error:
+                form.add_action_error(error)
+                status = error.http_status
+            else:
+                messages.success(request, _("Agreement recorded."))
+                return redirect(reverse("governance:agreement", args=[agreement.code]))
+    context = {
+        "title": _("New recognition agreement"),
+        "form": form,
+        "back": "governance:agreements",
+    }
+    return render(request, "governance/office_form.html", context, status=status)
 
 
 def agreement_detail(request: HttpRequest, code: str) -> HttpResponse:
