@@ -214,3 +214,93 @@ def test_an_unknown_certificate_number_is_named_on_the_form(
     assert response.status_code == 400
     assert "GC0000000000000X" in response.content.decode()
     assert not Announcement.objects.exists()
+
+
+@pytest.fixture
+def office_draft(jiangsu_regulator: Actor, issue: Callable[..., Certificate]) -> Announcement:
+    return draft_announcement(
+        jiangsu_regulator,
+        title="首批获证组织",
+        announced_on=timezone.localdate(),
+        body="名单如下。",
+        certificates=[issue()],
+    )
+
+
+def edit_data(**changes: str) -> dict[str, str]:
+    return {
+        "edit-idempotency_key": "e1",
+        "edit-title": "修订后的首批获证组织",
+        "edit-title_en": "The first certified organisations, revised",
+        "edit-announced_on": timezone.localdate().isoformat(),
+        "edit-body": "修订后的名单如下。",
+        "edit-certificates": "",
+        "edit-enterprises": "",
+    } | changes
+
+
+def test_the_draft_page_shows_the_edit_form_filled_with_the_draft(
+    client: Client, jiangsu_regulator: Actor, office_draft: Announcement
+) -> None:
+    client.force_login(jiangsu_regulator.user)
+    page = client.get(f"/announcements/office/{office_draft.slug}/").content.decode()
+    assert 'id="edit-form"' in page
+    assert 'value="首批获证组织"' in page
+    assert office_draft.items.get().certificate.number in page
+
+
+def test_the_edit_form_revises_the_draft(
+    client: Client,
+    jiangsu_regulator: Actor,
+    office_draft: Announcement,
+    issued_certificate: Certificate,
+) -> None:
+    client.force_login(jiangsu_regulator.user)
+    response = client.post(
+        f"/announcements/office/{office_draft.slug}/",
+        edit_data(**{"edit-certificates": issued_certificate.number}),
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"/announcements/office/{office_draft.slug}/"
+    office_draft.refresh_from_db()
+    assert office_draft.title == "修订后的首批获证组织"
+    assert office_draft.body == "修订后的名单如下。"
+    assert [i.certificate for i in office_draft.items.all()] == [issued_certificate]
+
+
+def test_the_edit_form_shows_the_actions_refusal(
+    client: Client, jiangsu_regulator: Actor, office_draft: Announcement
+) -> None:
+    client.force_login(jiangsu_regulator.user)
+    other_year = f"{office_draft.year + 1}-01-01"
+    response = client.post(
+        f"/announcements/office/{office_draft.slug}/?lang=en",
+        edit_data(**{"edit-announced_on": other_year}),
+    )
+    assert response.status_code == 400
+    assert f"a date in {office_draft.year}" in response.content.decode()
+    office_draft.refresh_from_db()
+    assert office_draft.title == "首批获证组织"
+
+
+def test_a_published_announcement_has_no_edit_form_and_refuses_an_edit(
+    client: Client, jiangsu_regulator: Actor, published: Announcement
+) -> None:
+    client.force_login(jiangsu_regulator.user)
+    page = client.get(f"/announcements/office/{published.slug}/").content.decode()
+    assert 'id="edit-form"' not in page
+    response = client.post(f"/announcements/office/{published.slug}/?lang=en", edit_data())
+    assert response.status_code == 409
+    assert "is published and frozen" in response.content.decode()
+    published.refresh_from_db()
+    assert published.title == "关于发布首批长三角绿色认证获证组织名单的公告"
+
+
+def test_only_a_provincial_regulator_edits_a_draft(
+    client: Client, huzhou_regulator: Actor, office_draft: Announcement
+) -> None:
+    client.force_login(huzhou_regulator.user)
+    response = client.post(f"/announcements/office/{office_draft.slug}/", edit_data())
+    assert response.status_code == 403
+    office_draft.refresh_from_db()
+    assert office_draft.title == "首批获证组织"

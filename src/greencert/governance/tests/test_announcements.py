@@ -200,3 +200,30 @@ def test_a_tampered_announcement_does_not_verify(
     checks, content = verify_announcement(f"{header}.{forged}.{signature}", _trusted())
     assert content is None
     assert [c.name for c in checks if c.ok is False] == ["signature"]
+
+
+def test_only_a_provincial_regulator_revises_a_draft(
+    draft: Announcement, huzhou_regulator: Actor
+) -> None:
+    with pytest.raises(PermissionRefused):
+        revise_announcement(
+            huzhou_regulator, draft, title="改", announced_on=draft.announced_on, body="改"
+        )
+    draft.refresh_from_db()
+    assert draft.title == TITLE
+
+
+def test_a_revision_needs_a_title_and_a_date_in_the_announcements_year(
+    draft: Announcement, jiangsu_regulator: Actor
+) -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        revise_announcement(
+            jiangsu_regulator, draft, title=" ", announced_on=draft.announced_on, body="改"
+        )
+    assert refused.value.field == "title"
+    next_year = draft.announced_on.replace(year=draft.year + 1, month=1, day=1)
+    with pytest.raises(ValidationFailed) as refused:
+        revise_announcement(jiangsu_regulator, draft, title="改", announced_on=next_year, body="改")
+    assert refused.value.field == "announced_on"
+    draft.refresh_from_db()
+    assert draft.title == TITLE
