@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from greencert.catalog.models import Category
 from greencert.certification.forms import StepForm, date_input, is_english
@@ -57,7 +58,7 @@ class AgreementForm(StepForm):
         widget=forms.CheckboxSelectMultiple,
     )
     documents = forms.CharField(
-        label=_("Documents"),
+        label=pgettext_lazy("agreement", "Documents"),
         required=False,
         widget=forms.Textarea({"rows": 3}),
         help_text=_("One per line: the title, a vertical bar, then the address (https://…)."),
