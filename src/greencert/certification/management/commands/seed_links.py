@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.db.models import Count
@@ -29,10 +28,10 @@ from greencert.certification.links import role_label
 from greencert.certification.models import Audit, Certificate, SupplyChainLink
 from greencert.core.actors import Actor
 from greencert.core.jobs import tasks_run_inline
+from greencert.parties.demo import demo_account, demo_user
 from greencert.parties.models import CertificationBody, Enterprise, RoleAssignment
 from greencert.regions.models import Region
 
-DEMO_PASSWORD = "greencert-demo"
 # Downstream category -> the upstream categories it cites, with role and share (percent).
 CHAINS: dict[str, list[tuple[str, str, str | None]]] = {
     "furniture": [("wood-panels", "raw_material", "60"), ("coatings", "auxiliary", "5")],
@@ -46,15 +45,8 @@ def _staff(body: CertificationBody, username: str) -> Actor:
     assignment = existing.order_by("user__username").first()
     if assignment is not None:
         return Actor.for_user(assignment.user)
-    user, created = get_user_model().objects.get_or_create(
-        username=username,
-        defaults={"is_staff": True, "email": f"{username}@demo.greencert.invalid"},
-    )
-    if created:
-        user.set_password(DEMO_PASSWORD)
-        user.save()
-    RoleAssignment.objects.get_or_create(user=user, role="body_staff", body=body)
-    return Actor.for_user(user)
+    demo_user(username, email=f"{username}@demo.greencert.invalid")
+    return demo_account(username, "body_staff", body=body)
 
 
 def _valid(**filters: Any) -> Any:
@@ -68,7 +60,7 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        # Demo data mails no one: notices go to the dummy backend now, not to the worker's queue.
+        # Demo data mails no one: the notices it causes go to Django's dummy mail backend.
         with (
             override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
             tasks_run_inline(),

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
@@ -23,17 +22,16 @@ from greencert.core.actors import Actor
 from greencert.core.checkchars import org_code_check_char, uscc_check_char
 from greencert.governance import alliance, alliance_documents, roster, working_group
 from greencert.governance.models import AllianceDocument, DocumentCitation
+from greencert.parties.demo import DEMO_PASSWORD, demo_account
 from greencert.parties.models import (
     CertificationBody,
     Enterprise,
     Laboratory,
     Role,
-    RoleAssignment,
 )
 from greencert.regions.models import Region
 
 # The password demo_setup gives every demo account.
-DEMO_PASSWORD = "greencert-demo"
 SECRETARIAT = "alliance-secretariat"
 PROCEDURE = "YRDGC-P-001"
 PROVINCE_LOGINS = {
@@ -51,19 +49,8 @@ def _uscc(kind_prefix: str, region_code: str, org8: str) -> str:
     return first17 + uscc_check_char(first17)
 
 
-def _account(username: str, role: str, **scope: Any) -> Actor:
-    user, created = get_user_model().objects.get_or_create(
-        username=username, defaults={"is_staff": True}
-    )
-    if created:
-        user.set_password(DEMO_PASSWORD)
-        user.save()
-    RoleAssignment.objects.get_or_create(user=user, role=role, **scope)
-    return Actor.for_user(user)
-
-
 def _regulator(code: str, username: str) -> Actor:
-    return _account(username, Role.REGULATOR, region=Region.objects.get(code=code))
+    return demo_account(username, Role.REGULATOR, region=Region.objects.get(code=code))
 
 
 class Command(BaseCommand):
@@ -74,7 +61,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def _seed(self) -> None:
-        secretariat = _account(SECRETARIAT, Role.ALLIANCE_ADMIN)
+        secretariat = demo_account(SECRETARIAT, Role.ALLIANCE_ADMIN)
         documents = self._documents(secretariat)
         self._members(secretariat)
         self._meetings(documents)
@@ -128,7 +115,7 @@ class Command(BaseCommand):
             Certificate.objects.filter(status=Status.VALID).select_related("body").order_by("id")
         ).first()
         if certificate is not None:
-            staff = _account(
+            staff = demo_account(
                 f"body-{certificate.body_id}-clerk", Role.BODY_STAFF, body=certificate.body
             )
             alliance_documents.cite_document(staff, certificate, first)

@@ -12,11 +12,10 @@ from django.db import transaction
 from greencert.certification.lifecycle import Status
 from greencert.certification.models import Certificate
 from greencert.core.actors import Actor
+from greencert.parties.demo import DEMO_PASSWORD, demo_user
 from greencert.parties.models import CertificationBody, Enterprise, Laboratory, RoleAssignment
 from greencert.portal.demo_import import demo_body_token, import_demo_file, write_demo_file
 from greencert.regions.models import Region
-
-DEMO_PASSWORD = "greencert-demo"
 
 
 class Command(BaseCommand):
@@ -27,16 +26,10 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def _accounts(self) -> list[tuple[str, str]]:
-        user_model = get_user_model()
         accounts: list[tuple[str, str]] = []
 
         def ensure(username: str, description: str, superuser: bool = False) -> Any:
-            user, created = user_model.objects.get_or_create(
-                username=username, defaults={"is_staff": True, "is_superuser": superuser}
-            )
-            if created:
-                user.set_password(DEMO_PASSWORD)
-                user.save()
+            user = demo_user(username, is_superuser=superuser)
             accounts.append((username, description))
             return user
 
