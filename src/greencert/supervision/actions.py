@@ -27,11 +27,17 @@ from greencert.core.errors import (
     ValidationFailed,
     refuse_future_date,
 )
-from greencert.parties.models import CertificationBody, Enterprise
+from greencert.parties.models import CertificationBody, Enterprise, Role
+from greencert.parties.permissions import roles_of
 from greencert.regions.models import Region
-from greencert.supervision.codes import labels, spec
+from greencert.supervision.codes import blacklist_rules, labels, spec
 from greencert.supervision.credit import repairable_from
-from greencert.supervision.models import BlacklistEntry, BlacklistFlag, CreditRecord
+from greencert.supervision.models import (
+    BlacklistEntry,
+    BlacklistFlag,
+    CreditRecord,
+    EarlyRemovalApplication,
+)
 from greencert.supervision.permissions import (
     acts_for_region,
     home_region,
@@ -39,7 +45,22 @@ from greencert.supervision.permissions import (
     require_regulator,
 )
 
-MAX_LISTING_YEARS = 5
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def listing_last_day(starts_on: dt.date) -> dt.date:
+    """The last day of a listing begun on ``starts_on``: it lasts ``listing_years`` (Order 44)."""
+    return add_years(starts_on, blacklist_rules().listing_years) - dt.timedelta(days=1)
+
+
+def early_removal_opens(entry: BlacklistEntry) -> dt.date:
+    """The first day the listed party may apply for early removal."""
+    return add_years(entry.starts_on, blacklist_rules().early_removal_after_years)
 
 
 def _one_of(field: str, value: str, group: str) -> str:
@@ -208,11 +229,12 @@ def list_on_blacklist(
     body: CertificationBody | None = None,
     basis_code: str,
     facts: str,
-    ends_on: dt.date,
+    ends_on: dt.date | None = None,
     categories: list[str] | None = None,
     region: Region | None = None,
 ) -> BlacklistEntry:
-    """列入黑名单: from today until ``ends_on``, in every province; flags the party's certificates."""
+    """列入黑名单: from today until ``ends_on`` (by default the full period of Order 44), in every
+    province; flags the party's certificates."""
     doing = ("列入黑名单", "listing on the blacklist")
     require_regulator(actor, doing)
     _subject(enterprise, body)
@@ -228,13 +250,17 @@ def list_on_blacklist(
         )
     require_region(actor, region, doing)
     today = timezone.localdate()
-    latest = today.replace(year=today.year + MAX_LISTING_YEARS)
+    latest = listing_last_day(today)
+    ends_on = ends_on or latest
     if not today <= ends_on <= latest:
+        rules = blacklist_rules()
         raise ValidationFailed(
             field="ends_on",
             value=ends_on.isoformat(),
-            expected_zh=f"今天至 {latest} 之间的截止日期（最长 {MAX_LISTING_YEARS} 年）",
-            expected_en=f"an end date from today to {latest} (at most {MAX_LISTING_YEARS} years)",
+            expected_zh=f"今天至 {latest} 之间的截止日期（{rules.order.zh}：列入期限为 "
+            f"{rules.listing_years} 年）",
+            expected_en=f"an end date from today to {latest} (a listing lasts "
+            f"{rules.listing_years} years under {rules.order.en})",
         )
     categories = sorted(set(categories or []))
     known = set(Category.objects.filter(code__in=categories).values_list("code", flat=True))
@@ -328,6 +354,121 @@ def remove_from_blacklist(actor: Actor, entry: BlacklistEntry, *, reason: str) -
     return _end_listing(
         actor, entry, kind="decision", reason=reason, removed_on=timezone.localdate()
     )
+
+
+# ---------------------------------------------------------------- early removal (信用修复)
+
+
+def may_apply_for(actor: Actor, entry: BlacklistEntry) -> bool:
+    """Whether ``actor`` speaks for the listed party: an enterprise user of the listed enterprise
+    or a staff member of the listed body."""
+    for role in roles_of(actor):
+        if entry.enterprise_id and role.role == Role.ENTERPRISE:
+            if role.enterprise_id == entry.enterprise_id:
+                return True
+        if entry.body_id and role.role == Role.BODY_STAFF and role.body_id == entry.body_id:
+            return True
+    return False
+
+
+@transaction.atomic
+def apply_for_early_removal(
+    actor: Actor, entry: BlacklistEntry, *, statement: str, evidence: str
+) -> EarlyRemovalApplication:
+    """提前移出申请: the listed party, once the waiting period has passed, states how it meets the
+    conditions and what proves it; the listing region's regulators decide."""
+    if not may_apply_for(actor, entry):
+        raise PermissionRefused(
+            field="actor",
+            value=actor.label,
+            expected_zh=f"提前移出须由被列入主体 {entry.subject} 的用户申请",
+            expected_en=f"early removal is applied for by a user of the listed party {entry.subject}",
+        )
+    statement = _text("statement", statement, "申请说明", "a statement")
+    evidence = _text("evidence", evidence, "证明材料", "the evidence")
+    today = timezone.localdate()
+    if entry.removed_at is not None or entry.ends_on < today:
+        raise TransitionRefused(
+            field="entry",
+            value=entry.pk,
+            expected_zh="仍在名单中的记录（该记录已移出）",
+            expected_en="a listing still in force (this one has ended)",
+        )
+    opens = early_removal_opens(entry)
+    if today < opens:
+        years = blacklist_rules().early_removal_after_years
+        raise ValidationFailed(
+            field="applied_on",
+            value=today.isoformat(),
+            expected_zh=f"列入满 {years} 年后方可申请提前移出：自 {opens} 起可申请",
+            expected_en=f"early removal may be applied for {years} year(s) after listing: "
+            f"from {opens}",
+            code="too_early",
+        )
+    try:
+        with transaction.atomic():
+            return EarlyRemovalApplication.objects.create(
+                entry=entry,
+                applicant=actor.user,
+                applicant_label=actor.label,
+                statement=statement,
+                evidence=evidence,
+                submitted_at=timezone.now(),
+            )
+    except IntegrityError:
+        raise TransitionRefused(
+            field="entry",
+            value=entry.pk,
+            expected_zh="没有待决定申请的记录（已有一份申请等待决定）",
+            expected_en="a listing without an application awaiting decision (one is pending)",
+            code="application_pending",
+        ) from None
+
+
+@transaction.atomic
+def decide_early_removal(
+    actor: Actor, application: EarlyRemovalApplication, *, approve: bool, reason: str
+) -> EarlyRemovalApplication:
+    """The listing region's regulators decide: approval removes the listing by decision (U02,
+    every flag lifted); a refusal states its reasons. Both stay on record."""
+    entry = application.entry
+    doing = ("决定提前移出", "deciding on early removal")
+    require_regulator(actor, doing)
+    if not acts_for_region(actor, entry.region):
+        raise PermissionRefused(
+            field="region",
+            value=entry.region_id,
+            expected_zh=f"提前移出由列入地区 {entry.region.name_zh} 的监管人员决定",
+            expected_en=f"early removal is decided by regulators of {entry.region.name_en}, "
+            "which listed it",
+        )
+    reason = _text("reason", reason, "决定理由", "the reasons for the decision")
+    state = EarlyRemovalApplication.State
+    updated = EarlyRemovalApplication.objects.filter(
+        pk=application.pk, state=state.SUBMITTED
+    ).update(
+        state=state.APPROVED if approve else state.REFUSED,
+        decided_by_label=actor.label,
+        decided_at=timezone.now(),
+        decision_reason=reason,
+    )
+    if not updated:
+        raise TransitionRefused(
+            field="application",
+            value=application.pk,
+            expected_zh="等待决定的申请（该申请已决定）",
+            expected_en="an application awaiting decision (this one has been decided)",
+        )
+    if approve:
+        _end_listing(
+            actor,
+            entry,
+            kind="decision",
+            reason=f"准予提前移出 early removal approved: {reason}",
+            removed_on=timezone.localdate(),
+        )
+    application.refresh_from_db()
+    return application
 
 
 def end_expired_listings(today: dt.date | None = None) -> int:

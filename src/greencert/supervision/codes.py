@@ -119,3 +119,65 @@ def credit_rules(on: dt.date | None = None) -> CreditRules:
         return versions[-1]
     in_force = [r for r in versions if r.effective_from <= on]
     return in_force[-1] if in_force else versions[0]
+
+
+@cache
+def _yaml(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load((DATA_DIR / name).read_text(encoding="utf-8"))
+    return data
+
+
+def draw_class_factors() -> dict[str, Decimal]:
+    """The sampling factor of each credit risk class (``data/draw_ratios.yaml``), checked
+    against the classes of every credit rule version."""
+    factors = {
+        c: Decimal(str(v["factor"])) for c, v in _yaml("draw_ratios.yaml")["classes"].items()
+    }
+    for rules in credit_rule_versions():
+        missing = {b.grade for b in rules.grades} - set(factors)
+        if missing:
+            raise ValueError(f"draw_ratios.yaml: no factor for classes {sorted(missing)}")
+    if any(f <= 0 for f in factors.values()):
+        raise ValueError("draw_ratios.yaml: every factor must be positive")
+    return factors
+
+
+def unclassified_class() -> str:
+    return str(_yaml("draw_ratios.yaml")["unclassified"])
+
+
+@dataclass(frozen=True)
+class BlacklistRules:
+    """The listing periods and effects of ``data/blacklist_rules.yaml`` (SAMR Order No. 44)."""
+
+    order: Label
+    listing_years: int
+    early_removal_after_years: int
+    conditions: tuple[Label, ...]
+    measures: tuple[dict[str, Any], ...]
+
+    def measure_with(self, key: str) -> dict[str, Any] | None:
+        return next((m for m in self.measures if key in m), None)
+
+    @property
+    def listed_draw_class(self) -> str | None:
+        measure = self.measure_with("draw_class")
+        return None if measure is None else str(measure["draw_class"])
+
+
+@cache
+def blacklist_rules() -> BlacklistRules:
+    data = _yaml("blacklist_rules.yaml")
+    periods = data["periods"]
+    listing, early = int(periods["listing_years"]), int(periods["early_removal_after_years"])
+    if not 0 < early < listing:
+        raise ValueError("blacklist_rules.yaml: early removal must open within the listing period")
+    return BlacklistRules(
+        order=Label(data["order"]["zh"], data["order"]["en"]),
+        listing_years=listing,
+        early_removal_after_years=early,
+        conditions=tuple(
+            Label(c["zh"], c["en"]) for c in data["early_removal_conditions"]["items"]
+        ),
+        measures=tuple(data["effects"]["measures"]),
+    )

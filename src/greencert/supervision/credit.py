@@ -7,12 +7,13 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 
 from greencert.certification.lifecycle import EventType
 from greencert.supervision import blacklist
-from greencert.supervision.codes import credit_rules, labels
-from greencert.supervision.models import CreditRecord
+from greencert.supervision.codes import blacklist_rules, credit_rules, labels
+from greencert.supervision.models import BlacklistEntry, CreditRecord
 
 if TYPE_CHECKING:
     from greencert.certification.models import Certificate, CertificateEvent
@@ -102,6 +103,41 @@ def explain_grade(
         "blacklisted": listed,
         "records": rows,
     }
+
+
+def credit_classes(
+    *, enterprise_ids: set[int] = frozenset(), body_ids: set[int] = frozenset(), on: dt.date
+) -> dict[tuple[str, int], str]:
+    """The grade (credit risk class) of many subjects on ``on``, in three queries, keyed by
+    ("enterprise" | "body", id): what ``explain_grade`` gives one by one. A listed subject is
+    drawn in the class the blacklist's effects name (``data/blacklist_rules.yaml``)."""
+    rules = credit_rules(on)
+    window_start = add_months(on, -rules.window_months)
+    scores = {("enterprise", i): rules.start_score for i in enterprise_ids} | {
+        ("body", i): rules.start_score for i in body_ids
+    }
+    records = CreditRecord.objects.filter(
+        Q(enterprise_id__in=enterprise_ids) | Q(body_id__in=body_ids),
+        occurred_on__lte=on,
+        occurred_on__gt=window_start,
+    ).values_list("enterprise_id", "body_id", "source", "repaired_at")
+    for enterprise_id, body_id, source, repaired_at in records:
+        if repaired_at is not None and timezone.localdate(repaired_at) <= on:
+            continue
+        key = ("enterprise", enterprise_id) if enterprise_id else ("body", body_id)
+        scores[key] += rules.points[source]
+    classes = {
+        key: rules.grade_for(min(score, rules.max_score)).grade for key, score in scores.items()
+    }
+    listed_class = blacklist_rules().listed_draw_class or rules.blacklisted_grade
+    listed = BlacklistEntry.objects.filter(
+        (Q(enterprise_id__in=enterprise_ids) | Q(body_id__in=body_ids)) & blacklist.in_force(on)
+    ).values_list("enterprise_id", "body_id")
+    for enterprise_id, body_id in listed:
+        classes[("enterprise", enterprise_id) if enterprise_id else ("body", body_id)] = (
+            listed_class
+        )
+    return classes
 
 
 # The legal basis of the records the event log brings about.

@@ -1,5 +1,18 @@
 """The 双随机 draw, reproducible by anyone from the published plan (pure Python, no Django).
 
+Algorithm ``greencert-draw-v2`` (plans committed from 2026-12) is v1 below with two changes:
+
+a. The organiser cannot steer the draw by trying seeds: at commitment the plan states a time T
+   (``draw_not_before``); the draw runs only after T, and its random numbers are keyed not by
+   the seed but by ``randomness = SHA-256(seed bytes || size as 8 bytes big-endian || root)``,
+   where (size, root) is the RFC 6962 tree head of the registry's event log over every event
+   recorded before T — leaf i being the canonical JSON of the event with sequence i + 1 as the
+   public change feed publishes it. Nobody knew that head when the seed was committed.
+b. Each object in the pool carries its credit risk class (``credit_class``, A–D) on the day of
+   commitment, and each class is sampled separately (stratified): for item *i* and class *c*,
+   ``k = ceil(min(1, ratio_i × factor_c) × N_c)`` objects of class *c* are chosen on stream
+   ``objects:<item code>:<class>``. The factors are published with the plan.
+
 Algorithm ``greencert-draw-v1``:
 
 1. Before the draw the organiser publishes the frozen pools with their fingerprints and
@@ -30,7 +43,8 @@ from typing import Any
 
 from greencert.core.canonical import canonical_json
 
-ALGORITHM = "greencert-draw-v1"
+ALGORITHM_V1 = "greencert-draw-v1"
+ALGORITHM = "greencert-draw-v2"
 TWO_64 = 1 << 64
 
 
@@ -151,21 +165,96 @@ def run_draw(
     ]
 
 
+def draw_randomness(seed: str, log_size: int, log_root: str) -> str:
+    """The key of every stream in v2: the committed seed mixed with the log's tree head."""
+    material = bytes.fromhex(seed) + log_size.to_bytes(8, "big") + bytes.fromhex(log_root)
+    return hashlib.sha256(material).hexdigest()
+
+
+def class_ratio(ratio: str | Decimal, factor: str | Decimal) -> Decimal:
+    return min(Decimal(1), Decimal(ratio) * Decimal(factor))
+
+
+def run_stratified_draw(
+    randomness: str,
+    items: list[dict[str, Any]],
+    objects: list[dict[str, Any]],
+    inspectors: list[dict[str, Any]],
+    per_check: int,
+    class_factors: dict[str, str],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The v2 draw: (checks as ``run_draw`` gives them, one row per item and class with its
+    ratio, population and the number drawn)."""
+    if per_check < 2:
+        raise DrawError("at least two inspectors are drawn per object")
+    short = check_pools(objects, inspectors, per_check)
+    if short:
+        raise DrawError(f"objects without {per_check} eligible inspectors: {', '.join(short)}")
+    by_class: dict[str, list[str]] = {}
+    for obj in objects:
+        by_class.setdefault(obj["credit_class"], []).append(obj["id"])
+    unknown = sorted(set(by_class) - set(class_factors))
+    if unknown:
+        raise DrawError(f"objects of credit classes without a factor: {', '.join(unknown)}")
+    drawn: dict[str, list[str]] = {}
+    strata = []
+    for item in sorted(items, key=lambda i: i["code"]):
+        for credit_class in sorted(class_factors):
+            ids = by_class.get(credit_class, [])
+            ratio = class_ratio(item["ratio"], class_factors[credit_class])
+            chosen = choose(
+                randomness,
+                f"objects:{item['code']}:{credit_class}",
+                ids,
+                sample_size(ratio, len(ids)),
+            )
+            for object_id in chosen:
+                drawn.setdefault(object_id, []).append(item["code"])
+            strata.append(
+                {
+                    "item": item["code"],
+                    "credit_class": credit_class,
+                    "ratio": str(ratio.normalize()),
+                    "population": len(ids),
+                    "drawn": len(chosen),
+                }
+            )
+    by_id = {o["id"]: o for o in objects}
+    checks = [
+        {
+            "object": object_id,
+            "items": sorted(drawn[object_id]),
+            "inspectors": sorted(
+                choose(
+                    randomness,
+                    f"inspectors:{object_id}",
+                    eligible(by_id[object_id], inspectors),
+                    per_check,
+                )
+            ),
+        }
+        for object_id in sorted(drawn)
+    ]
+    return checks, strata
+
+
 def verify_published(document: dict[str, Any]) -> list[str]:
-    """Re-run a published draw; returns the discrepancies found (empty when it holds)."""
+    """Re-run a published draw; returns the discrepancies found (empty when it holds). The
+    log's tree head of a v2 draw is checked by the caller, who holds the log."""
     problems: list[str] = []
-    if document.get("algorithm") != ALGORITHM:
-        return [f"unknown algorithm {document.get('algorithm')!r} (expected {ALGORITHM})"]
+    algorithm = document.get("algorithm")
+    if algorithm not in {ALGORITHM, ALGORITHM_V1}:
+        return [f"draw: unknown algorithm {algorithm!r} (expected {ALGORITHM})"]
     seed = document.get("seed") or ""
     if not seed:
-        return ["the seed has not been revealed yet: the draw has not taken place"]
+        return ["commitment: the seed has not been revealed yet: the draw has not taken place"]
     try:
         revealed = commitment(seed)
     except ValueError:
-        return [f"the seed {seed!r} is not hexadecimal"]
+        return [f"commitment: the seed {seed!r} is not hexadecimal"]
     if revealed != document.get("commitment"):
         problems.append(
-            f"SHA-256 of the seed is {revealed}, not the published commitment "
+            f"commitment: SHA-256 of the seed is {revealed}, not the published commitment "
             f"{document.get('commitment')}"
         )
     items, objects, inspectors = (
@@ -177,11 +266,26 @@ def verify_published(document: dict[str, Any]) -> list[str]:
     for name, value in computed.items():
         published = document.get("fingerprints", {}).get(name)
         if published != value:
-            problems.append(f"{name} pool fingerprint is {value}, published {published}")
+            problems.append(f"pools: {name} pool fingerprint is {value}, published {published}")
+    per_check = int(document["inspectors_per_check"])
     try:
-        result = run_draw(seed, items, objects, inspectors, int(document["inspectors_per_check"]))
-    except DrawError as exc:
-        return [*problems, str(exc)]
+        if algorithm == ALGORITHM_V1:
+            result, strata = run_draw(seed, items, objects, inspectors, per_check), []
+        else:
+            head = document.get("log_tree_head") or {}
+            key = draw_randomness(seed, int(head["size"]), head["root_hash"])
+            if key != document.get("randomness"):
+                problems.append(
+                    f"randomness: SHA-256 of the seed and the tree head is {key}, published "
+                    f"{document.get('randomness')}"
+                )
+            result, strata = run_stratified_draw(
+                key, items, objects, inspectors, per_check, document["class_factors"]
+            )
+    except (DrawError, KeyError, ValueError) as exc:
+        return [*problems, f"draw: {exc}"]
     if result != document.get("result"):
-        problems.append("re-running the draw gives different objects or inspectors")
+        problems.append("draw: re-running the draw gives different objects or inspectors")
+    if algorithm == ALGORITHM and strata != document.get("strata"):
+        problems.append("draw: the published counts by credit class differ from the re-run")
     return problems

@@ -26,7 +26,16 @@ from greencert.parties.models import CertificationBody, Enterprise
 from greencert.regions.models import Region
 from greencert.supervision import draw
 from greencert.supervision.actions import write_credit_record
-from greencert.supervision.codes import inspection_setting, labels, ratio_bounds
+from greencert.certification.lifecycle.tree_head import tree_head_at
+from greencert.supervision.codes import (
+    draw_class_factors,
+    inspection_setting,
+    labels,
+    ratio_bounds,
+    unclassified_class,
+)
+from greencert.supervision.credit import credit_classes
+from greencert.supervision.workdays import add_working_days, deadline_is_provisional
 from greencert.supervision.models import InspectionCheck, InspectionItem, InspectionPlan, Inspector
 from greencert.supervision.orders import issue_order
 from greencert.supervision.permissions import require_region, require_regulator
@@ -221,8 +230,27 @@ def _object_entry(plan: InspectionPlan, obj: Any) -> dict[str, Any]:
     }
 
 
-def object_pool(plan: InspectionPlan) -> list[dict[str, Any]]:
-    return sorted((_object_entry(plan, o) for o in _objects(plan)), key=lambda e: e["id"])
+def _subject_key(plan: InspectionPlan, obj: Any) -> tuple[str, int]:
+    if plan.object_kind == "certificate":
+        return ("enterprise", obj.holder_id)
+    return (plan.object_kind, obj.pk)
+
+
+def object_pool(plan: InspectionPlan, on: dt.date | None = None) -> list[dict[str, Any]]:
+    """The objects the filters select, each with its credit risk class on ``on`` (today)."""
+    objects = list(_objects(plan))
+    keys = [_subject_key(plan, o) for o in objects]
+    classes = credit_classes(
+        enterprise_ids={k[1] for k in keys if k[0] == "enterprise"},
+        body_ids={k[1] for k in keys if k[0] == "body"},
+        on=on or timezone.localdate(),
+    )
+    fallback = unclassified_class()
+    entries = [
+        _object_entry(plan, o) | {"credit_class": classes.get(key, fallback)}
+        for o, key in zip(objects, keys, strict=True)
+    ]
+    return sorted(entries, key=lambda e: e["id"])
 
 
 def inspector_pool(plan: InspectionPlan) -> list[dict[str, Any]]:
@@ -305,20 +333,49 @@ def commit_draw(actor: Actor, plan: InspectionPlan, *, seed: str | None = None) 
             f"every object (short: {', '.join(short[:5])})",
         )
     seed = seed or secrets.token_hex(32)
+    now = timezone.now()
     updated = InspectionPlan.objects.filter(pk=plan.pk, state=InspectionPlan.State.DRAFT).update(
         state=InspectionPlan.State.COMMITTED,
+        algorithm=draw.ALGORITHM,
         object_pool=objects,
         inspector_pool=inspectors,
         fingerprints=draw.fingerprints(item_list(plan), objects, inspectors),
+        class_factors={c: str(f.normalize()) for c, f in draw_class_factors().items()},
         seed=seed,
         seed_commitment=draw.commitment(seed),
-        committed_at=timezone.now(),
+        committed_at=now,
+        draw_not_before=draw_time_after(now),
     )
     if not updated:
         plan.refresh_from_db()
         raise _refuse_state(plan, InspectionPlan.State.DRAFT, doing)
     plan.refresh_from_db()
     return plan
+
+
+def draw_time_after(committed_at: dt.datetime) -> dt.datetime:
+    """T: the first full hour at least ``draw_delay_minutes`` after the commitment. The tree head
+    of the log before T cannot be known at commitment, and once T has passed no event recorded
+    before it can still be appended (recording times follow the sequence)."""
+    earliest = committed_at + dt.timedelta(minutes=inspection_setting("draw_delay_minutes"))
+    hour = earliest.replace(minute=0, second=0, microsecond=0)
+    return hour if hour == earliest else hour + dt.timedelta(hours=1)
+
+
+def publication_deadline(drawn_on: dt.date, working_days: int) -> tuple[dt.date, bool]:
+    """The last day to publish the results, and whether a year it spans has no known holiday
+    arrangement yet (the deadline is then counted Monday–Friday and shown as provisional)."""
+    deadline = add_working_days(drawn_on, working_days)
+    return deadline, deadline_is_provisional(drawn_on, deadline)
+
+
+def is_overdue(plan: InspectionPlan, today: dt.date | None = None) -> bool:
+    """A drawn plan past its publication deadline with a result still missing."""
+    if plan.publish_by is None or plan.state != InspectionPlan.State.DRAWN:
+        return False
+    if plan.publish_by >= (today or timezone.localdate()):
+        return False
+    return plan.checks.filter(result="").exists()
 
 
 def _resolve(object_id: str) -> dict[str, Any]:
@@ -339,16 +396,59 @@ def perform_draw(actor: Actor, plan: InspectionPlan) -> InspectionPlan:
     require_region(actor, plan.region, doing)
     if plan.state != InspectionPlan.State.COMMITTED:
         raise _refuse_state(plan, InspectionPlan.State.COMMITTED, doing)
-    result = draw.run_draw(
-        plan.seed, item_list(plan), plan.object_pool, plan.inspector_pool, plan.inspectors_per_check
-    )
+    now = timezone.now()
+    fields: dict[str, Any] = {}
+    if plan.algorithm == draw.ALGORITHM_V1:
+        result = draw.run_draw(
+            plan.seed,
+            item_list(plan),
+            plan.object_pool,
+            plan.inspector_pool,
+            plan.inspectors_per_check,
+        )
+    else:
+        not_before = plan.draw_not_before
+        if not_before is None or now < not_before:
+            local = timezone.localtime(not_before) if not_before else None
+            raise TransitionRefused(
+                field="draw_not_before",
+                value=f"{local:%Y-%m-%d %H:%M}" if local else "",
+                expected_zh=f"计划 {plan.code} 须在承诺时公布的时间 {local:%Y-%m-%d %H:%M} 之后抽取，"
+                "届时事件日志的树根方可确定",
+                expected_en=f"plan {plan.code} may be drawn only after {local:%Y-%m-%d %H:%M}, the "
+                "time stated at commitment, once the event log's tree head is fixed",
+                code="draw_too_early",
+            )
+        head = tree_head_at(not_before)
+        randomness = draw.draw_randomness(plan.seed, head.size, head.root_hash)
+        result, strata = draw.run_stratified_draw(
+            randomness,
+            item_list(plan),
+            plan.object_pool,
+            plan.inspector_pool,
+            plan.inspectors_per_check,
+            plan.class_factors,
+        )
+        fields = {
+            "log_size": head.size,
+            "log_root": head.root_hash,
+            "randomness": randomness,
+            "strata": strata,
+        }
+    due, provisional = publication_deadline(timezone.localdate(now), plan.publish_within_days)
     updated = InspectionPlan.objects.filter(
         pk=plan.pk, state=InspectionPlan.State.COMMITTED
-    ).update(state=InspectionPlan.State.DRAWN, result=result, drawn_at=timezone.now())
+    ).update(
+        state=InspectionPlan.State.DRAWN,
+        result=result,
+        drawn_at=now,
+        publish_by=due,
+        publish_by_provisional=provisional,
+        **fields,
+    )
     if not updated:
         plan.refresh_from_db()
         raise _refuse_state(plan, InspectionPlan.State.COMMITTED, doing)
-    due = timezone.localdate() + dt.timedelta(days=plan.publish_within_days)
     InspectionCheck.objects.bulk_create(
         InspectionCheck(
             plan=plan,
@@ -367,8 +467,8 @@ def perform_draw(actor: Actor, plan: InspectionPlan) -> InspectionPlan:
 def published_draw(plan: InspectionPlan) -> dict[str, Any]:
     """The document anyone downloads to re-run the draw; the seed appears once drawn."""
     drawn = plan.state == InspectionPlan.State.DRAWN
-    return {
-        "algorithm": draw.ALGORITHM,
+    document = {
+        "algorithm": plan.algorithm,
         "plan": plan.code,
         "title": plan.title,
         "region": plan.region_id,
@@ -383,6 +483,17 @@ def published_draw(plan: InspectionPlan) -> dict[str, Any]:
         "seed": plan.seed if drawn else None,
         "drawn_at": plan.drawn_at.isoformat() if plan.drawn_at else None,
         "result": plan.result if drawn else [],
+    }
+    if plan.algorithm == draw.ALGORITHM_V1:
+        return document
+    return document | {
+        "draw_not_before": plan.draw_not_before.isoformat() if plan.draw_not_before else None,
+        "class_factors": plan.class_factors,
+        "log_tree_head": ({"size": plan.log_size, "root_hash": plan.log_root} if drawn else None),
+        "randomness": plan.randomness if drawn else None,
+        "strata": plan.strata if drawn else [],
+        "publish_within_working_days": plan.publish_within_days,
+        "publish_by": plan.publish_by.isoformat() if plan.publish_by else None,
     }
 
 

@@ -149,6 +149,54 @@ class BlacklistEntry(Subject):
         return f"{self.subject_code} {self.starts_on}–{self.ends_on}"
 
 
+class EarlyRemovalApplication(models.Model):
+    """提前移出申请 (信用修复): the listed party applies after the waiting period with its statement
+    and evidence; the listing region's regulators approve (the listing is removed by decision) or
+    refuse with reasons."""
+
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", "待决定 awaiting decision"
+        APPROVED = "approved", "准予提前移出 approved"
+        REFUSED = "refused", "不予提前移出 refused"
+
+    entry = models.ForeignKey(
+        BlacklistEntry, on_delete=models.PROTECT, related_name="removal_applications"
+    )
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="申请人 applicant",
+    )
+    applicant_label = models.CharField("申请人标识 applicant (label)", max_length=150)
+    statement = models.TextField("申请说明 statement")
+    evidence = models.TextField("证明材料 evidence")
+    submitted_at = models.DateTimeField("申请时间 submitted at")
+    state = models.CharField(
+        "状态 state", max_length=16, choices=State.choices, default=State.SUBMITTED
+    )
+    decided_by_label = models.CharField("决定人 decided by", max_length=150, blank=True)
+    decided_at = models.DateTimeField("决定时间 decided at", null=True, blank=True)
+    decision_reason = models.TextField("决定理由 reasons", blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        verbose_name = "提前移出申请 early removal application"
+        verbose_name_plural = "提前移出申请 early removal applications"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry"],
+                condition=models.Q(state="submitted"),
+                name="early_removal_one_open_per_entry",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id} {self.state} {self.submitted_at:%Y-%m-%d}"
+
+
 class BlacklistFlag(models.Model):
     """A certificate flagged because its holder or issuing body is listed (FLAGGED event)."""
 
@@ -205,7 +253,7 @@ class InspectionPlan(models.Model):
         "每对象检查人员数 inspectors per object", default=2
     )
     publish_within_days = models.PositiveSmallIntegerField(
-        "结果公示时限（天） publish within days", default=20
+        "结果公示时限（工作日） publish within working days", default=20
     )
     state = models.CharField(
         "状态 state", max_length=16, choices=State.choices, default=State.DRAFT
@@ -220,10 +268,27 @@ class InspectionPlan(models.Model):
         "种子承诺（SHA-256） seed commitment", max_length=64, blank=True
     )
     committed_at = models.DateTimeField("承诺时间 committed at", null=True, blank=True)
+    algorithm = models.CharField(
+        "抽取算法 draw algorithm", max_length=32, default="greencert-draw-v2"
+    )
+    # The time stated at commitment: the draw's randomness mixes in the event log's tree head of
+    # everything recorded before it, a value nobody knew when the seed was committed.
+    draw_not_before = models.DateTimeField("最早抽取时间 draw not before", null=True, blank=True)
+    class_factors = models.JSONField(
+        "信用风险分类抽查系数 sampling factors by credit class", default=dict, blank=True
+    )
     # Kept secret until the draw, then published.
     seed = models.CharField("随机种子 seed", max_length=64, blank=True)
+    log_size = models.BigIntegerField("事件日志树大小 event log tree size", null=True, blank=True)
+    log_root = models.CharField("事件日志树根 event log root hash", max_length=64, blank=True)
+    randomness = models.CharField("抽取随机数 draw randomness", max_length=64, blank=True)
     drawn_at = models.DateTimeField("抽取时间 drawn at", null=True, blank=True)
     result = models.JSONField("抽取结果 result", default=list, blank=True)
+    strata = models.JSONField("分类抽取情况 draw by credit class", default=list, blank=True)
+    publish_by = models.DateField("结果公示截止日 publish results by", null=True, blank=True)
+    publish_by_provisional = models.BooleanField(
+        "截止日待节假日安排确认 deadline awaits the holiday arrangement", default=False
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -91,7 +91,7 @@ def test_the_stream_is_uniform_enough_and_deterministic():
 def test_verify_published_accepts_a_true_draw_and_names_each_tampering():
     items, pool, staff = ITEMS, objects(), inspectors()
     document: dict[str, Any] = {
-        "algorithm": draw.ALGORITHM,
+        "algorithm": draw.ALGORITHM_V1,
         "items": items,
         "object_pool": pool,
         "inspector_pool": staff,
@@ -111,5 +111,5 @@ def test_verify_published_accepts_a_true_draw_and_names_each_tampering():
     forged["result"][0]["inspectors"] = ["INS000", "INS001"]
     if forged["result"] != document["result"]:
         assert draw.verify_published(forged) == [
-            "re-running the draw gives different objects or inspectors"
+            "draw: re-running the draw gives different objects or inspectors"
         ]

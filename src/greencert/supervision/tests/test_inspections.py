@@ -70,9 +70,10 @@ def test_commit_publishes_the_seeds_hash_and_pool_fingerprints_but_not_the_seed(
     assert len(document["object_pool"]) == 4 and len(document["inspector_pool"]) == 6
 
 
-def test_the_draw_reveals_a_seed_matching_the_commitment(plan, zhejiang_regulator):
+def test_the_draw_reveals_a_seed_matching_the_commitment(plan, zhejiang_regulator, at_draw_time):
     commit_draw(zhejiang_regulator, plan)
     commitment = plan.seed_commitment
+    at_draw_time(plan)
     perform_draw(zhejiang_regulator, plan)
     document = published_draw(plan)
     assert draw.commitment(document["seed"]) == commitment
@@ -80,13 +81,15 @@ def test_the_draw_reveals_a_seed_matching_the_commitment(plan, zhejiang_regulato
 
 
 def test_every_object_gets_two_inspectors_none_conflicted_nor_from_its_enterprise(
-    plan, zhejiang_regulator
+    plan, zhejiang_regulator, at_draw_time
 ):
     commit_draw(zhejiang_regulator, plan)
+    at_draw_time(plan)
     perform_draw(zhejiang_regulator, plan)
     checks = list(InspectionCheck.objects.filter(plan=plan))
-    # ceil(0.5 × 4) objects for the key item, ceil(0.2 × 4) for the general one
-    assert sum("K01" in c.items for c in checks) == 2
+    # The holder is in class A (no records), sampled at half the item's ratio (draw_ratios.yaml):
+    # ceil(0.25 × 4) objects for the key item, ceil(0.1 × 4) for the general one
+    assert sum("K01" in c.items for c in checks) == 1
     assert sum("G01" in c.items for c in checks) == 1
     for check in checks:
         assert len(check.inspectors) == 2
@@ -130,8 +133,11 @@ def test_only_regulators_of_the_plans_region_run_it(plan, shanghai_regulator, zh
         commit_draw(zhejiang_regulator, plan)
 
 
-def test_verify_draw_reruns_the_published_file_offline(plan, zhejiang_regulator, tmp_path):
+def test_verify_draw_reruns_the_published_file_offline(
+    plan, zhejiang_regulator, tmp_path, at_draw_time
+):
     commit_draw(zhejiang_regulator, plan)
+    at_draw_time(plan)
     perform_draw(zhejiang_regulator, plan)
     downloaded = Client().get(f"/supervision/inspections/{plan.code}/draw.json")
     assert downloaded["Content-Disposition"].endswith(f'draw-{plan.code}.json"')
@@ -144,8 +150,9 @@ def test_verify_draw_reruns_the_published_file_offline(plan, zhejiang_regulator,
         assert check["object"] in out.getvalue()
 
 
-def test_verify_draw_fails_on_a_tampered_pool(plan, zhejiang_regulator, tmp_path):
+def test_verify_draw_fails_on_a_tampered_pool(plan, zhejiang_regulator, tmp_path, at_draw_time):
     commit_draw(zhejiang_regulator, plan)
+    at_draw_time(plan)
     perform_draw(zhejiang_regulator, plan)
     document = json.loads(Client().get(f"/supervision/inspections/{plan.code}/draw.json").content)
     document["inspector_pool"].pop()
@@ -158,9 +165,10 @@ def test_verify_draw_fails_on_a_tampered_pool(plan, zhejiang_regulator, tmp_path
 
 
 def test_a_failed_result_is_published_enters_credit_and_orders_the_body_to_suspend(
-    plan, zhejiang_regulator, holder
+    plan, zhejiang_regulator, holder, at_draw_time
 ):
     commit_draw(zhejiang_regulator, plan)
+    at_draw_time(plan)
     perform_draw(zhejiang_regulator, plan)
     check = InspectionCheck.objects.filter(plan=plan).order_by("object_id")[0]
     record_result(
@@ -191,9 +199,10 @@ def test_a_failed_result_is_published_enters_credit_and_orders_the_body_to_suspe
 
 
 def test_a_refused_suspension_order_leaves_no_result_and_no_credit_record(
-    plan, zhejiang_regulator, holder
+    plan, zhejiang_regulator, holder, at_draw_time
 ):
     commit_draw(zhejiang_regulator, plan)
+    at_draw_time(plan)
     perform_draw(zhejiang_regulator, plan)
     check = InspectionCheck.objects.filter(plan=plan).order_by("object_id")[0]
     with pytest.raises(ValidationFailed):
