@@ -305,10 +305,18 @@ def item_list(plan: InspectionPlan) -> list[dict[str, Any]]:
 
 
 @transaction.atomic
-def commit_draw(actor: Actor, plan: InspectionPlan, *, seed: str | None = None) -> InspectionPlan:
-    """Freeze the pools, publish their fingerprints and SHA-256 of a fresh secret seed.
+def commit_draw(
+    actor: Actor,
+    plan: InspectionPlan,
+    *,
+    seed: str | None = None,
+    committed_at: dt.datetime | None = None,
+) -> InspectionPlan:
+    """Freeze the pools, publish their fingerprints, SHA-256 of a fresh secret seed and the
+    time after which the draw may run (``draw_time_after``).
 
-    ``seed`` is for reproducible demo data only; real plans take a fresh random one."""
+    ``seed`` and ``committed_at`` (a past commitment, so the draw can run at once) are for
+    reproducible demo data only; real plans take a fresh random seed, committed now."""
     doing = ("承诺随机种子", "commit the seed")
     require_regulator(actor, doing)
     require_region(actor, plan.region, doing)
@@ -333,7 +341,7 @@ def commit_draw(actor: Actor, plan: InspectionPlan, *, seed: str | None = None) 
             f"every object (short: {', '.join(short[:5])})",
         )
     seed = seed or secrets.token_hex(32)
-    now = timezone.now()
+    now = committed_at or timezone.now()
     updated = InspectionPlan.objects.filter(pk=plan.pk, state=InspectionPlan.State.DRAFT).update(
         state=InspectionPlan.State.COMMITTED,
         algorithm=draw.ALGORITHM,

@@ -14,6 +14,7 @@ from greencert.parties.models import RoleAssignment
 from greencert.regions.models import Region
 from greencert.supervision import draw
 from greencert.supervision.blacklist import is_listed
+from greencert.supervision.draw_log import check_log, local_events
 from greencert.supervision.inspections import published_draw
 from greencert.supervision.management.commands.seed_supervision import (
     DEMO_TRACKING_CODE,
@@ -43,6 +44,7 @@ def test_the_demo_has_each_kind_of_supervision_record(demo: None) -> None:
     assert CreditRecord.objects.filter(source="penalty").count() == 1
     plan = InspectionPlan.objects.get(code=PLAN_CODE)
     assert plan.state == "drawn" and draw.verify_published(published_draw(plan)) == []
+    assert check_log(published_draw(plan), local_events(plan.log_size + 1)) == []
     assert Complaint.objects.get(tracking_code=DEMO_TRACKING_CODE).state == "assigned"
 
 
@@ -52,16 +54,17 @@ def test_the_demo_draw_is_the_same_every_time(demo: None) -> None:
     out = io.StringIO()
     call_command("seed_supervision", stdout=out)
     assert "already present" in out.getvalue()
-    assert (
-        draw.run_draw(
-            "5a" * 32,
-            published_draw(InspectionPlan.objects.get())["items"],
-            InspectionPlan.objects.get().object_pool,
-            InspectionPlan.objects.get().inspector_pool,
-            2,
-        )
-        == first
+    plan = InspectionPlan.objects.get()
+    assert plan.randomness == draw.draw_randomness("5a" * 32, plan.log_size, plan.log_root)
+    checks, _strata = draw.run_stratified_draw(
+        plan.randomness,
+        published_draw(plan)["items"],
+        plan.object_pool,
+        plan.inspector_pool,
+        2,
+        plan.class_factors,
     )
+    assert checks == first
 
 
 @pytest.fixture

@@ -81,7 +81,6 @@ class Command(BaseCommand):
             enterprise=listed,
             basis_code="SCL-2022",
             facts="伪造绿色产品认证检验报告，情节严重",
-            ends_on=timezone.localdate() + dt.timedelta(days=730),
             region=jiangsu,
         )
         for i, name in enumerate(INSPECTORS):
@@ -113,7 +112,10 @@ class Command(BaseCommand):
             ],
             inspector_regions=["320000"],
         )
-        inspections.commit_draw(actor, plan, seed=DEMO_SEED)
+        # Committed two hours ago, so the stated draw time has passed and the demo draws at once.
+        inspections.commit_draw(
+            actor, plan, seed=DEMO_SEED, committed_at=timezone.now() - dt.timedelta(hours=2)
+        )
         inspections.perform_draw(actor, plan)
         first = InspectionCheck.objects.filter(plan=plan).order_by("object_id").first()
         if first is not None:
