@@ -362,13 +362,11 @@ def remove_from_blacklist(actor: Actor, entry: BlacklistEntry, *, reason: str) -
 def may_apply_for(actor: Actor, entry: BlacklistEntry) -> bool:
     """Whether ``actor`` speaks for the listed party: an enterprise user of the listed enterprise
     or a staff member of the listed body."""
-    for role in roles_of(actor):
-        if entry.enterprise_id and role.role == Role.ENTERPRISE:
-            if role.enterprise_id == entry.enterprise_id:
-                return True
-        if entry.body_id and role.role == Role.BODY_STAFF and role.body_id == entry.body_id:
-            return True
-    return False
+    if entry.enterprise_id:
+        wanted, key, value = Role.ENTERPRISE, "enterprise_id", entry.enterprise_id
+    else:
+        wanted, key, value = Role.BODY_STAFF, "body_id", entry.body_id
+    return any(r.role == wanted and getattr(r, key) == value for r in roles_of(actor))
 
 
 @transaction.atomic

@@ -10,7 +10,8 @@ a. The organiser cannot steer the draw by trying seeds: at commitment the plan s
    public change feed publishes it. Nobody knew that head when the seed was committed.
 b. Each object in the pool carries its credit risk class (``credit_class``, A–D) on the day of
    commitment, and each class is sampled separately (stratified): for item *i* and class *c*,
-   ``k = ceil(min(1, ratio_i × factor_c) × N_c)`` objects of class *c* are chosen on stream
+   ``k = ceil(min(1, ratio_i × factor_c) × N_c)`` objects of class *c* (all of them when
+   ``ratio_i`` is 1) are chosen on stream
    ``objects:<item code>:<class>``. The factors are published with the plan.
 
 Algorithm ``greencert-draw-v1``:
@@ -172,6 +173,10 @@ def draw_randomness(seed: str, log_size: int, log_root: str) -> str:
 
 
 def class_ratio(ratio: str | Decimal, factor: str | Decimal) -> Decimal:
+    """The ratio class members are drawn at; an item with ratio 1 checks every object (a
+    census), whatever the class."""
+    if Decimal(ratio) >= 1:
+        return Decimal(1)
     return min(Decimal(1), Decimal(ratio) * Decimal(factor))
 
 

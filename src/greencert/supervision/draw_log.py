@@ -46,7 +46,7 @@ def feed_events_from(url: str, last: int, token: str = "") -> Iterator[dict[str,
         request = urllib.request.Request(f"{url}{'&' if '?' in url else '?'}{query}")
         if token:
             request.add_header("Authorization", f"Bearer {token}")
-        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 (the user's URL)
+        with urllib.request.urlopen(request, timeout=60) as response:
             page = json.loads(response.read().decode("utf-8"))
         yield from page["events"]
         if page["next_after"] <= after:

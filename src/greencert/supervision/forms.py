@@ -57,7 +57,12 @@ class BlacklistForm(StepForm):
     )
     basis_code = forms.ChoiceField(label=_("Legal basis"))
     facts = forms.CharField(label=_("Facts and reasons"), widget=forms.Textarea({"rows": 3}))
-    ends_on = forms.DateField(label=_("Listed until"), widget=date_input())
+    ends_on = forms.DateField(
+        label=_("Listed until"),
+        widget=date_input(),
+        required=False,
+        help_text=_("Empty: the full three years of SAMR Order No. 44 (the longest allowed)."),
+    )
     categories = forms.MultipleChoiceField(
         label=_("Categories covered (none selected: all)"),
         required=False,
@@ -75,6 +80,26 @@ class BlacklistForm(StepForm):
 
 class ReasonForm(StepForm):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea({"rows": 2}))
+
+
+class EarlyRemovalForm(StepForm):
+    """The listed party's application for early removal (提前移出申请)."""
+
+    statement = forms.CharField(
+        label=_("How the conditions are met"), widget=forms.Textarea({"rows": 4})
+    )
+    evidence = forms.CharField(
+        label=_("Evidence (documents, their numbers and dates)"),
+        widget=forms.Textarea({"rows": 3}),
+    )
+
+
+class EarlyRemovalDecisionForm(StepForm):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve early removal")), ("refuse", _("Refuse"))],
+    )
+    reason = forms.CharField(label=_("Reasons"), widget=forms.Textarea({"rows": 2}))
 
 
 class CreditRecordForm(StepForm):

@@ -19,6 +19,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from greencert.certification.lifecycle import Status
+from greencert.certification.lifecycle.tree_head import tree_head_at
 from greencert.certification.models import Certificate
 from greencert.core.actors import Actor
 from greencert.core.errors import TransitionRefused, ValidationFailed
@@ -26,7 +27,6 @@ from greencert.parties.models import CertificationBody, Enterprise
 from greencert.regions.models import Region
 from greencert.supervision import draw
 from greencert.supervision.actions import write_credit_record
-from greencert.certification.lifecycle.tree_head import tree_head_at
 from greencert.supervision.codes import (
     draw_class_factors,
     inspection_setting,
@@ -35,10 +35,10 @@ from greencert.supervision.codes import (
     unclassified_class,
 )
 from greencert.supervision.credit import credit_classes
-from greencert.supervision.workdays import add_working_days, deadline_is_provisional
 from greencert.supervision.models import InspectionCheck, InspectionItem, InspectionPlan, Inspector
 from greencert.supervision.orders import issue_order
 from greencert.supervision.permissions import require_region, require_regulator
+from greencert.supervision.workdays import add_working_days, deadline_is_provisional
 
 FILTERS = {
     "certificate": {"region", "category", "status"},

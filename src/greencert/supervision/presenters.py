@@ -7,6 +7,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
+from greencert.supervision.actions import early_removal_opens
 from greencert.supervision.codes import labels
 from greencert.supervision.inspections import published_draw
 from greencert.supervision.models import BlacklistEntry, Complaint, InspectionPlan
@@ -33,6 +34,22 @@ def entry_dict(entry: BlacklistEntry) -> dict[str, Any]:
         "removed_on": entry.removed_on,
         "removal_kind": entry.removal_kind,
         "removal_reason": entry.removal_reason,
+        "removed_early": entry.removal_kind == "decision"
+        and entry.removed_on is not None
+        and entry.removed_on <= entry.ends_on,
+        "early_removal_from": early_removal_opens(entry),
+        # Prefetched by the list pages (``removal_applications``); the history the public sees.
+        "applications": [
+            {
+                "id": a.pk,
+                "state": a.state,
+                "state_label": a.get_state_display(),
+                "submitted_on": timezone.localdate(a.submitted_at),
+                "decided_on": timezone.localdate(a.decided_at) if a.decided_at else None,
+                "decision_reason": a.decision_reason,
+            }
+            for a in sorted(entry.removal_applications.all(), key=lambda a: a.submitted_at)
+        ],
     }
 
 

@@ -8,6 +8,7 @@ app_name = "supervision"
 
 urlpatterns = [
     path("blacklist/", views.blacklist, name="blacklist"),
+    path("blacklist/<int:pk>/apply/", views.blacklist_apply, name="blacklist_apply"),
     path("credit/<str:code>/", views.credit, name="credit"),
     path("inspections/", views.plans, name="plans"),
     path("inspections/<str:code>/", views.plan_detail, name="plan"),
@@ -21,6 +22,11 @@ urlpatterns = [
         "office/blacklist/<int:pk>/remove/",
         views.office_blacklist_remove,
         name="office_blacklist_remove",
+    ),
+    path(
+        "office/early-removal/<int:pk>/",
+        views.office_early_removal_decide,
+        name="office_early_removal_decide",
     ),
     path("office/credit/", views.office_credit_new, name="office_credit_new"),
     path("office/credit/<int:pk>/repair/", views.office_credit_repair, name="office_credit_repair"),

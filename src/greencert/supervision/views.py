@@ -6,6 +6,7 @@ actions; they never change a model themselves."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -14,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -35,12 +37,13 @@ from greencert.supervision import (
     spamguard,
 )
 from greencert.supervision.blacklist import in_force
-from greencert.supervision.codes import labels
+from greencert.supervision.codes import blacklist_rules, credit_rules, labels
 from greencert.supervision.credit import explain_grade
 from greencert.supervision.models import (
     BlacklistEntry,
     Complaint,
     CreditRecord,
+    EarlyRemovalApplication,
     InspectionCheck,
     InspectionPlan,
     Inspector,
@@ -131,10 +134,67 @@ def _office_form(
 
 
 def blacklist(request: HttpRequest) -> HttpResponse:
-    qs = BlacklistEntry.objects.select_related("enterprise", "body", "region")
+    qs = BlacklistEntry.objects.select_related("enterprise", "body", "region").prefetch_related(
+        "removal_applications"
+    )
     current = [entry_dict(e) for e in qs.filter(in_force()).order_by("-listed_at")[:500]]
     history = [entry_dict(e) for e in qs.exclude(in_force()).order_by("-listed_at")[:200]]
-    return render(request, "supervision/blacklist.html", {"current": current, "history": history})
+    rules = blacklist_rules()
+    return render(
+        request,
+        "supervision/blacklist.html",
+        {
+            "current": current,
+            "history": history,
+            "rules": rules,
+            "order_label": rules.order.en if is_english() else rules.order.zh,
+        },
+    )
+
+
+def _listing_for_party(request: HttpRequest, pk: int) -> tuple[Actor, BlacklistEntry]:
+    entry = get_object_or_404(
+        BlacklistEntry.objects.select_related("enterprise", "body", "region"), pk=pk
+    )
+    actor = Actor.for_user(request.user)
+    if not actions.may_apply_for(actor, entry):
+        raise PermissionDenied
+    return actor, entry
+
+
+@login_required
+def blacklist_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    """提前移出申请: the listed party's form, with the conditions and its past applications."""
+    actor, entry = _listing_for_party(request, pk)
+    form = forms.EarlyRemovalForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        posted = _posted(
+            request,
+            form,
+            lambda data: actions.apply_for_early_removal(
+                actor, entry, statement=data["statement"], evidence=data["evidence"]
+            ),
+            done=_("Your application has been submitted to the regulator that listed you."),
+            then=lambda data: reverse("supervision:blacklist_apply", args=[entry.pk]),
+        )
+        if isinstance(posted, HttpResponse):
+            return posted
+        status = posted
+    rules = blacklist_rules()
+    return render(
+        request,
+        "supervision/blacklist_apply.html",
+        {
+            "entry": entry_dict(entry),
+            "form": form,
+            "conditions": [c.en if is_english() else c.zh for c in rules.conditions],
+            "order": rules.order.en if is_english() else rules.order.zh,
+            "years": rules.early_removal_after_years,
+            "opens": actions.early_removal_opens(entry),
+        },
+        status=status,
+    )
 
 
 def credit(request: HttpRequest, code: str) -> HttpResponse:
@@ -163,11 +223,33 @@ def plan_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "supervision/plan.html", _plan_context(plan))
 
 
+def _percent(ratio: str) -> str:
+    return f"{(Decimal(ratio) * 100).normalize():f}%"
+
+
+def _strata_rows(plan: InspectionPlan) -> list[dict[str, Any]]:
+    bands = {b.grade: b.label for b in credit_rules(timezone.localdate(plan.committed_at)).grades}
+    rows = []
+    for row in plan.strata:
+        label = bands.get(row["credit_class"])
+        rows.append(
+            row
+            | {
+                "percent": _percent(row["ratio"]),
+                "class_label": (label.en if is_english() else label.zh) if label else "",
+            }
+        )
+    return rows
+
+
 def _plan_context(plan: InspectionPlan) -> dict[str, Any]:
     rows = check_rows(plan)
     for row in rows:
         row["result_label"] = row["result_en"] if is_english() else row["result_zh"]
     return {
+        "strata": _strata_rows(plan) if plan.committed_at else [],
+        "class_factors": sorted(plan.class_factors.items()),
+        "overdue": inspections.is_overdue(plan),
         "plan": plan,
         "items": inspections.item_list(plan),
         "checks": rows,
@@ -266,8 +348,16 @@ def office(request: HttpRequest) -> HttpResponse:
             entry_dict(e)
             for e in BlacklistEntry.objects.filter(in_force())
             .select_related("enterprise", "body")
+            .prefetch_related("removal_applications")
             .order_by("-listed_at")[:100]
         ],
+        "applications": EarlyRemovalApplication.objects.filter(
+            state=EarlyRemovalApplication.State.SUBMITTED,
+            entry__region__in=regions_in_scope(actor),
+        )
+        .select_related("entry__enterprise", "entry__body", "entry__region")
+        .order_by("submitted_at")[:100],
+        "decision_form": forms.EarlyRemovalDecisionForm(),
         "blacklist_form": forms.BlacklistForm(),
         "credit_form": forms.CreditRecordForm(),
         "orders_pending": orders.visible_orders(actor)
@@ -313,6 +403,25 @@ def office_blacklist_remove(request: HttpRequest, pk: int) -> HttpResponse:
         done=_("Removed from the blacklist."),
         then=lambda data: reverse("supervision:office"),
         title=_("Remove from the blacklist"),
+    )
+
+
+@login_required
+@require_POST
+def office_early_removal_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _regulator(request)
+    application = get_object_or_404(
+        EarlyRemovalApplication.objects.select_related("entry__region"), pk=pk
+    )
+    return _office_form(
+        request,
+        forms.EarlyRemovalDecisionForm(request.POST),
+        lambda data: actions.decide_early_removal(
+            actor, application, approve=data["decision"] == "approve", reason=data["reason"]
+        ),
+        done=_("The decision on early removal is recorded."),
+        then=lambda data: reverse("supervision:office"),
+        title=_("Decide on early removal"),
     )
 
 

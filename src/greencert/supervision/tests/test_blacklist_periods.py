@@ -98,7 +98,9 @@ def test_a_refusal_keeps_the_listing_and_records_its_reasons(
 ):
     entry = listing(anhui_regulator, holder)
     time_machine.move_to(dt.datetime(2027, 6, 1, 2, tzinfo=dt.UTC), tick=False)
-    application = apply_for_early_removal(enterprise_user, entry, statement="已整改", evidence="凭证")
+    application = apply_for_early_removal(
+        enterprise_user, entry, statement="已整改", evidence="凭证"
+    )
     with pytest.raises(PermissionRefused):
         decide_early_removal(zhejiang_regulator, application, approve=True, reason="x")
     decide_early_removal(anhui_regulator, application, approve=False, reason="罚款尚未缴清")

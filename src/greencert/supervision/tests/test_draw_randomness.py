@@ -124,7 +124,11 @@ def test_a_leaf_is_the_canonical_json_of_the_event_as_the_feed_publishes_it(issu
 def test_each_credit_class_is_sampled_at_its_own_ratio(drawn):
     strata = {row["credit_class"]: row for row in drawn.strata}
     # key item 0.25: class A at half of it, class D at four times (draw_ratios.yaml)
-    assert (strata["A"]["ratio"], strata["A"]["population"], strata["A"]["drawn"]) == ("0.125", 4, 1)
+    assert (strata["A"]["ratio"], strata["A"]["population"], strata["A"]["drawn"]) == (
+        "0.125",
+        4,
+        1,
+    )
     assert (strata["D"]["ratio"], strata["D"]["population"], strata["D"]["drawn"]) == ("1", 4, 4)
     classes = {o["id"]: o["credit_class"] for o in drawn.object_pool}
     assert sorted(classes[c["object"]] for c in drawn.result) == ["A", "D", "D", "D", "D"]
@@ -151,9 +155,7 @@ def test_events_recorded_after_the_stated_time_do_not_change_the_verification(
     assert ok
 
 
-def test_verify_draw_from_an_exported_feed_file_fails_when_an_event_was_altered(
-    drawn, tmp_path
-):
+def test_verify_draw_from_an_exported_feed_file_fails_when_an_event_was_altered(drawn, tmp_path):
     events = read_changes(0, drawn.log_size + 1)["events"]
     exported = tmp_path / "events.json"
     exported.write_text(json.dumps(events, default=str), encoding="utf-8")

@@ -97,7 +97,7 @@ def test_the_page_offers_only_regions_in_the_regulators_scope(zhejiang_regulator
 
 
 def test_a_regulator_drafts_a_plan_on_the_page_then_commits_and_draws_it(
-    zhejiang_regulator, certificates, directory
+    zhejiang_regulator, certificates, directory, at_draw_time
 ):
     client = client_for(zhejiang_regulator)
     response = client.post(NEW_PLAN, plan_data())
@@ -112,6 +112,7 @@ def test_a_regulator_drafts_a_plan_on_the_page_then_commits_and_draws_it(
         ("K01", "key", "1"),
     ]
     post_step(client, plan.code, "commit")
+    at_draw_time(plan)
     post_step(client, plan.code, "draw")
     plan.refresh_from_db()
     assert plan.state == "drawn"
@@ -296,7 +297,7 @@ def test_a_regulator_does_not_see_another_provinces_inspectors(zhejiang_regulato
 
 
 def test_the_draw_never_sends_an_inspector_to_an_object_they_declared_a_conflict_with(
-    zhejiang_regulator, issue, holder: Enterprise, directory
+    zhejiang_regulator, issue, holder: Enterprise, directory, at_draw_time
 ):
     other_holder = EnterpriseFactory.create()
     conflicted = [issue() for _ in range(4)]
@@ -310,6 +311,7 @@ def test_the_draw_never_sends_an_inspector_to_an_object_they_declared_a_conflict
     assert added.status_code == 302
     assert client.post(NEW_PLAN, plan_data(items=[("全项", "key", "1")])).status_code == 302
     post_step(client, "ZJ-2026-P1", "commit")
+    at_draw_time(InspectionPlan.objects.get())
     post_step(client, "ZJ-2026-P1", "draw")
     checks = {c.certificate_id: c.inspectors for c in InspectionCheck.objects.all()}
     assert set(checks) == {c.pk for c in conflicted + free}
