@@ -363,10 +363,11 @@ def may_apply_for(actor: Actor, entry: BlacklistEntry) -> bool:
     """Whether ``actor`` speaks for the listed party: an enterprise user of the listed enterprise
     or a staff member of the listed body."""
     if entry.enterprise_id:
-        wanted, key, value = Role.ENTERPRISE, "enterprise_id", entry.enterprise_id
-    else:
-        wanted, key, value = Role.BODY_STAFF, "body_id", entry.body_id
-    return any(r.role == wanted and getattr(r, key) == value for r in roles_of(actor))
+        return any(
+            r.role == Role.ENTERPRISE and r.enterprise_id == entry.enterprise_id
+            for r in roles_of(actor)
+        )
+    return any(r.role == Role.BODY_STAFF and r.body_id == entry.body_id for r in roles_of(actor))
 
 
 @transaction.atomic

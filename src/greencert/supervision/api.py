@@ -44,7 +44,11 @@ def list_blacklist(
     request: HttpRequest, filters: Query[BlacklistFilters], query: Query[BlacklistQuery]
 ) -> list[dict]:
     """Listings binding all four provinces, newest first, with basis, scope and period."""
-    qs = filters.filter(BlacklistEntry.objects.select_related("enterprise", "body"))
+    qs = filters.filter(
+        BlacklistEntry.objects.select_related("enterprise", "body").prefetch_related(
+            "removal_applications"
+        )
+    )
     return [entry_dict(e) for e in qs.order_by("-listed_at", "-id")[: query.limit]]
 
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
@@ -106,7 +107,10 @@ def explain_grade(
 
 
 def credit_classes(
-    *, enterprise_ids: set[int] = frozenset(), body_ids: set[int] = frozenset(), on: dt.date
+    *,
+    enterprise_ids: Collection[int] = (),
+    body_ids: Collection[int] = (),
+    on: dt.date,
 ) -> dict[tuple[str, int], str]:
     """The grade (credit risk class) of many subjects on ``on``, in three queries, keyed by
     ("enterprise" | "body", id): what ``explain_grade`` gives one by one. A listed subject is

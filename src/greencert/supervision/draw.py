@@ -275,7 +275,8 @@ def verify_published(document: dict[str, Any]) -> list[str]:
     per_check = int(document["inspectors_per_check"])
     try:
         if algorithm == ALGORITHM_V1:
-            result, strata = run_draw(seed, items, objects, inspectors, per_check), []
+            result = run_draw(seed, items, objects, inspectors, per_check)
+            strata: list[dict[str, Any]] = []
         else:
             head = document.get("log_tree_head") or {}
             key = draw_randomness(seed, int(head["size"]), head["root_hash"])

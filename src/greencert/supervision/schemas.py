@@ -8,6 +8,15 @@ from typing import Any
 from ninja import Field, Schema
 
 
+class EarlyRemovalApplicationOut(Schema):
+    id: int
+    state: str = Field(description="submitted, approved or refused")
+    state_label: str
+    submitted_on: dt.date
+    decided_on: dt.date | None
+    decision_reason: str
+
+
 class BlacklistEntryOut(Schema):
     id: int
     subject_kind: str = Field(examples=["enterprise"], description="enterprise or body")
@@ -25,6 +34,13 @@ class BlacklistEntryOut(Schema):
     removed_on: dt.date | None
     removal_kind: str = Field(description="period_end, decision, or empty")
     removal_reason: str
+    removed_early: bool = Field(
+        description="removed by the listing regulator's decision before the period ended"
+    )
+    early_removal_from: dt.date = Field(
+        description="the first day the listed party may apply for early removal (SAMR Order 44)"
+    )
+    applications: list[EarlyRemovalApplicationOut]
 
 
 class CreditRecordOut(Schema):
@@ -71,8 +87,21 @@ class InspectionPlanOut(Schema):
     draw_url: str
 
 
+class TreeHeadOut(Schema):
+    size: int = Field(description="events recorded before draw_not_before")
+    root_hash: str = Field(description="RFC 6962 root over their change-feed canonical JSON")
+
+
+class StratumOut(Schema):
+    item: str
+    credit_class: str = Field(examples=["A"], description="企业信用风险分类 A–D")
+    ratio: str = Field(examples=["0.05"])
+    population: int
+    drawn: int
+
+
 class PublishedDrawOut(Schema):
-    algorithm: str = Field(examples=["greencert-draw-v1"])
+    algorithm: str = Field(examples=["greencert-draw-v2"])
     plan: str
     title: str
     region: str
@@ -88,6 +117,23 @@ class PublishedDrawOut(Schema):
     drawn_at: str | None
     result: list[dict[str, Any]]
     checks: list[dict[str, Any]] = Field(description="published results per drawn object")
+    draw_not_before: str | None = Field(
+        None, description="v2: the time stated at commitment; the draw runs only after it"
+    )
+    class_factors: dict[str, str] | None = Field(
+        None, description="v2: sampling factor of each credit risk class"
+    )
+    log_tree_head: TreeHeadOut | None = Field(
+        None, description="v2: the event log's tree head at draw_not_before"
+    )
+    randomness: str | None = Field(
+        None, description="v2: SHA-256(seed || size as 8 bytes || root), the draw's key"
+    )
+    strata: list[StratumOut] = Field(
+        default_factory=list, description="v2: per item and class, ratio, population and drawn"
+    )
+    publish_within_working_days: int | None = None
+    publish_by: str | None = Field(None, description="results are published by this date")
 
 
 class ComplaintStatusOut(Schema):

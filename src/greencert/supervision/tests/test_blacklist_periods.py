@@ -111,3 +111,39 @@ def test_a_refusal_keeps_the_listing_and_records_its_reasons(
 
 def test_add_years_keeps_29_february_in_range():
     assert add_years(dt.date(2028, 2, 29), 1) == dt.date(2029, 2, 28)
+
+
+def test_the_party_applies_on_its_page_and_the_regulator_decides_in_the_office(
+    today, anhui_regulator, holder, enterprise_user, time_machine
+):
+    entry = listing(anhui_regulator, holder)
+    public = Client().get("/supervision/blacklist/").content.decode()
+    assert f"/supervision/blacklist/{entry.pk}/apply/" in public and "2027-03-02" in public
+    time_machine.move_to(dt.datetime(2027, 4, 1, 2, tzinfo=dt.UTC), tick=False)
+    party = Client()
+    party.force_login(enterprise_user.user)
+    url = f"/supervision/blacklist/{entry.pk}/apply/"
+    response = party.post(
+        url, {"idempotency_key": "a1", "statement": "罚款已缴清", "evidence": "缴款书 2026-05-01"}
+    )
+    assert response["Location"] == url
+    (application,) = entry.removal_applications.all()
+    regulator = Client()
+    regulator.force_login(anhui_regulator.user)
+    office = regulator.get("/supervision/office/").content.decode()
+    assert "罚款已缴清" in office and "缴款书 2026-05-01" in office
+    decided = regulator.post(
+        f"/supervision/office/early-removal/{application.pk}/",
+        {"idempotency_key": "d1", "decision": "approve", "reason": "条件均已满足"},
+    )
+    assert decided.status_code == 302
+    assert not is_listed(enterprise=holder)
+    public = Client().get("/supervision/blacklist/").content.decode()
+    assert "提前移出" in public and "2027-04-01" in public
+
+
+def test_another_user_cannot_open_the_application_page(today, anhui_regulator, holder, body_staff):
+    entry = listing(anhui_regulator, holder)
+    client = Client()
+    client.force_login(body_staff.user)
+    assert client.get(f"/supervision/blacklist/{entry.pk}/apply/").status_code == 403

@@ -172,3 +172,11 @@ def test_verify_draw_fails_on_a_swapped_seed_naming_the_commitment(drawn, tmp_pa
     ok, _out, err = verify(path)
     assert not ok
     assert "✖ commitment" in err and "✖ log" not in err
+
+
+def test_verify_draw_accepts_the_api_document(drawn, tmp_path):
+    document = Client().get(f"/api/v1/supervision/inspections/{drawn.code}/draw").json()
+    assert document["log_tree_head"] == {"size": drawn.log_size, "root_hash": drawn.log_root}
+    path = tmp_path / "api-draw.json"
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    assert verify(path)[0]

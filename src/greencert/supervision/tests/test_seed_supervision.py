@@ -44,6 +44,7 @@ def test_the_demo_has_each_kind_of_supervision_record(demo: None) -> None:
     assert CreditRecord.objects.filter(source="penalty").count() == 1
     plan = InspectionPlan.objects.get(code=PLAN_CODE)
     assert plan.state == "drawn" and draw.verify_published(published_draw(plan)) == []
+    assert plan.log_size is not None
     assert check_log(published_draw(plan), local_events(plan.log_size + 1)) == []
     assert Complaint.objects.get(tracking_code=DEMO_TRACKING_CODE).state == "assigned"
 
@@ -55,6 +56,7 @@ def test_the_demo_draw_is_the_same_every_time(demo: None) -> None:
     call_command("seed_supervision", stdout=out)
     assert "already present" in out.getvalue()
     plan = InspectionPlan.objects.get()
+    assert plan.log_size is not None
     assert plan.randomness == draw.draw_randomness("5a" * 32, plan.log_size, plan.log_root)
     checks, _strata = draw.run_stratified_draw(
         plan.randomness,
