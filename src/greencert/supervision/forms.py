@@ -237,7 +237,7 @@ class PlanForm(StepForm):
         label=_("Inspectors per object"), min_value=1, max_value=99
     )
     publish_within_days = forms.IntegerField(
-        label=_("Publish each result within (days)"), min_value=1, max_value=365
+        label=_("Publish each result within (working days)"), min_value=1, max_value=250
     )
 
     FILTER_FIELDS = {
