@@ -128,3 +128,19 @@ def test_a_listed_party_is_graded_lowest(anhui_regulator, holder):
     )
     explained = explain_grade(enterprise=holder)
     assert explained["blacklisted"] and explained["grade"] == credit_rules().blacklisted_grade
+
+
+def test_grades_are_samr_credit_risk_classes_from_december_2026(holder):
+    explained = explain_grade(enterprise=holder, on=dt.date(2026, 12, 1))
+    assert (explained["grade"], explained["grade_zh"]) == ("A", "信用风险低")
+    assert [b.label.zh for b in credit_rules(dt.date(2026, 12, 1)).grades] == [
+        "信用风险低",
+        "信用风险一般",
+        "信用风险较高",
+        "信用风险高",
+    ]
+
+
+def test_dates_before_the_change_keep_the_old_grade_names(holder):
+    explained = explain_grade(enterprise=holder, on=dt.date(2026, 11, 30))
+    assert (explained["rule_version"], explained["grade_zh"]) == ("2026.1", "守信")

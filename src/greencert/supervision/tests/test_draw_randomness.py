@@ -14,13 +14,16 @@ from django.test import Client
 from django.utils import timezone
 
 from greencert.certification.lifecycle.tree_head import event_leaf, tree_head_at
+from greencert.core.actors import Actor
 from greencert.core.canonical import canonical_json
 from greencert.core.errors import TransitionRefused
 from greencert.core.tests.fixtures import region
+from greencert.exchange.actions import create_client
 from greencert.exchange.feed import read_changes
 from greencert.parties.factory import EnterpriseFactory
-from greencert.supervision import draw
-from greencert.supervision.actions import record_credit
+from greencert.supervision import draw, draw_log
+from greencert.supervision.actions import list_on_blacklist, record_credit
+from greencert.supervision.credit import credit_classes
 from greencert.supervision.inspections import commit_draw, create_plan, perform_draw
 from greencert.supervision.models import Inspector
 
@@ -180,3 +183,48 @@ def test_verify_draw_accepts_the_api_document(drawn, tmp_path):
     path = tmp_path / "api-draw.json"
     path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
     assert verify(path)[0]
+
+
+def test_a_listed_party_is_drawn_in_the_class_the_blacklist_effects_name(anhui_regulator, holder):
+    assert credit_classes(enterprise_ids={holder.pk}, on=timezone.localdate()) == {
+        ("enterprise", holder.pk): "A"
+    }
+    list_on_blacklist(anhui_regulator, enterprise=holder, basis_code="SCL-2022", facts="伪造报告")
+    assert credit_classes(enterprise_ids={holder.pk}, on=timezone.localdate()) == {
+        ("enterprise", holder.pk): "D"
+    }
+
+
+class FeedResponse:
+    """What ``urlopen`` returns, from a response of the test client."""
+
+    def __init__(self, content: bytes) -> None:
+        self.content = content
+
+    def read(self) -> bytes:
+        return self.content
+
+    def __enter__(self) -> FeedResponse:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def test_verify_draw_reads_the_log_from_a_nodes_change_feed(drawn, tmp_path, monkeypatch):
+    _client, token = create_client(Actor.for_system("console"), name="auditor", scopes=["feed"])
+    requested = []
+
+    def urlopen(request, timeout):
+        requested.append(request.full_url)
+        path = request.full_url.removeprefix("https://node.example")
+        response = Client(HTTP_AUTHORIZATION=request.get_header("Authorization")).get(path)
+        assert response.status_code == 200
+        return FeedResponse(response.content)
+
+    monkeypatch.setattr(draw_log.urllib.request, "urlopen", urlopen)
+    ok, out, _err = verify(
+        download(drawn, tmp_path), "--feed", "https://node.example/api/v1/changes", "--token", token
+    )
+    assert ok and "✔ log" in out
+    assert requested[0].startswith("https://node.example/api/v1/changes?after=0&limit=")
