@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -210,7 +211,14 @@ def credit(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def plans(request: HttpRequest) -> HttpResponse:
-    rows = InspectionPlan.objects.exclude(state=InspectionPlan.State.DRAFT).select_related("region")
+    rows = (
+        InspectionPlan.objects.exclude(state=InspectionPlan.State.DRAFT)
+        .select_related("region")
+        .annotate(
+            overdue=Q(publish_by__lt=timezone.localdate())
+            & Exists(InspectionCheck.objects.filter(plan=OuterRef("pk"), result=""))
+        )
+    )
     return render(
         request, "supervision/plans.html", {"plans": rows.order_by("-committed_at")[:200]}
     )

@@ -228,3 +228,14 @@ def test_verify_draw_reads_the_log_from_a_nodes_change_feed(drawn, tmp_path, mon
     )
     assert ok and "✔ log" in out
     assert requested[0].startswith("https://node.example/api/v1/changes?after=0&limit=")
+
+
+def test_a_draw_past_its_deadline_with_results_missing_is_flagged_overdue(drawn, time_machine):
+    time_machine.move_to(
+        dt.datetime.combine(drawn.publish_by + dt.timedelta(days=1), dt.time(4), tzinfo=dt.UTC),
+        tick=False,
+    )
+    listing = Client().get("/supervision/inspections/").content.decode()
+    page = Client().get(f"/supervision/inspections/{drawn.code}/").content.decode()
+    assert 'class="overdue"' in listing
+    assert "已逾期：仍有结果未公示" in page
