@@ -11,6 +11,7 @@ from greencert.supervision.models import (
     Complaint,
     ComplaintStep,
     CreditRecord,
+    EarlyRemovalApplication,
     InspectionCheck,
     InspectionItem,
     InspectionPlan,
@@ -28,6 +29,12 @@ class CreditRecordAdmin(ReadOnlyAdmin):
 @admin.register(BlacklistEntry)
 class BlacklistEntryAdmin(ReadOnlyAdmin):
     list_display = ["enterprise", "body", "starts_on", "ends_on", "region", "removal_kind"]
+
+
+@admin.register(EarlyRemovalApplication)
+class EarlyRemovalApplicationAdmin(ReadOnlyAdmin):
+    list_display = ["entry", "applicant_label", "submitted_at", "state", "decided_at"]
+    list_filter = ["state"]
 
 
 @admin.register(BlacklistFlag)
