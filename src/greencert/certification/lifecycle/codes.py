@@ -60,6 +60,8 @@ class EventType(enum.StrEnum):
     ORDER_WITHDRAWN = "order_withdrawn"
     ORDER_OVERDUE = "order_overdue"
     RECTIFIED = "rectified"
+    ACTION_DUE = "action_due"
+    DUE_ACTION_OVERDUE = "due_action_overdue"
 
 
 @dataclass(frozen=True)
@@ -137,17 +139,39 @@ def transitions() -> dict[str, Transition]:
 
 
 @cache
-def reasons() -> dict[str, dict[str, Label]]:
+def _reason_table() -> tuple[dict[str, dict[str, Label]], dict[str, str]]:
     data = _read("reasons.yaml")
     seen: set[str] = set()
     result: dict[str, dict[str, Label]] = {}
+    retired: dict[str, str] = {}
     for group, items in data.items():
-        for code in items:
+        for code, spec in items.items():
             if code in seen:
                 raise ValueError(f"reasons.yaml: code {code} appears twice")
             seen.add(code)
-        result[group] = {code: Label(**label) for code, label in items.items()}
-    return result
+            if "retired_for" in spec:
+                retired[code] = spec["retired_for"]
+        result[group] = {code: Label(zh=spec["zh"], en=spec["en"]) for code, spec in items.items()}
+    for code, successor in retired.items():
+        if successor not in seen:
+            raise ValueError(f"reasons.yaml: {code} is retired for unknown code {successor}")
+    return result, retired
+
+
+def reasons() -> dict[str, dict[str, Label]]:
+    """Every reason code by group, retired ones included: past events keep their labels."""
+    return _reason_table()[0]
+
+
+def retired_reasons() -> dict[str, str]:
+    """Codes new events may no longer carry -> the code that took their place (C01 -> E01)."""
+    return _reason_table()[1]
+
+
+def current_reasons(group: str) -> dict[str, Label]:
+    """The codes of ``group`` a new event may carry."""
+    retired = retired_reasons()
+    return {code: label for code, label in reasons()[group].items() if code not in retired}
 
 
 def reason_label(code: str) -> Label | None:
