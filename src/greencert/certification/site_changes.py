@@ -19,6 +19,8 @@ from greencert.certification.rules import lifecycle_rules
 from greencert.core.errors import ValidationFailed
 
 STATED_FIELDS = ("inspected_on", "report_number", "inspectors")
+# What a change may name the inspection by (the API's ``inspection``, an import's columns).
+INSPECTION_FIELDS = ("application", *STATED_FIELDS)
 # The on-site outcomes that pass (data/workflow.yaml ``inspection_outcomes``); a conditional pass
 # counts once every nonconformity it found is closed.
 PASSING = ("pass", "conditional")

@@ -139,33 +139,36 @@ def transitions() -> dict[str, Transition]:
 
 
 @cache
-def _reason_table() -> tuple[dict[str, dict[str, Label]], dict[str, str]]:
+def reasons() -> dict[str, dict[str, Label]]:
+    """Every reason code by group, retired ones included: past events keep their labels."""
     data = _read("reasons.yaml")
     seen: set[str] = set()
     result: dict[str, dict[str, Label]] = {}
-    retired: dict[str, str] = {}
     for group, items in data.items():
-        for code, spec in items.items():
+        for code in items:
             if code in seen:
                 raise ValueError(f"reasons.yaml: code {code} appears twice")
             seen.add(code)
-            if "retired_for" in spec:
-                retired[code] = spec["retired_for"]
-        result[group] = {code: Label(zh=spec["zh"], en=spec["en"]) for code, spec in items.items()}
-    for code, successor in retired.items():
-        if successor not in seen:
-            raise ValueError(f"reasons.yaml: {code} is retired for unknown code {successor}")
-    return result, retired
+        result[group] = {
+            code: Label(zh=spec["zh"], en=spec["en"]) for code, spec in items.items()
+        }
+    return result
 
 
-def reasons() -> dict[str, dict[str, Label]]:
-    """Every reason code by group, retired ones included: past events keep their labels."""
-    return _reason_table()[0]
-
-
+@cache
 def retired_reasons() -> dict[str, str]:
     """Codes new events may no longer carry -> the code that took their place (C01 -> E01)."""
-    return _reason_table()[1]
+    known = {code for items in reasons().values() for code in items}
+    retired = {
+        code: spec["retired_for"]
+        for items in _read("reasons.yaml").values()
+        for code, spec in items.items()
+        if "retired_for" in spec
+    }
+    for code, successor in retired.items():
+        if successor not in known:
+            raise ValueError(f"reasons.yaml: {code} is retired for unknown code {successor}")
+    return retired
 
 
 def current_reasons(group: str) -> dict[str, Label]:

@@ -38,7 +38,7 @@ from greencert.certification.actions import (
     revoke_certificate,
     suspend_certificate,
 )
-from greencert.certification.due_rules import suspensions_run_out, surveillance_overdue
+from greencert.certification.due_rules import surveillance_overdue, suspensions_run_out
 from greencert.certification.links import link_upstream
 from greencert.certification.models import Certificate, CertificateEvent, DueAction
 from greencert.core.actors import Actor
