@@ -160,7 +160,9 @@ class InspectionIn(Schema):
         "inspection of the new site passed",
     )
     inspected_on: dt.date | None = Field(None, examples=["2026-11-20"], description="检查日期")
-    report_number: str = Field("", max_length=60, examples=["JC-2026-0113"], description="检查报告编号")
+    report_number: str = Field(
+        "", max_length=60, examples=["JC-2026-0113"], description="检查报告编号"
+    )
     inspectors: str = Field("", max_length=200, examples=["王敏、李强"], description="检查员")
     outcome: str = Field(
         "pass",

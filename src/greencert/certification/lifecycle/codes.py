@@ -149,9 +149,7 @@ def reasons() -> dict[str, dict[str, Label]]:
             if code in seen:
                 raise ValueError(f"reasons.yaml: code {code} appears twice")
             seen.add(code)
-        result[group] = {
-            code: Label(zh=spec["zh"], en=spec["en"]) for code, spec in items.items()
-        }
+        result[group] = {code: Label(zh=spec["zh"], en=spec["en"]) for code, spec in items.items()}
     return result
 
 

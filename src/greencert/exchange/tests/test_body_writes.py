@@ -288,7 +288,9 @@ def test_a_suspension_without_an_end_date_is_refused(body_system, issued_certifi
 
 def test_a_suspension_without_a_reason_lists_the_reasons(body_system, issued_certificate):
     _, api = body_system
-    response = record(api, issued_certificate.number, event="suspended", until=in_days(60).isoformat())
+    response = record(
+        api, issued_certificate.number, event="suspended", until=in_days(60).isoformat()
+    )
     assert response.status_code == 400
     error = response.json()["error"]
     assert (error["field"], error["code"]) == ("reason_code", "reason_required")
