@@ -285,7 +285,7 @@ def test_a_failed_surveillance_makes_a_suspension_due(
 ):
     certificate = application_in("certified").certificate
     assert certificate is not None
-    task = certificate.surveillance_tasks.order_by("due_on").first()
+    task = certificate.surveillance_tasks.order_by("due_on")[0]
     record_surveillance_result(cast.reviewer, task, outcome="failed", note="VOC 超标")
     due = DueAction.objects.get(certificate=certificate)
     assert (due.kind, due.reason_code, due.cause) == ("suspend", "S03", "surveillance_failed")
