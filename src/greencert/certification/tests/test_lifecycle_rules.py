@@ -6,6 +6,7 @@ inspection of the new site; C01 is no reason for a new cancellation."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from io import StringIO
@@ -15,7 +16,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 
-from greencert.certification import lifecycle
+from greencert.certification import actions, lifecycle
 from greencert.certification.actions import (
     add_months,
     cancel_certificate,
@@ -90,6 +91,20 @@ def test_a_suspension_longer_than_the_rules_allow_is_refused_and_says_the_latest
     assert longest.isoformat() in refused.value.message_zh
     assert "6 months" in refused.value.message_en
     assert events_of(issued_certificate)[-1].event_type == EventType.ISSUED
+
+
+def test_a_category_may_set_a_shorter_longest_suspension(
+    issued_certificate, body_staff, monkeypatch
+):
+    rules = lifecycle_rules()
+    category = issued_certificate.category.code
+    shorter = dataclasses.replace(rules, suspension_by_category={category: 3})
+    monkeypatch.setattr(actions, "lifecycle_rules", lambda: shorter)
+    with pytest.raises(ValidationFailed) as refused:
+        suspend_certificate(
+            body_staff, issued_certificate, reason_code="S03", until=add_months(in_days(0), 4)
+        )
+    assert "3 months" in refused.value.message_en
 
 
 # ---------------------------------------------------------------- a suspension running out
