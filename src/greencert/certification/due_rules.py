@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from greencert.catalog.models import Category
 from greencert.certification import notifications
 from greencert.certification.actions import add_months, record_annotation
 from greencert.certification.lifecycle import EventType, Status
@@ -172,8 +173,23 @@ def surveillance_overdue(today: dt.date) -> int:
     rules = lifecycle_rules()
     grace = dt.timedelta(days=rules.surveillance_grace_days)
     count = 0
+    shortest = (
+        Category.objects.filter(surveillance_months__gt=0)
+        .order_by("surveillance_months")
+        .values_list("surveillance_months", flat=True)
+        .first()
+    )
+    if shortest is None:
+        return 0
+    # Only a certificate issued before about this day has had a surveillance due long enough
+    # ago; the margin covers month ends, and each certificate is checked exactly below.
+    issued_before = add_months(today - grace, -shortest) + dt.timedelta(days=4)
     valid = (
-        Certificate.objects.filter(status=Status.VALID, category__surveillance_months__gt=0)
+        Certificate.objects.filter(
+            status=Status.VALID,
+            category__surveillance_months__gt=0,
+            issue_date__lt=issued_before,
+        )
         .select_related("category")
         .annotate(
             passed=Count(
