@@ -16,8 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from greencert.catalog.models import Category, Standard
-from greencert.certification import audits, lifecycle
+from greencert.certification import audits, lifecycle, site_changes
 from greencert.certification.body_numbers import allocate_body_number, require_body_number
+from greencert.certification.due import cite_due, settle_due
 from greencert.certification.lifecycle import EventType
 from greencert.certification.lifecycle.log import (
     NewEvent,
@@ -30,6 +31,7 @@ from greencert.certification.numbers import allocate_numbers
 from greencert.certification.orders import check_order, order_carried_out
 from greencert.certification.permissions import can_change, can_issue
 from greencert.certification.restrictions import restriction_refusals
+from greencert.certification.rules import lifecycle_rules
 from greencert.core.actors import Actor
 from greencert.core.bulk import insert_new
 from greencert.core.errors import PermissionRefused, TransitionRefused, ValidationFailed
@@ -79,7 +81,10 @@ def require_certification_unit(category: Category, certification_unit: str) -> N
 def require_reason(event_type: str, reason_code: str) -> lifecycle.Transition:
     """The event's transition, if ``reason_code`` is one of the reasons it takes."""
     transition = lifecycle.transitions()[event_type]
-    allowed = lifecycle.reasons()[transition.reason_group]
+    successor = lifecycle.retired_reasons().get(reason_code)
+    if successor is not None and reason_code in lifecycle.reasons()[transition.reason_group]:
+        _refuse_retired(event_type, reason_code, successor)
+    allowed = lifecycle.current_reasons(transition.reason_group)
     if reason_code not in allowed:
         listing = ", ".join(f"{c} {label.zh}" for c, label in allowed.items())
         listing_en = ", ".join(f"{c} ({label.en})" for c, label in allowed.items())
@@ -91,6 +96,29 @@ def require_reason(event_type: str, reason_code: str) -> lifecycle.Transition:
             code="reason_required" if not reason_code else "unknown_reason",
         )
     return transition
+
+
+def _refuse_retired(event_type: str, reason_code: str, successor: str) -> None:
+    """A code another took the place of (C01, validity ended without renewal: the status 05
+    过期失效 with E01, recorded by the daily expiry job)."""
+    old = lifecycle.reason_label(reason_code)
+    new = lifecycle.reason_label(successor)
+    assert old is not None and new is not None
+    by = next(
+        t
+        for t in lifecycle.transitions().values()
+        if successor in lifecycle.reasons()[t.reason_group]
+    )
+    raise ValidationFailed(
+        field="reason_code",
+        value=reason_code,
+        expected_zh=f"「{old.zh}」不再作为{lifecycle.event_label(event_type).zh}原因：有效期届满未再认证的证书"
+        f"由系统记为「{by.label.zh}」（{successor} {new.zh}），无需{lifecycle.event_label(event_type).zh}",
+        expected_en=f"“{old.en}” is no longer a reason for {lifecycle.event_label(event_type).en}: "
+        f"a certificate whose validity ended without renewal is recorded as {by.label.en} "
+        f"({successor}, {new.en}) by the system, with no {lifecycle.event_label(event_type).en}",
+        code="retired_reason",
+    )
 
 
 def _refuse(certificate: Certificate, event_type: str, transition: lifecycle.Transition) -> None:
@@ -567,27 +595,62 @@ def suspend_certificate(
     note: str = "",
     effective_at: dt.datetime | None = None,
     order: str = "",
+    due: str = "",
 ) -> Certificate:
-    """暂停: the certificate may not be used until restored, at the latest by ``until``.
-    ``order``: the number of the regulator's order to suspend it that this carries out."""
-    if until <= (effective_at or timezone.now()).astimezone(timezone.get_current_timezone()).date():
+    """暂停: the certificate may not be used until restored, at the latest by ``until`` (its last
+    day, within the longest suspension the rules allow). ``order``: the number of the regulator's
+    order to suspend it that this carries out; ``due``: the due action (到期应处置) it carries out
+    (by default the one pending)."""
+    start = (effective_at or timezone.now()).astimezone(timezone.get_current_timezone()).date()
+    if until <= start:
         raise ValidationFailed(
             field="until",
             value=until.isoformat(),
             expected_zh="暂停期限须晚于今天",
             expected_en="a deadline after today",
         )
+    months = lifecycle_rules().suspension_months(certificate.category.code)
+    longest = add_months(start, months)
+    if until > longest:
+        raise ValidationFailed(
+            field="until",
+            value=until.isoformat(),
+            expected_zh=f"不晚于 {longest.isoformat()} 的暂停期限（暂停最长 {months} 个月，期满未恢复的证书应予撤销）",
+            expected_en=f"a last day no later than {longest.isoformat()} (a suspension lasts at "
+            f"most {months} months; a certificate not restored by then is to be revoked)",
+            code="suspension_too_long",
+        )
     cited = _cite(actor, certificate, order, EventType.SUSPENDED)
+    cited_due = _cite_due(actor, certificate, due, EventType.SUSPENDED)
     suspended = _transition(
         actor,
         certificate,
         EventType.SUSPENDED,
         reason_code=reason_code,
-        payload={"until": until.isoformat(), "note": note, **cited},
+        payload={"until": until.isoformat(), "note": note, **cited, **cited_due},
         updates={"suspended_until": until},
         effective_at=effective_at,
     )
+    settle_due(suspended, EventType.SUSPENDED, cited_due)
     return _close(cited, suspended)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later, or the month's last day where it has none."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def _cite_due(actor: Actor, certificate: Certificate, due: str, event_type: str) -> dict[str, str]:
+    """The due action this change carries out, checked before the change is made."""
+    _require_permission(actor, certificate, event_type)
+    return cite_due(certificate, due, event_type)
 
 
 def _noted(
@@ -598,18 +661,23 @@ def _noted(
     note: str,
     effective_at: dt.datetime | None = None,
     order: str = "",
+    due: str = "",
 ) -> Certificate:
     """A change that carries a note and ends any suspension deadline."""
     cited = _cite(actor, certificate, order, event_type)
+    cited_due = (
+        _cite_due(actor, certificate, due, event_type) if event_type == EventType.REVOKED else {}
+    )
     changed = _transition(
         actor,
         certificate,
         event_type,
         reason_code=reason_code,
-        payload={"note": note, **cited},
+        payload={"note": note, **cited, **cited_due},
         updates={"suspended_until": None},
         effective_at=effective_at,
     )
+    settle_due(changed, event_type, cited_due)
     return _close(cited, changed)
 
 
@@ -622,7 +690,23 @@ def restore_certificate(
     note: str = "",
     effective_at: dt.datetime | None = None,
 ) -> Certificate:
-    """恢复: a suspended certificate becomes valid again."""
+    """恢复: a suspended certificate becomes valid again, within its suspension: once its last day
+    is over, the rules want it revoked (R01), not restored."""
+    day = (effective_at or timezone.now()).astimezone(timezone.get_current_timezone()).date()
+    until = certificate.suspended_until
+    if certificate.status == lifecycle.Status.SUSPENDED and until is not None and day > until:
+        rule = lifecycle_rules().on_run_out
+        reason = lifecycle.reason_label(rule.reason_code)
+        assert reason is not None
+        raise TransitionRefused(
+            field="effective_date",
+            value=day.isoformat(),
+            expected_zh=f"暂停期内（至 {until.isoformat()}）的恢复；暂停期满未恢复的证书应予撤销"
+            f"（{rule.reason_code} {reason.zh}）",
+            expected_en=f"a restoration within the suspension (until {until.isoformat()}); a "
+            f"certificate not restored by then is to be revoked ({rule.reason_code}, {reason.en})",
+            code="suspension_ran_out",
+        )
     return _noted(actor, certificate, EventType.RESTORED, reason_code, note, effective_at)
 
 
@@ -635,9 +719,13 @@ def revoke_certificate(
     note: str = "",
     effective_at: dt.datetime | None = None,
     order: str = "",
+    due: str = "",
 ) -> Certificate:
-    """撤销: withdrawn for cause; final. ``order``: the regulator's order to revoke it, if any."""
-    return _noted(actor, certificate, EventType.REVOKED, reason_code, note, effective_at, order)
+    """撤销: withdrawn for cause; final. ``order``: the regulator's order to revoke it, if any;
+    ``due``: the due revocation (到期应处置) it carries out (by default the one pending)."""
+    return _noted(
+        actor, certificate, EventType.REVOKED, reason_code, note, effective_at, order, due
+    )
 
 
 @transaction.atomic
@@ -649,7 +737,8 @@ def cancel_certificate(
     note: str = "",
     effective_at: dt.datetime | None = None,
 ) -> Certificate:
-    """注销: ended on request, discontinuation or non-renewal; final."""
+    """注销: ended on request, discontinuation or elimination; final. A validity that ended
+    without renewal is no cancellation: the expiry job records it (05, E01)."""
     return _noted(actor, certificate, EventType.CANCELLED, reason_code, note, effective_at)
 
 
@@ -661,7 +750,7 @@ def expire_certificate(actor: Actor, certificate: Certificate) -> Certificate:
         dt.time.min,
         tzinfo=timezone.get_current_timezone(),
     )
-    return _transition(
+    expired = _transition(
         actor,
         certificate,
         EventType.EXPIRED,
@@ -671,6 +760,8 @@ def expire_certificate(actor: Actor, certificate: Certificate) -> Certificate:
         effective_at=start,
         dated_by_actor=False,
     )
+    settle_due(expired, EventType.EXPIRED, {})
+    return expired
 
 
 def expire_due_certificates(today: dt.date | None = None) -> int:
@@ -696,8 +787,12 @@ def change_certificate(
     reason_code: str,
     changes: dict[str, Any],
     effective_at: dt.datetime | None = None,
+    inspection: dict[str, Any] | None = None,
 ) -> Certificate:
-    """变更: amend the certificate's content; it keeps its number."""
+    """变更: amend the certificate's content; it keeps its number. A change of production site
+    needs a passed on-site inspection of the new site (``site_changes``): ``inspection`` names
+    one recorded in the workflow (``{"application": reference}``) or states it
+    (``{"inspected_on", "report_number", "inspectors"}``); it is kept in the event."""
     unknown = sorted(set(changes) - CHANGEABLE_FIELDS)
     if unknown or not changes:
         raise ValidationFailed(
@@ -709,12 +804,16 @@ def change_certificate(
     if "certification_unit" in changes:
         require_certification_unit(certificate.category, changes["certification_unit"])
     previous = {key: getattr(certificate, key) for key in changes}
+    _require_permission(actor, certificate, EventType.CHANGED)
+    inspected = site_changes.required_inspection(
+        certificate, reason_code=reason_code, changes=changes, inspection=inspection
+    )
     return _transition(
         actor,
         certificate,
         EventType.CHANGED,
         reason_code=reason_code,
-        payload={"before": previous, "after": changes},
+        payload={"before": previous, "after": changes, **inspected},
         updates=changes,
         effective_at=effective_at,
     )

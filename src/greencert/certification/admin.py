@@ -15,6 +15,7 @@ from greencert.certification.models import (
     Audit,
     Certificate,
     CertificateEvent,
+    DueAction,
     ImportRun,
     Inspection,
     Nonconformity,
@@ -109,6 +110,13 @@ class SurveillanceTaskAdmin(ReadOnlyAdmin):
     list_display = ["certificate", "kind", "due_on", "state", "completed_at"]
     list_filter = ["kind", "state"]
     search_fields = ["certificate__number"]
+
+
+@admin.register(DueAction)
+class DueActionAdmin(ReadOnlyAdmin):
+    list_display = ["number", "certificate", "kind", "reason_code", "deadline", "state"]
+    list_filter = ["kind", "cause", "state"]
+    search_fields = ["number", "certificate__number"]
 
 
 @admin.register(ActionReceipt)

@@ -15,6 +15,7 @@ from greencert.catalog.models import Category
 from greencert.certification import lifecycle
 from greencert.certification.audits import programmes_open_to
 from greencert.certification.models import Application, Sample
+from greencert.certification.rules import lifecycle_rules
 from greencert.certification.workflow import evaluations
 from greencert.certification.workflow.machine import workflow
 from greencert.core.errors import UserFacingError
@@ -273,8 +274,9 @@ class IssueForm(StepForm):
 
 
 def reason_choices(group: str) -> list[tuple[str, str]]:
+    """The codes a new event may carry (retired ones, such as C01, are not offered)."""
     return [("", "—")] + [
-        (code, f"{code} {label(text)}") for code, text in lifecycle.reasons()[group].items()
+        (code, f"{code} {label(text)}") for code, text in lifecycle.current_reasons(group).items()
     ]
 
 
@@ -284,20 +286,41 @@ class StatusChangeForm(StepForm):
 
     reason_code = forms.ChoiceField(label=_("Reason"), choices=())
     order = forms.ChoiceField(label=_("Carries out the regulator's order"), required=False)
+    due = forms.ChoiceField(label=_("Carries out the due action"), required=False)
     note = forms.CharField(label=_("Note"), required=False, max_length=2000)
-    until = forms.DateField(label=_("Suspended until"), required=False, widget=date_input())
+    until = forms.DateField(
+        label=_("Suspended until"),
+        required=False,
+        widget=date_input(),
+        help_text=_(
+            "The last day of the suspension; a suspension lasts at most %(months)s months."
+        ),
+    )
 
     def __init__(
-        self, *args: Any, group: str, orders: list[tuple[str, str]] | None = None, **kwargs: Any
+        self,
+        *args: Any,
+        group: str,
+        orders: list[tuple[str, str]] | None = None,
+        dues: list[tuple[str, str]] | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         choices(self, "reason_code", reason_choices(group))
         if group != "suspension":
             del self.fields["until"]
+        else:
+            months = lifecycle_rules().suspension_max_months
+            self.fields["until"].help_text = self.fields["until"].help_text % {"months": months}
         if orders:
             choices(self, "order", [("", "—"), *orders])
         else:
             del self.fields["order"]
+        if dues:
+            # The due action is carried out by this change whether or not it is chosen here.
+            choices(self, "due", dues)
+        else:
+            del self.fields["due"]
         if group == "rectification":
             # A rectification is noted only as an order's completion, and says what was done.
             self.fields["order"].required = True
@@ -309,6 +332,22 @@ class ChangeForm(StepForm):
     reason_code = forms.ChoiceField(label=_("Reason"), choices=())
     production_site = forms.CharField(label=_("Production site"), required=False, max_length=300)
     service_site = forms.CharField(label=_("Service site"), required=False, max_length=300)
+    # 生产场所变更: the passed on-site inspection of the new site, by its application or itself.
+    inspection_application = forms.CharField(
+        label=_("Inspection of the new site: application"),
+        required=False,
+        max_length=20,
+        help_text=_(
+            "A change of production site needs a passed on-site inspection of the new site: the "
+            "application whose inspection passed, or the inspection's date, report number and "
+            "inspectors."
+        ),
+    )
+    inspected_on = forms.DateField(label=_("Inspection date"), required=False, widget=date_input())
+    inspection_report = forms.CharField(
+        label=_("Inspection report number"), required=False, max_length=60
+    )
+    inspectors = forms.CharField(label=_("Inspectors"), required=False, max_length=200)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -320,6 +359,30 @@ class ChangeForm(StepForm):
             for key in ("production_site", "service_site")
             if self.cleaned_data.get(key)
         }
+
+    def inspection(self) -> dict[str, Any] | None:
+        data = self.cleaned_data
+        given = {
+            "application": data.get("inspection_application") or "",
+            "inspected_on": data.get("inspected_on"),
+            "report_number": data.get("inspection_report") or "",
+            "inspectors": data.get("inspectors") or "",
+        }
+        return {k: v for k, v in given.items() if v} or None
+
+    def add_action_error(self, error: UserFacingError) -> None:
+        # The action names the inspection's parts as ``inspection.<part>``.
+        fields = {
+            "inspection": "inspection_application",
+            "inspection.application": "inspection_application",
+            "inspection.inspected_on": "inspected_on",
+            "inspection.report_number": "inspection_report",
+            "inspection.inspectors": "inspectors",
+        }
+        message = error.message_en if is_english() else error.message_zh
+        self.add_error(
+            fields.get(error.field, error.field if error.field in self.fields else None), message
+        )
 
 
 class UnannouncedForm(StepForm):

@@ -500,6 +500,8 @@ class ChangeRecord:
     effective_date: dt.date | None = None
     based_on: int | None = None
     order: str = ""
+    due: str = ""
+    inspection: dict[str, Any] | None = None
 
 
 CHANGE_EVENTS: dict[str, str] = {
@@ -586,6 +588,7 @@ def apply_change(actor: Actor, body: CertificationBody, record: ChangeRecord) ->
                 note=record.note,
                 effective_at=effective_at,
                 order=record.order,
+                due=record.due,
             )
         if event == EventType.REVOKED:
             return actions.revoke_certificate(
@@ -595,6 +598,7 @@ def apply_change(actor: Actor, body: CertificationBody, record: ChangeRecord) ->
                 note=record.note,
                 effective_at=effective_at,
                 order=record.order,
+                due=record.due,
             )
         if event == EventType.RECTIFIED:
             return actions.record_rectification(
@@ -607,6 +611,7 @@ def apply_change(actor: Actor, body: CertificationBody, record: ChangeRecord) ->
                 reason_code=reason,
                 changes=record.changes,
                 effective_at=effective_at,
+                inspection=record.inspection,
             )
         if event == EventType.EXPIRED:
             if certificate.expiry_date >= timezone.localdate():

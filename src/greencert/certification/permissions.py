@@ -15,8 +15,15 @@ from greencert.certification.models import Certificate
 from greencert.core.actors import Actor
 from greencert.parties.permissions import body_ids_of, regulated_region_codes
 
-# What the daily jobs record: expiry, and an order's deadline passing.
-SYSTEM_EVENTS = {EventType.EXPIRED, EventType.ORDER_OVERDUE}
+# What the jobs record: expiry, an order's deadline passing, and what the lifecycle rules make
+# due in the issuing body's queue and its deadline passing. Carrying a due action out is the
+# body's own suspension or revocation (BODY_EVENTS).
+SYSTEM_EVENTS = {
+    EventType.EXPIRED,
+    EventType.ORDER_OVERDUE,
+    EventType.ACTION_DUE,
+    EventType.DUE_ACTION_OVERDUE,
+}
 # Joint punishment (联合惩戒): the blacklist binds all four provinces, so any province's regulator
 # flags a listed party's certificates wherever they were issued; the period-end job unflags them.
 JOINT_EVENTS = {EventType.FLAGGED, EventType.UNFLAGGED}

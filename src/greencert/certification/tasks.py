@@ -1,4 +1,5 @@
-"""Certification's tasks: notification mail, the expiry of certificates, and bulk imports."""
+"""Certification's tasks: notification mail, the expiry of certificates, the lifecycle rules'
+due actions, and bulk imports."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from greencert.certification.actions import expire_due_certificates
+from greencert.certification.due_rules import find_due_actions, mark_overdue_due_actions
 from greencert.certification.imports import runs
 
 logger = logging.getLogger(__name__)
@@ -30,6 +32,19 @@ def expire_certificates() -> None:
     count = expire_due_certificates(timezone.localdate())
     if count:
         logger.info("expired %d certificates", count)
+
+
+# Hourly, like the expiry: what the rules make due shows in the body's queue within the hour, and
+# a deadline that passed is recorded once (the run is idempotent).
+@db_periodic_task(crontab(minute="7"), retries=2, retry_delay=300)
+def apply_lifecycle_rules() -> None:
+    """暂停期满、监督不通过或逾期: make revocations and suspensions due in the bodies' queues,
+    and record the deadlines they let pass."""
+    today = timezone.localdate()
+    made = find_due_actions(today)
+    overdue = mark_overdue_due_actions(today)
+    if any(made.values()) or overdue:
+        logger.info("due actions made %s, overdue %d", made, overdue)
 
 
 # An uploaded file too large to check while the page waits; the page polls the run's progress.

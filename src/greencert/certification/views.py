@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from greencert.certification import forms, lifecycle
+from greencert.certification.due import STATE_LABELS, due_choices, visible_due_actions
 from greencert.certification.lifecycle import EventType, Status
 from greencert.certification.lifecycle.history import history
 from greencert.certification.models import (
@@ -99,6 +100,11 @@ def queue(request: HttpRequest) -> HttpResponse:
         due_on__lte=today + dt.timedelta(days=60), certificate__status=Status.VALID
     )
     certificates = Certificate.objects.none()
+    language = "en" if forms.is_english() else "zh-hans"
+    dues = [
+        _due_row(due, language)
+        for due in visible_due_actions(actor).filter(state__in=("open", "overdue"))[:200]
+    ]
     ent_ids = enterprise_ids_of(actor)
     if ent_ids:
         certificates = Certificate.objects.filter(holder_id__in=ent_ids).order_by("expiry_date")
@@ -106,6 +112,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "awaiting": sorted(awaiting, key=lambda r: not r["overdue"]),
         "watching": watching,
         "tasks": tasks.order_by("due_on")[:100],
+        "dues": dues,
         "today": today,
         "certificates": [
             (c, lifecycle.status_label(c.status).get("en" if forms.is_english() else "zh"))
@@ -115,6 +122,20 @@ def queue(request: HttpRequest) -> HttpResponse:
         "roles": sorted({a.role for a in _roles(actor)}),
     }
     return render(request, "certification/queue.html", context)
+
+
+def _due_row(due: Any, language: str) -> dict[str, Any]:
+    """A due action as the queue and the certificate page list it."""
+    reason = lifecycle.reason_label(due.reason_code)
+    return {
+        "due": due,
+        "action": lifecycle.event_label(
+            EventType.REVOKED if due.kind == "revoke" else EventType.SUSPENDED
+        ).get(language),
+        "reason": reason.get(language) if reason else "",
+        "state": STATE_LABELS[due.state].get(language),
+        "slug": "revoke" if due.kind == "revoke" else "suspend",
+    }
 
 
 def _roles(actor: Actor) -> list[Any]:
@@ -507,6 +528,8 @@ def _certificate_page(
                 "label": lifecycle.event_label(row["type"]).get(language),
                 "reason": reason.get(language) if reason else "",
                 "status": lifecycle.status_label(row["status_after"]).get(language),
+                "inspection": row["payload"].get("inspection"),
+                "due": row["payload"].get("due", ""),
             }
         )
     action_forms = []
@@ -519,13 +542,16 @@ def _certificate_page(
             if transition.event_type == EventType.RECTIFIED and not pending:
                 continue  # a rectification is noted only as an order's completion
             prefilled = any(number == cited for number, _text in pending)
+            owed = due_choices(certificate, transition.event_type, language)
+            initial: dict[str, Any] = {"order": cited} if prefilled else {}
+            if owed:
+                first = certificate.due_actions.get(number=owed[0][0])
+                initial |= {"due": first.number, "reason_code": first.reason_code}
             form = (
                 bound[1]
                 if bound and bound[0] == action
                 else forms.StatusChangeForm(
-                    group=transition.reason_group,
-                    orders=pending,
-                    initial={"order": cited} if prefilled else {},
+                    group=transition.reason_group, orders=pending, dues=owed, initial=initial
                 )
             )
             action_forms.append(
@@ -533,7 +559,7 @@ def _certificate_page(
                     "slug": action,
                     "title": transition.label.get(language),
                     "form": form,
-                    "open": prefilled,
+                    "open": prefilled or bool(owed),
                 }
             )
     changing = lifecycle.transitions()[EventType.CHANGED]
@@ -589,6 +615,7 @@ def _certificate_page(
         and window_opens <= today <= certificate.expiry_date,
         "window_opens": window_opens,
         "can_order": certificate.status in lifecycle.IN_FORCE and in_region(actor, certificate),
+        "dues": [_due_row(d, language) for d in certificate.due_actions.order_by("-id")],
     }
     return render(request, "certification/certificate.html", context, status=status)
 
@@ -610,6 +637,11 @@ def certificate_action(request: HttpRequest, number: str, action: str) -> HttpRe
             request.POST,
             group=transition.reason_group,
             orders=open_orders(certificate, transition.event_type),
+            dues=due_choices(
+                certificate,
+                transition.event_type,
+                "en" if forms.is_english() else "zh-hans",
+            ),
         )
     elif action == "change":
         form = forms.ChangeForm(request.POST)
@@ -635,16 +667,16 @@ def certificate_action(request: HttpRequest, number: str, action: str) -> HttpRe
                     actor, task, outcome=data["outcome"], note=data["note"], idempotency_key=key
                 )
             elif action == "change":
+                assert isinstance(form, forms.ChangeForm)
                 apply_certificate_action(
                     actor, certificate, "change", reason_code=data["reason_code"],
-                    changes=form.changes() if isinstance(form, forms.ChangeForm) else {},
-                    idempotency_key=key,
+                    changes=form.changes(), inspection=form.inspection(), idempotency_key=key,
                 )  # fmt: skip
             else:
                 apply_certificate_action(
                     actor, certificate, action, reason_code=data["reason_code"],
                     note=data["note"], until=data.get("until"), idempotency_key=key,
-                    order=data.get("order", ""),
+                    order=data.get("order", ""), due=data.get("due", ""),
                 )  # fmt: skip
         except UserFacingError as error:
             form.add_action_error(error)

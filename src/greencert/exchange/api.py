@@ -20,6 +20,7 @@ from greencert.exchange.auth import ClientToken
 from greencert.exchange.batch_receipts import issue_batch_receipt
 from greencert.exchange.batch_verification import MAX_ITEMS, verify_batch
 from greencert.exchange.body_writes import router as body_writes_router
+from greencert.exchange.due_actions import router as due_actions_router
 from greencert.exchange.feed import read_changes
 from greencert.exchange.filters import ChangeFilters
 from greencert.exchange.models import AdoptionRecord, DeliveryState, WebhookSubscription
@@ -48,6 +49,7 @@ ROUTERS = {
     "/adoptions": adoptions_router,
     # POST beside certification's GET of the same paths (``api.api`` joins them).
     "/certificates": body_writes_router,
+    "/due-actions": due_actions_router,
 }
 
 

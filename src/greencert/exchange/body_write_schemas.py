@@ -146,6 +146,33 @@ class IssueIn(Schema):
     )
 
 
+class InspectionIn(Schema):
+    """The passed on-site inspection of the new production site a change of site needs: the
+    reference of the application whose inspection passed, or the inspection itself."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    application: str = Field(
+        "",
+        max_length=20,
+        examples=[""],
+        description="the reference of the application (in this registry) whose on-site "
+        "inspection of the new site passed",
+    )
+    inspected_on: dt.date | None = Field(None, examples=["2026-11-20"], description="检查日期")
+    report_number: str = Field(
+        "", max_length=60, examples=["JC-2026-0113"], description="检查报告编号"
+    )
+    inspectors: str = Field("", max_length=200, examples=["王敏、李强"], description="检查员")
+    outcome: str = Field(
+        "pass",
+        max_length=16,
+        examples=["pass"],
+        description="现场检查结论: `pass`, or `conditional` (passed once corrective actions were "
+        "verified)",
+    )
+
+
 class ChangesIn(Schema):
     """变更: the fields that change, each with its new value."""
 
@@ -200,6 +227,18 @@ class EventIn(Schema):
         examples=["ZL33202600001"],
         description="the number of the regulator's order (责令) this change carries out: "
         "suspended or revoked as ordered, or rectified (required for rectified)",
+    )
+    due: str = Field(
+        "",
+        max_length=20,
+        examples=[""],
+        description="the due action (到期应处置, `GET /api/v1/due-actions`) this suspension or "
+        "revocation carries out; default: the one pending on the certificate",
+    )
+    inspection: InspectionIn | None = Field(
+        None,
+        description="changed, when the production site changes (生产场所变更, reason M03): the "
+        "passed on-site inspection of the new site",
     )
 
 

@@ -220,6 +220,9 @@ def record_certificate_event(request: HttpRequest, number: str, payload: EventIn
     (获证后监督通过), suspended (暂停, with `reason_code` and `until`), restored (恢复), revoked
     (撤销), cancelled (注销), changed (变更: new values in `changes`) and expired (过期失效, once
     the expiry date has passed). `effective_date` dates a change recorded after the fact.
+    A suspension or revocation carries out the due action (`due`) pending on the certificate; a
+    change of production site needs the passed on-site inspection of the new site
+    (`inspection`).
     With `If-Match` or `based_on`, a certificate changed meanwhile answers 409 with its
     `current_status` and `last_event_sequence`. Another body's certificate answers 404, as an
     unknown number does. Answers 200 with the certificate and its new `ETag`.
@@ -247,6 +250,10 @@ def record_certificate_event(request: HttpRequest, number: str, payload: EventIn
                 effective_date=payload.effective_date,
                 based_on=based_on,
                 order=payload.order,
+                due=payload.due,
+                inspection=payload.inspection.model_dump(exclude_defaults=True)
+                if payload.inspection
+                else None,
             ),
         )
         return _written(changed, 200)

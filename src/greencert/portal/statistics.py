@@ -17,7 +17,7 @@ from greencert.certification import lifecycle
 from greencert.certification.lifecycle import Status
 from greencert.portal.models import Target
 from greencert.portal.tallies import Counts, counts_on
-from greencert.portal.targets import Indicator, indicators
+from greencert.portal.targets import Indicator, indicators, unmeasured_targets
 from greencert.regions.models import Region
 
 VALID = Status.VALID
@@ -169,7 +169,16 @@ def _charts(day: dt.date, language: str) -> list[Chart]:
         indicator = indicators().get(target.indicator)
         if indicator is None:
             continue
-        actual = _actual(indicator, target.region, counts, kinds)
+        unmeasured = unmeasured_targets().get(
+            (target.region_id or "", target.indicator, target.year)
+        )
+        actual = None if unmeasured else _actual(indicator, target.region, counts, kinds)
+        if unmeasured:
+            progress = unmeasured["en" if language.startswith("en") else "zh"]
+        elif actual is None:
+            progress = _("not recorded in this registry")
+        else:
+            progress = f"{actual / target.value:.0%}" if target.value else "—"
         rows.append(
             [
                 target.region.name(language) if target.region else _("Whole YRD"),
@@ -178,9 +187,7 @@ def _charts(day: dt.date, language: str) -> list[Chart]:
                 f"{target.comparison} {target.value}",
                 target.value,
                 "" if actual is None else actual,
-                _("not recorded in this registry")
-                if actual is None
-                else (f"{actual / target.value:.0%}" if target.value else "—"),
+                progress,
             ]
         )
     charts.append(

@@ -50,7 +50,23 @@ def shipped_targets() -> list[dict[str, Any]]:
     for entry in raw["targets"]:
         if entry["indicator"] not in known or entry["comparison"] not in COMPARISONS:
             raise ValueError(f"targets.yaml: {entry} names an unknown indicator or comparison")
+        if entry.get("actual", "measured") not in ("measured", "none") or (
+            entry.get("actual") == "none" and not {"zh", "en"} <= set(entry.get("note") or {})
+        ):
+            raise ValueError(
+                f"targets.yaml: {entry}: `actual` is `none` (with a `note` in zh and en) or absent"
+            )
     return list(raw["targets"])
+
+
+@cache
+def unmeasured_targets() -> dict[tuple[str, str, int], dict[str, str]]:
+    """(region, indicator, year) -> why the registry has no actual figure for that target."""
+    return {
+        (entry["region"], entry["indicator"], entry["year"]): entry["note"]
+        for entry in shipped_targets()
+        if entry.get("actual") == "none"
+    }
 
 
 def sync_targets(target_model: Any, region_model: Any) -> None:

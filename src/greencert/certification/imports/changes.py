@@ -62,6 +62,13 @@ def record_of(row: ReadRow) -> ChangeRecord:
         effective_date=values.get("effective_date"),
         based_on=values.get("based_on"),
         order=str(values.get("order") or "").strip().upper(),
+        due=str(values.get("due") or "").strip().upper(),
+        inspection={
+            name.removeprefix("inspection."): value
+            for name, value in values.items()
+            if name.startswith("inspection.") and value not in ("", None)
+        }
+        or None,
     )
 
 

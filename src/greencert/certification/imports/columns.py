@@ -19,6 +19,7 @@ import yaml
 
 from greencert.certification.actions import CHANGEABLE_FIELDS
 from greencert.certification.intake import ChangeRecord, IssueRecord
+from greencert.certification.site_changes import INSPECTION_FIELDS
 
 DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "import_columns.yaml"
 Kind = Literal["certificates", "changes"]
@@ -71,8 +72,9 @@ def columns(kind: Kind) -> tuple[Column, ...]:
     if kind == "certificates":
         expected = {f.name for f in dataclasses.fields(IssueRecord)}
     else:
-        expected = {f.name for f in dataclasses.fields(ChangeRecord)} - {"changes"}
+        expected = {f.name for f in dataclasses.fields(ChangeRecord)} - {"changes", "inspection"}
         expected |= {f"changes.{name}" for name in CHANGEABLE_FIELDS}
+        expected |= {f"inspection.{name}" for name in INSPECTION_FIELDS}
     if len(set(fields)) != len(fields) or set(fields) != expected:
         raise ValueError(
             f"import_columns.yaml: {kind} columns {sorted(set(fields) ^ expected)} do not match "

@@ -60,6 +60,8 @@ class EventType(enum.StrEnum):
     ORDER_WITHDRAWN = "order_withdrawn"
     ORDER_OVERDUE = "order_overdue"
     RECTIFIED = "rectified"
+    ACTION_DUE = "action_due"
+    DUE_ACTION_OVERDUE = "due_action_overdue"
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,7 @@ def transitions() -> dict[str, Transition]:
 
 @cache
 def reasons() -> dict[str, dict[str, Label]]:
+    """Every reason code by group, retired ones included: past events keep their labels."""
     data = _read("reasons.yaml")
     seen: set[str] = set()
     result: dict[str, dict[str, Label]] = {}
@@ -146,8 +149,30 @@ def reasons() -> dict[str, dict[str, Label]]:
             if code in seen:
                 raise ValueError(f"reasons.yaml: code {code} appears twice")
             seen.add(code)
-        result[group] = {code: Label(**label) for code, label in items.items()}
+        result[group] = {code: Label(zh=spec["zh"], en=spec["en"]) for code, spec in items.items()}
     return result
+
+
+@cache
+def retired_reasons() -> dict[str, str]:
+    """Codes new events may no longer carry -> the code that took their place (C01 -> E01)."""
+    known = {code for items in reasons().values() for code in items}
+    retired = {
+        code: spec["retired_for"]
+        for items in _read("reasons.yaml").values()
+        for code, spec in items.items()
+        if "retired_for" in spec
+    }
+    for code, successor in retired.items():
+        if successor not in known:
+            raise ValueError(f"reasons.yaml: {code} is retired for unknown code {successor}")
+    return retired
+
+
+def current_reasons(group: str) -> dict[str, Label]:
+    """The codes of ``group`` a new event may carry."""
+    retired = retired_reasons()
+    return {code: label for code, label in reasons()[group].items() if code not in retired}
 
 
 def reason_label(code: str) -> Label | None:

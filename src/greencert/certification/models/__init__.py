@@ -2,6 +2,7 @@
 
 from greencert.certification.lifecycle.models import CertificateEvent
 from greencert.certification.models.certificate import Certificate
+from greencert.certification.models.due import DueAction
 from greencert.certification.models.imports import ImportRun
 from greencert.certification.models.links import Audit, SupplyChainLink
 from greencert.certification.models.workflow import (
@@ -24,6 +25,7 @@ __all__ = [
     "Audit",
     "Certificate",
     "CertificateEvent",
+    "DueAction",
     "ImportRun",
     "Inspection",
     "Nonconformity",

@@ -12,7 +12,9 @@ body succeeding this one), ``expire``, ``adopt`` (采信, the adoption API's act
 the holder on the blacklist, which flags its certificates), ``order`` (a regulator's order to
 suspend), ``carry`` (the suspension that carries an open order out), ``withdraw`` (the order),
 ``link`` (cite another certified product as an upstream material, 产业链上下游), ``recognise``
-(互认 under an agreement whose parties are Zhejiang's and Jiangsu's regulators).
+(互认 under an agreement whose parties are Zhejiang's and Jiangsu's regulators), ``due_revoke``
+(the revocation that carries out the one due after the suspension ran out) and ``due_suspend``
+(the suspension that carries out the one due after annual surveillance was overdue).
 """
 
 from __future__ import annotations
@@ -36,8 +38,9 @@ from greencert.certification.actions import (
     revoke_certificate,
     suspend_certificate,
 )
+from greencert.certification.due_rules import surveillance_overdue, suspensions_run_out
 from greencert.certification.links import link_upstream
-from greencert.certification.models import Certificate, CertificateEvent
+from greencert.certification.models import Certificate, CertificateEvent, DueAction
 from greencert.core.actors import Actor
 from greencert.core.errors import PermissionRefused
 from greencert.core.tests.fixtures import COATINGS_UNIT, LONG_AGO, in_days, region
@@ -51,21 +54,21 @@ from greencert.supervision.models import RegulatoryOrder
 from greencert.supervision.orders import issue_order, withdraw_order
 
 MATRIX = """
-role               issue change surveil suspend restore revoke cancel renew expire adopt flag order carry withdraw link recognise
-enterprise:own       -     -      -       -       -       -      -      -     -      -     -    -     -      -     -     -
-enterprise:other     -     -      -       -       -       -      -      -     -      -     -    -     -      -     -     -
-body_staff:own       Y     Y      Y       Y       Y       Y      Y      Y     -      -     -    -     Y      -     Y     -
-body_staff:other     -     -      -       -       -       -      -      -     -      -     -    -     -      -     -     -
-lab_staff            -     -      -       -       -       -      -      -     -      -     -    -     -      -     -     -
-regulator:own        -     -      -       -       -       -      -      -     -      -     Y    Y     -      Y     -     Y
-regulator:other      -     -      -       -       -       -      -      -     -      -     Y    -     -      -     -     -
-secretariat          -     -      -       -       -       -      -      -     -      -     -    -     -      -     -     -
-superuser            -     -      -       -       -       -      -      -     -      -     -    -     -      -     -     -
-anonymous            -     -      -       -       -       -      -      -     -      -     -    -     -      -     -     -
-certify:own          Y     Y      Y       Y       Y       Y      Y      Y     Y      -     -    -     Y      -     Y     -
-certify:other        -     -      -       -       -       -      -      -     -      -     -    -     -      -     -     -
-adoption             -     -      -       -       -       -      -      -     -      Y     -    -     -      -     -     -
-system               -     -      -       -       -       -      -      -     Y      -     -    -     -      -     -     -
+role               issue change surveil suspend restore revoke cancel renew expire adopt flag order carry withdraw link recognise due_revoke due_suspend
+enterprise:own       -     -      -       -       -       -      -      -     -      -     -    -     -      -     -     -     -           -
+enterprise:other     -     -      -       -       -       -      -      -     -      -     -    -     -      -     -     -     -           -
+body_staff:own       Y     Y      Y       Y       Y       Y      Y      Y     -      -     -    -     Y      -     Y     -     Y           Y
+body_staff:other     -     -      -       -       -       -      -      -     -      -     -    -     -      -     -     -     -           -
+lab_staff            -     -      -       -       -       -      -      -     -      -     -    -     -      -     -     -     -           -
+regulator:own        -     -      -       -       -       -      -      -     -      -     Y    Y     -      Y     -     Y     -           -
+regulator:other      -     -      -       -       -       -      -      -     -      -     Y    -     -      -     -     -     -           -
+secretariat          -     -      -       -       -       -      -      -     -      -     -    -     -      -     -     -     -           -
+superuser            -     -      -       -       -       -      -      -     -      -     -    -     -      -     -     -     -           -
+anonymous            -     -      -       -       -       -      -      -     -      -     -    -     -      -     -     -     -           -
+certify:own          Y     Y      Y       Y       Y       Y      Y      Y     Y      -     -    -     Y      -     Y     -     Y           Y
+certify:other        -     -      -       -       -       -      -      -     -      -     -    -     -      -     -     -     -           -
+adoption             -     -      -       -       -       -      -      -     -      Y     -    -     -      -     -     -     -           -
+system               -     -      -       -       -       -      -      -     Y      -     -    -     -      -     -     -     -           -
 """
 
 
@@ -237,6 +240,22 @@ def _agreement(scene: Scene) -> Any:
     return agreement
 
 
+SITE_INSPECTION = {"inspected_on": LONG_AGO, "report_number": "JC-2026-01", "inspectors": "王检"}
+
+
+def _revocation_due(scene: Scene) -> Any:
+    """The suspension ran out: the day after its last day, a revocation is due."""
+    _suspended(scene)
+    suspensions_run_out(in_days(31))
+    return scene.certificate.due_actions.get(kind="revoke")
+
+
+def _suspension_due(scene: Scene) -> Any:
+    """The first annual surveillance was not passed within the grace period."""
+    surveillance_overdue(in_days(366 + 60))
+    return scene.certificate.due_actions.get(kind="suspend")
+
+
 def _recognise(scene: Scene, agreement: Any) -> Any:
     return recognise_certificate(scene.actor, agreement, scene.certificate)
 
@@ -250,7 +269,11 @@ PERFORM: dict[str, tuple[Prepare, Act]] = {
     "change": (
         _nothing,
         lambda s, _p: change_certificate(
-            s.actor, s.certificate, reason_code="M03", changes={"production_site": "湖州市新厂区"}
+            s.actor,
+            s.certificate,
+            reason_code="M03",
+            changes={"production_site": "湖州市新厂区"},
+            inspection=SITE_INSPECTION,
         ),
     ),
     "surveil": (_nothing, lambda s, _p: record_surveillance_passed(s.actor, s.certificate)),
@@ -289,6 +312,18 @@ PERFORM: dict[str, tuple[Prepare, Act]] = {
     "withdraw": (_open_order, lambda s, order: withdraw_order(s.actor, order, reason="复查后撤回")),
     "link": (_upstream, _link),
     "recognise": (_agreement, _recognise),
+    "due_revoke": (
+        _revocation_due,
+        lambda s, due: revoke_certificate(
+            s.actor, s.certificate, reason_code="R01", due=due.number
+        ),
+    ),
+    "due_suspend": (
+        _suspension_due,
+        lambda s, due: suspend_certificate(
+            s.actor, s.certificate, reason_code="S09", until=in_days(30), due=due.number
+        ),
+    ),
 }
 
 
@@ -331,9 +366,13 @@ def test_cell(role, action, actors, issue, body_staff, make_actor):
     if TABLE[role][action]:
         act(scene, prepared)
         assert CertificateEvent.objects.count() > events
+        if action.startswith("due_"):
+            assert DueAction.objects.get(pk=prepared.pk).state == "carried_out"
         return
     orders = list(RegulatoryOrder.objects.values_list("number", "state"))
+    dues = list(DueAction.objects.values_list("number", "state"))
     with pytest.raises(PermissionRefused):
         act(scene, prepared)
     assert CertificateEvent.objects.count() == events
     assert list(RegulatoryOrder.objects.values_list("number", "state")) == orders
+    assert list(DueAction.objects.values_list("number", "state")) == dues

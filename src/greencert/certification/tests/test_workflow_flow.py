@@ -376,6 +376,7 @@ def test_a_change_keeps_the_certificate_number(
     changed = apply_certificate_action(
         cast.reviewer, certificate, "change", reason_code="M03",
         changes={"production_site": "湖州市南浔区绿色路 2 号"},
+        inspection={"inspected_on": "2026-01-05", "report_number": "JC-1", "inspectors": "王检"},
     )  # fmt: skip
     assert changed.number == number and changed.production_site.startswith("湖州市南浔区")
 

@@ -15,7 +15,7 @@ from greencert.catalog.models import Category
 from greencert.certification.models import Application, Certificate
 from greencert.certification.workflow.testing import Cast, passing_values, pdf
 from greencert.core.actors import Actor
-from greencert.core.tests.fixtures import COATINGS_UNIT
+from greencert.core.tests.fixtures import COATINGS_UNIT, in_days
 
 
 def client_for(actor: Actor) -> Client:
@@ -264,13 +264,13 @@ def test_the_certificate_page_offers_suspension_with_reason_codes(
     assert "S01" in page
     response = reviewer.post(
         f"/office/certificates/{number}/suspend/",
-        {"idempotency_key": key(page), "reason_code": "", "until": "2099-01-01"},
+        {"idempotency_key": key(page), "reason_code": "", "until": in_days(60).isoformat()},
     )
     assert response.status_code == 400
     page = response.content.decode()
     response = reviewer.post(
         f"/office/certificates/{number}/suspend/",
-        {"idempotency_key": key(page), "reason_code": "S03", "until": "2099-01-01"},
+        {"idempotency_key": key(page), "reason_code": "S03", "until": in_days(60).isoformat()},
     )
     assert response.status_code == 302
     assert Certificate.objects.get(number=number).status == "02"

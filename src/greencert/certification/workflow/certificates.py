@@ -28,6 +28,8 @@ def apply_certificate_action(
     changes: dict[str, Any] | None = None,
     idempotency_key: str | None = None,
     order: str = "",
+    due: str = "",
+    inspection: dict[str, Any] | None = None,
 ) -> Certificate:
     office_actions = lifecycle.office_actions()
     if action not in office_actions:
@@ -51,13 +53,19 @@ def apply_certificate_action(
                 expected_en="a deadline for the suspension",
             )
         result = actions.suspend_certificate(
-            actor, certificate, reason_code=reason_code, until=until, note=note, order=order
+            actor,
+            certificate,
+            reason_code=reason_code,
+            until=until,
+            note=note,
+            order=order,
+            due=due,
         )
     elif event_type == EventType.RESTORED:
         result = actions.restore_certificate(actor, certificate, reason_code=reason_code, note=note)
     elif event_type == EventType.REVOKED:
         result = actions.revoke_certificate(
-            actor, certificate, reason_code=reason_code, note=note, order=order
+            actor, certificate, reason_code=reason_code, note=note, order=order, due=due
         )
     elif event_type == EventType.RECTIFIED:
         result = actions.record_rectification(actor, certificate, order=order, note=note)
@@ -65,7 +73,11 @@ def apply_certificate_action(
         result = actions.cancel_certificate(actor, certificate, reason_code=reason_code, note=note)
     else:
         result = actions.change_certificate(
-            actor, certificate, reason_code=reason_code, changes=changes or {}
+            actor,
+            certificate,
+            reason_code=reason_code,
+            changes=changes or {},
+            inspection=inspection,
         )
     label = office_actions[action].label
     notifications.certificate_step(result, label.zh, label.en, actor)

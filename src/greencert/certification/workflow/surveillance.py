@@ -8,7 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from greencert.certification import notifications
-from greencert.certification.actions import record_surveillance_passed
+from greencert.certification.actions import add_months, record_surveillance_passed
+from greencert.certification.due_rules import make_due_for_failed
 from greencert.certification.lifecycle import IN_FORCE
 from greencert.certification.models import Certificate, SurveillanceTask
 from greencert.certification.workflow import idempotency
@@ -19,17 +20,6 @@ from greencert.certification.workflow.permissions import (
 )
 from greencert.core.actors import Actor
 from greencert.core.errors import PermissionRefused, TransitionRefused, ValidationFailed
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)
 
 
 def schedule_annual_surveillance(certificate: Certificate) -> list[SurveillanceTask]:
@@ -147,5 +137,8 @@ def record_surveillance_result(
         record_surveillance_passed(actor, certificate, reason_code=reason_code, note=note)
     else:
         notifications.certificate_step(certificate, "监督不通过", "surveillance failed", actor)
+        task.refresh_from_db()
+        # The rules make a suspension due in the body's queue (data/lifecycle_rules.yaml).
+        make_due_for_failed(task, timezone.localdate())
     task.refresh_from_db()
     return task

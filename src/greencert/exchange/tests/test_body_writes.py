@@ -288,7 +288,9 @@ def test_a_suspension_without_an_end_date_is_refused(body_system, issued_certifi
 
 def test_a_suspension_without_a_reason_lists_the_reasons(body_system, issued_certificate):
     _, api = body_system
-    response = record(api, issued_certificate.number, event="suspended", until="2099-01-01")
+    response = record(
+        api, issued_certificate.number, event="suspended", until=in_days(60).isoformat()
+    )
     assert response.status_code == 400
     error = response.json()["error"]
     assert (error["field"], error["code"]) == ("reason_code", "reason_required")
@@ -341,6 +343,11 @@ def test_a_change_of_scope_and_address(body_system, issued_certificate):
         event="changed",
         reason_code="M02",
         changes={"products": products, "production_site": "湖州市南浔区绿色路 8 号"},
+        inspection={
+            "inspected_on": "2026-01-05",
+            "report_number": "JC-2026-0113",
+            "inspectors": "王敏、李强",
+        },
     )
     assert response.status_code == 200
     answer = response.json()

@@ -132,14 +132,34 @@ def test_an_as_of_date_in_the_future_is_refused_in_both_languages(client):
 def test_the_jiangsu_2025_targets_are_seeded_and_set_against_actual_figures(issued_certificate):
     assert Target.objects.filter(region_id="320000", year=2025).count() == 8
     charts = {c.name: c for c in dashboard(timezone.localdate(), "en")}
-    service = [
-        r for r in charts["targets"].rows if r[1] == "Valid service certification certificates"
-    ]
-    assert service and service[0][4] == 10000 and service[0][5] == 0
     ems = [
         r for r in charts["targets"].rows if r[1] == "Environmental management system certificates"
     ]
     assert ems[0][5] == "" and ems[0][6] == "not recorded in this registry"
+
+
+def test_the_jiangsu_service_certification_target_has_no_actual_figure_in_this_registry(
+    issue, body_staff
+):
+    """各类服务认证有效证书 1万张 counts all service certification in Jiangsu: the registry's own
+    green service certificates are no measure of it, so it shows neither a figure nor 0 %."""
+    charts = {c.name: c for c in dashboard(timezone.localdate(), "en")}
+    service = next(
+        r for r in charts["targets"].rows if r[1] == "Valid service certification certificates"
+    )
+    assert service[4] == 10000
+    assert service[5] == ""
+    assert "%" not in service[6] and "every kind of service certification" in service[6]
+    chinese = {c.name: c for c in dashboard(timezone.localdate(), "zh-hans")}
+    row = next(r for r in chinese["targets"].rows if r[1] == "有效服务认证证书")
+    assert row[5] == "" and "本平台只登记绿色服务认证证书" in row[6]
+
+
+def test_the_statistics_page_shows_the_service_target_without_a_percentage(client):
+    page = client.get("/statistics/", {"lang": "en"}).content.decode()
+    row = next(line for line in page.split("<tr>") if "Valid service certification" in line)
+    assert "every kind of service certification in Jiangsu" in row
+    assert "0%" not in row and "<td>0</td>" not in row
 
 
 def test_a_regulator_adds_a_target_for_a_city_and_the_actual_is_counted(
