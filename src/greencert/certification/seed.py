@@ -312,11 +312,15 @@ class DemoDataGenerator:
         holders: list[Holder] = []
         holders_of: list[list[int]] = [[] for _ in categories]
         rows: list[tuple[Any, ...]] = []
+        # Every category has a holder: the first enterprises take one each, the most certified
+        # first (the demo's enterprise account is the first with certificates); the others
+        # follow the categories' weights.
+        weights = list(CATEGORY_WEIGHTS)
+        firsts = sorted(range(len(categories)), key=lambda c: weights.index(categories[c].code))
         for i, pk in enumerate(ids):
-            # Every category has a holder; the others follow the categories' weights.
             c = (
-                i
-                if i < len(categories)
+                firsts[i]
+                if i < len(firsts)
                 else bisect(cumulative, rng.random() * total_weight, 0, len(categories) - 1)
             )
             trade = trades[c]
@@ -455,6 +459,19 @@ class DemoDataGenerator:
         )
         return events, status, reason, until
 
+    def _valid_through(self, events: PlannedEvents, day: dt.date) -> bool:
+        """Whether a certificate with ``events`` is valid all through ``day``."""
+        end = (day.toordinal() + 1) * MINUTES_PER_DAY
+        kinds = self.steps.rows
+        status = ""
+        for minute, kind in events:
+            if minute >= end:
+                break
+            status = kinds[kind][2]
+        return status == Status.VALID and not any(
+            end - MINUTES_PER_DAY <= minute < end for minute, _kind in events
+        )
+
     def _add_keys(
         self, index: int, issued_at: int, events: PlannedEvents, first_position: int = 0
     ) -> None:
@@ -535,9 +552,16 @@ class DemoDataGenerator:
                 suspended_until=until,
             )
             planned.append(cert)
-            # About a third of certificates reaching expiry are renewed into a successor.
-            if status == Status.EXPIRED and rng.random() < 0.35 and len(planned) < self.total:
-                renewal_day = expiry - dt.timedelta(days=5 + below(56))
+            # About a third of certificates reaching expiry are renewed into a successor, if they
+            # are valid on the day (a body renews no suspended certificate).
+            if (
+                status == Status.EXPIRED
+                and rng.random() < 0.35
+                and len(planned) < self.total
+                and self._valid_through(
+                    events, renewal_day := expiry - dt.timedelta(days=5 + below(56))
+                )
+            ):
                 succ_expiry = add_years(renewal_day, category.validity_years) - dt.timedelta(days=1)
                 succ_events, status, reason, until = self._history(
                     index + 1, renewal_day, succ_expiry, renewal=True
