@@ -124,6 +124,13 @@ NOTE_PAYLOADS = {
 RENEWED_POSITION = MAX_EVENTS - 1
 
 
+def working_day(day: dt.date) -> dt.date:
+    """``day``, or the Friday before it when it falls on a weekend: bodies issue, inspect and
+    decide on working days (only the expiry job runs on any day)."""
+    weekday = day.weekday()
+    return day - dt.timedelta(days=weekday - 4) if weekday > 4 else day
+
+
 class Holder(NamedTuple):
     """A seeded enterprise as the plan uses it."""
 
@@ -420,7 +427,7 @@ class DemoDataGenerator:
         year = 1
         # Once a year, while surveillance applies, the certificate is checked.
         while True:
-            check = add_years(issue, year) - dt.timedelta(days=below(41))
+            check = working_day(add_years(issue, year) - dt.timedelta(days=below(41)))
             if check > end or not allowed(status, EventType.SURVEILLANCE_PASSED):
                 break
             roll = rng.random()
@@ -429,7 +436,7 @@ class DemoDataGenerator:
                 code = SUSPENSIONS[below(5)]
                 step(moment(check), EventType.SUSPENDED, code)
                 outcome = rng.random()
-                follow = check + dt.timedelta(days=10 + below(76))
+                follow = working_day(check + dt.timedelta(days=10 + below(76)))
                 # A follow-up after the end of the data set leaves it still suspended.
                 if follow <= end and outcome < 0.6:
                     step(moment(follow), EventType.RESTORED, RESTORATION)
@@ -524,7 +531,9 @@ class DemoDataGenerator:
             holder = holders[h]
             region = holder.region
             unit = units[c][below(len(units[c]))]
-            issue = FIRST_ISSUE + dt.timedelta(days=int(span * rng.random() ** 0.8))
+            issue = working_day(FIRST_ISSUE + dt.timedelta(days=int(span * rng.random() ** 0.8)))
+            if issue < FIRST_ISSUE:
+                issue += dt.timedelta(days=7)
             products = self._products(category, unit)
             service_site = holder.service_site if category.kind == "service" else ""
             choices = bodies_by_category[category.pk]
@@ -559,7 +568,7 @@ class DemoDataGenerator:
                 and rng.random() < 0.35
                 and len(planned) < self.total
                 and self._valid_through(
-                    events, renewal_day := expiry - dt.timedelta(days=5 + below(56))
+                    events, renewal_day := working_day(expiry - dt.timedelta(days=5 + below(56)))
                 )
             ):
                 succ_expiry = add_years(renewal_day, category.validity_years) - dt.timedelta(days=1)

@@ -137,3 +137,13 @@ def test_a_seeded_renewal_is_issued_while_its_predecessor_is_still_valid(seeded)
         predecessor = successor.renewed_from
         assert predecessor.issue_date < successor.issue_date <= predecessor.expiry_date
         assert successor.initial_issue_date == predecessor.initial_issue_date
+
+
+def test_seeded_bodies_act_on_working_days_and_only_the_expiry_job_on_any_day(seeded):
+    weekend = [
+        (event_type, day)
+        for events in histories().values()
+        for event_type, day in events
+        if day.weekday() >= 5 and event_type != EventType.EXPIRED
+    ]
+    assert weekend == []
