@@ -18,6 +18,7 @@ from greencert.certification.imports.columns import columns
 from greencert.certification.imports.outcome import Outcome
 from greencert.certification.imports.run import import_file
 from greencert.certification.imports.table import read_path
+from greencert.certification.seed import working_day
 from greencert.core.actors import Actor
 from greencert.core.checkchars import uscc_check_char
 from greencert.exchange import actions as exchange_actions
@@ -74,7 +75,7 @@ def write_demo_file(body: CertificationBody, path: Path, today: dt.date | None =
         category: Category = categories[i % len(categories)]
         unit = category.certification_units[i % len(category.certification_units)]
         site = sites[i % len(sites)]
-        issued = today - dt.timedelta(days=20 + 25 * i)
+        issued = working_day(today - dt.timedelta(days=20 + 25 * i))
         name = NAMES[i % len(NAMES)]
         # Named after the trade of its certificate, as a holder is (陶瓷有限公司 for tiles).
         trade = industry(category.code).endings[0]
