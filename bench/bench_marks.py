@@ -47,7 +47,7 @@ def _credential_payload() -> dict[str, object]:
             "name": number,
             "issuedToParty": {"registeredId": "91330500MA2B3C4D5X", "name": "湖州绿华涂料有限公司"},
             "authorisation": [
-                {"identifier": "CNCA-R-2002-001", "name": "中国质量认证中心有限公司"}
+                {"identifier": "CNCA-R-1999-901", "name": "上海示例绿色认证中心有限公司"}
             ],
             "assessment": [
                 {

@@ -3,9 +3,10 @@
 A registry of 100,000 certificates (``greencert seed``) is built afresh on each engine for every
 run, since the benchmark writes into it; on PostgreSQL it is the database
 ``greencert_bench_write_api`` (dropped and created again). A ``certify`` client is registered for
-中国质量认证中心 (CNCA-R-2002-001). gunicorn serves it as in production (gthread, 2 workers × 4
-threads, no access log, DEBUG off), and 16 client threads, each on its own keep-alive connection,
-issue certificates one request at a time for a fixed time: every request has its own
+the demo body 上海示例绿色认证中心 (CNCA-R-1999-901). gunicorn serves it as in production
+(gthread, 2 workers × 4 threads, no access log, DEBUG off), and 16 client threads, each on its
+own keep-alive connection, issue certificates one request at a time for a fixed time: every
+request has its own
 ``Idempotency-Key``, its own body number and a new holder, so each one registers an enterprise,
 issues a certificate and appends its event. Figures: requests per second, and the median and p99
 latency of each request as the client saw it. Afterwards the registry must hold exactly one new
@@ -46,8 +47,8 @@ SEED = 2021
 SECONDS = int(os.environ.get("GREENCERT_BENCH_WRITE_SECONDS", "15"))
 RUNS = 3  # of each phase; the table gives medians, since the machine's load moves them
 WARM_UP_SECONDS = 3
-BODY = "CNCA-R-2002-001"  # body numbers CQC<yy>GP<8 digits>
-FIRST_SERIAL = 90_000_000  # far above the serials the seed gave the body
+BODY = "CNCA-R-1999-901"  # body numbers DMSH<yy>GP<6 digits>
+FIRST_SERIAL = 900_000  # far above the serials the seed gave the body
 PG_DATABASE = "greencert_bench_write_api"
 UNIT = "水性外墙涂料"
 
@@ -166,7 +167,7 @@ class Holders:
 def _payload(serial: int, holder: str, issue_date: str) -> dict[str, Any]:
     year = dt.date.fromisoformat(issue_date).year % 100
     return {
-        "body_number": f"CQC{year:02d}GP{serial:08d}",
+        "body_number": f"DMSH{year:02d}GP{serial:06d}",
         "holder_credit_code": holder,
         "holder_name": f"湖州基准涂料{serial}有限公司",
         "category": "coatings",

@@ -99,7 +99,7 @@ class CertificateSummary(Schema):
         examples=["GC3220250000123K"], description="证书编号: the registry's number (GC…)"
     )
     body_number: str = Field(
-        examples=["CQC25GP00001234"],
+        examples=["DMSH25GP000123"],
         description="机构证书编号: the number the issuing certification body gave the "
         "certificate in its own system; unique within that body, but two bodies may use the "
         "same number",

@@ -35,6 +35,7 @@ from greencert.catalog.models import Category, Standard
 from greencert.certification import lifecycle
 from greencert.certification.actions import EXPIRY_JOB, add_years, in_zone
 from greencert.certification.body_numbers import counter_name, rule_for
+from greencert.certification.demo_industries import industry, service_site
 from greencert.certification.lifecycle import EventType, Status
 from greencert.certification.lifecycle.log import EVENT_SEQUENCE
 from greencert.certification.models import Certificate, CertificateEvent
@@ -45,9 +46,9 @@ from greencert.core.models import Counter
 from greencert.core.projections import rebuild_projections
 from greencert.parties.factory import (
     BRAND_HEADS,
-    KNOWN_BODIES,
+    BRAND_TAILS,
+    DEMO_BODIES,
     credit_code,
-    enterprise_name,
     short_place,
 )
 from greencert.parties.models import CertificationBody, Enterprise, Role, RoleAssignment
@@ -77,30 +78,6 @@ CATEGORY_WEIGHTS = {
     "express-packaging": 2,
     "rural-homestays": 3,
     "data-centres": 1,
-}
-TRADES = {
-    "coatings": "涂料",
-    "furniture": "家具",
-    "wood-panels": "木业",
-    "textiles": "纺织",
-    "paper": "纸业",
-    "ceramic-tiles": "陶瓷",
-    "sanitary-ceramics": "洁具",
-    "building-glass": "玻璃",
-    "thermal-insulation": "保温材料",
-    "waterproof-sealing": "防水材料",
-    "wood-plastic": "木塑",
-    "solar-water-heating": "太阳能",
-    "plastics": "塑料",
-    "detergents": "日化",
-    "home-appliances": "电器",
-    "tyres": "轮胎",
-    "kitchen-bath-hardware": "五金",
-    "gas-appliances": "燃气具",
-    "lighting": "照明",
-    "express-packaging": "包装",
-    "rural-homestays": "民宿",
-    "data-centres": "数据科技",
 }
 GRADES = {"rural-homestays": ["三钻", "四钻", "五钻"], "data-centres": ["一级", "二级"]}
 BATCH = 5000
@@ -145,6 +122,24 @@ NOTE_PAYLOADS = {
 # The position of a predecessor's ``renewed`` event in its successor's slot: right after the
 # successor's ``issued``, as ``issue_certificate`` appends them.
 RENEWED_POSITION = MAX_EVENTS - 1
+
+
+def working_day(day: dt.date) -> dt.date:
+    """``day``, or the Friday before it when it falls on a weekend: bodies issue, inspect and
+    decide on working days (only the expiry job runs on any day)."""
+    weekday = day.weekday()
+    return day - dt.timedelta(days=weekday - 4) if weekday > 4 else day
+
+
+class Holder(NamedTuple):
+    """A seeded enterprise as the plan uses it."""
+
+    id: int
+    region: Region
+    name: str
+    credit_code: str
+    address: str  # also where it produces
+    service_site: str  # where it serves, for a service category
 
 
 # A certificate's planned events: (minute, kind), in the order of its history.
@@ -247,38 +242,30 @@ class DemoDataGenerator:
     def _bodies(
         self, categories: list[Category], regions: dict[str, Region]
     ) -> list[CertificationBody]:
-        bodies = []
-        for number, name, short, region_code in KNOWN_BODIES:
-            bodies.append(
-                CertificationBody(
-                    approval_number=number,
-                    name=name,
-                    short_name=short,
-                    region=regions[region_code],
-                    alliance_member=True,
-                )
+        CertificationBody.objects.bulk_create(
+            CertificationBody(
+                approval_number=demo.approval_number,
+                name=demo.name,
+                short_name=demo.short_name,
+                region=regions[demo.region],
+                alliance_member=demo.alliance_member,
             )
-        for i, province in enumerate(["310000", "320000", "330000", "340000"] * 2):
-            place = short_place(regions[province].name_zh)
-            bodies.append(
-                CertificationBody(
-                    approval_number=f"CNCA-R-{2012 + i}-{300 + 17 * i:03d}",
-                    name=f"{place}{BRAND_HEADS[i * 3]}{BRAND_HEADS[i * 3 + 1]}认证有限公司",
-                    short_name=f"{place}{BRAND_HEADS[i * 3]}认证",
-                    region=regions[province],
-                    alliance_member=i < 4,
-                )
-            )
-        CertificationBody.objects.bulk_create(bodies)
+            for demo in DEMO_BODIES
+        )
         bodies = list(CertificationBody.objects.order_by("approval_number"))
+        scopes = {demo.approval_number: demo.categories for demo in DEMO_BODIES}
+        by_code = {c.code: c.pk for c in Category.objects.all()}
         through = CertificationBody.categories.through
-        links = []
-        for i, body in enumerate(bodies):
-            # Every body holds a spread of categories; together they cover the whole catalog.
-            chosen = {c.pk for c in categories if self.rng.random() < 0.45}
-            chosen.add(categories[i % len(categories)].pk)
-            links += [through(certificationbody_id=body.pk, category_id=pk) for pk in chosen]
-        through.objects.bulk_create(links)
+        through.objects.bulk_create(
+            through(certificationbody_id=body.pk, category_id=by_code[code])
+            for body in bodies
+            for code in scopes[body.approval_number]
+            if code in by_code
+        )
+        covered = {code for demo in DEMO_BODIES for code in demo.categories}
+        uncovered = [c.code for c in categories if c.code not in covered]
+        if uncovered:
+            raise ValueError(f"seed: no demo body is approved for {uncovered}")
         return bodies
 
     def _registrars(self, bodies: list[CertificationBody]) -> dict[int, tuple[int, str]]:
@@ -311,39 +298,77 @@ class DemoDataGenerator:
         return city
 
     def _enterprises(
-        self, count: int, sites: list[tuple[Region, list[Region]]]
-    ) -> list[tuple[int, Region, str, str]]:
-        """Write ``count`` enterprises; return (id, region, name, credit code) of each."""
+        self,
+        count: int,
+        sites: list[tuple[Region, list[Region]]],
+        categories: list[Category],
+        regions: dict[str, Region],
+    ) -> tuple[list[Holder], list[list[int]]]:
+        """Write at least ``count`` enterprises, each in the trade of one category, most of them
+        where that trade clusters; return them, and the indexes of each category's holders."""
         rng = self.rng
+        below = rng._randbelow  # type: ignore[attr-defined]
         seen: set[str] = set()
         names: set[str] = set()
-        trades = list(TRADES.values())
+        cumulative = list(accumulate(CATEGORY_WEIGHTS.get(c.code, 1) for c in categories))
+        total_weight = cumulative[-1] + 0.0
+        trades = [industry(c.code) for c in categories]
+        clusters = [[regions[code] for code in t.clusters if code in regions] for t in trades]
+        count = max(count, len(categories))
         ids = reserve_ids(Enterprise, count)
-        holders: list[tuple[int, Region, str, str]] = []
+        holders: list[Holder] = []
+        holders_of: list[list[int]] = [[] for _ in categories]
         rows: list[tuple[Any, ...]] = []
-        for pk in ids:
-            region = self._site(sites)
-            code = credit_code(rng, region.code)
-            while code in seen:
-                code = credit_code(rng, region.code)
-            seen.add(code)
-            trade = rng.choice(trades)
-            name = enterprise_name(rng, short_place(region.name_zh), trade)
-            while name in names:
-                name = enterprise_name(rng, short_place(region.name_zh), trade)
-                if name in names:
-                    name = name.replace("有限公司", f"{rng.choice(BRAND_HEADS)}有限公司", 1)
-            names.add(name)
-            address = (
-                f"{region.name_zh}{rng.choice(BRAND_HEADS)}"
-                f"{rng.choice(['路', '大道', '街'])}{rng.randint(1, 999)}号"
+        # Every category has a holder: the first enterprises take one each, the most certified
+        # first (the demo's enterprise account is the first with certificates); the others
+        # follow the categories' weights.
+        weights = list(CATEGORY_WEIGHTS)
+        firsts = sorted(range(len(categories)), key=lambda c: weights.index(categories[c].code))
+        for i, pk in enumerate(ids):
+            c = (
+                firsts[i]
+                if i < len(firsts)
+                else bisect(cumulative, rng.random() * total_weight, 0, len(categories) - 1)
             )
-            holders.append((pk, region, name, code))
+            trade = trades[c]
+            near = clusters[c]
+            region = near[below(len(near))] if near and rng.random() < 0.75 else self._site(sites)
+            place = short_place(region.name_zh)
+            code = credit_code(rng, region.code, trade.credit_kind)
+            while code in seen:
+                code = credit_code(rng, region.code, trade.credit_kind)
+            seen.add(code)
+            name = self._unique_name(place, trade.endings, names)
+            address = (
+                f"{region.name_zh}{BRAND_HEADS[below(len(BRAND_HEADS))]}"
+                f"{BRAND_TAILS[below(len(BRAND_TAILS))]}"
+                f"{trade.streets[below(len(trade.streets))]}{1 + below(999)}号"
+            )
+            site = service_site(categories[c].code, name, region.name_zh)
+            holders_of[c].append(len(holders))
+            holders.append(Holder(pk, region, name, code, address, site))
             rows.append((pk, code, name, region.pk, address))
         TableWriter(
             Enterprise, ["id", "credit_code", "name", "region_id", "address"], self.now
         ).write(rows)
-        return holders
+        return holders, holders_of
+
+    def _unique_name(self, place: str, endings: tuple[str, ...], names: set[str]) -> str:
+        """Place, a brand of two characters (three once two keep colliding) and a trade ending;
+        a brand never repeats the place (金华金华…)."""
+        below = self.rng._randbelow  # type: ignore[attr-defined]
+        tries = 0
+        while True:
+            brand = BRAND_HEADS[below(len(BRAND_HEADS))] + BRAND_TAILS[below(len(BRAND_TAILS))]
+            if tries >= 4:
+                brand += BRAND_TAILS[below(len(BRAND_TAILS))]
+            tries += 1
+            if brand[0] in place or brand[1] in place:
+                continue
+            name = f"{place}{brand}{endings[below(len(endings))]}"
+            if name not in names:
+                names.add(name)
+                return name
 
     # -- the plan --------------------------------------------------------------------------------
     # The plan draws millions of numbers, so it calls ``Random._randbelow`` directly: it is what
@@ -354,9 +379,19 @@ class DemoDataGenerator:
             return "[]"
         below = self.rng._randbelow  # type: ignore[attr-defined]
         letters = MODEL_LETTERS[below(21)] + MODEL_LETTERS[below(21)]
-        models = [f'"{letters}-{100 + below(9900)}"' for _ in range(1 + below(3))]
-        # The text json.dumps gives (what the JSON field stores), built directly: models are ASCII.
-        return f'[{{"name": {json.dumps(unit)}, "models": [{", ".join(models)}]}}]'
+        trade = industry(category.code)
+        forms = trade.models.get(unit) or trade.models["*"]
+        variants = trade.variants
+        models = [
+            forms[below(len(forms))].format(
+                L=letters, n=100 + below(9900), v=variants[below(len(variants))]
+            )
+            for _ in range(1 + below(3))
+        ]
+        # The text json.dumps gives (what the JSON field stores), built directly.
+        return (
+            f'[{{"name": {json.dumps(unit)}, "models": {json.dumps(list(dict.fromkeys(models)))}}}]'
+        )
 
     def _history(
         self, index: int, issue: dt.date, expiry: dt.date, renewal: bool
@@ -386,11 +421,13 @@ class DemoDataGenerator:
             moment(issue), EventType.ISSUED, RENEWAL_ISSUE_REASON if renewal else FIRST_ISSUE_REASON
         )
         suspended_until: dt.date | None = None
-        end = min(self.today, expiry)
+        # Events end the day before the seed day: a moment of office hours on the seed day itself
+        # could lie after the moment the seed runs.
+        end = min(self.today - dt.timedelta(days=1), expiry)
         year = 1
         # Once a year, while surveillance applies, the certificate is checked.
         while True:
-            check = add_years(issue, year) - dt.timedelta(days=below(41))
+            check = working_day(add_years(issue, year) - dt.timedelta(days=below(41)))
             if check > end or not allowed(status, EventType.SURVEILLANCE_PASSED):
                 break
             roll = rng.random()
@@ -399,7 +436,7 @@ class DemoDataGenerator:
                 code = SUSPENSIONS[below(5)]
                 step(moment(check), EventType.SUSPENDED, code)
                 outcome = rng.random()
-                follow = check + dt.timedelta(days=10 + below(76))
+                follow = working_day(check + dt.timedelta(days=10 + below(76)))
                 # A follow-up after the end of the data set leaves it still suspended.
                 if follow <= end and outcome < 0.6:
                     step(moment(follow), EventType.RESTORED, RESTORATION)
@@ -428,6 +465,19 @@ class DemoDataGenerator:
             suspended_until.toordinal() if suspended_until and status == Status.SUSPENDED else None
         )
         return events, status, reason, until
+
+    def _valid_through(self, events: PlannedEvents, day: dt.date) -> bool:
+        """Whether a certificate with ``events`` is valid all through ``day``."""
+        end = (day.toordinal() + 1) * MINUTES_PER_DAY
+        kinds = self.steps.rows
+        status = ""
+        for minute, kind in events:
+            if minute >= end:
+                break
+            status = kinds[kind][2]
+        return status == Status.VALID and not any(
+            end - MINUTES_PER_DAY <= minute < end for minute, _kind in events
+        )
 
     def _add_keys(
         self, index: int, issued_at: int, events: PlannedEvents, first_position: int = 0
@@ -458,7 +508,8 @@ class DemoDataGenerator:
     def plan(
         self,
         categories: list[Category],
-        holders: list[tuple[int, Region, str, str]],
+        holders: list[Holder],
+        holders_of: list[list[int]],
         bodies_by_category: dict[int, list[int]],
     ) -> list[PlannedCertificate]:
         rng = self.rng
@@ -474,16 +525,17 @@ class DemoDataGenerator:
             # What rng.choices(categories, weights) draws, without re-accumulating the weights.
             c = bisect(cumulative, rng.random() * total_weight, 0, last_category)
             category = categories[c]
-            h = below(len(holders))
-            region, holder_name = holders[h][1:3]
+            # A certificate of the category goes to a firm of its trade.
+            in_trade = holders_of[c]
+            h = in_trade[below(len(in_trade))]
+            holder = holders[h]
+            region = holder.region
             unit = units[c][below(len(units[c]))]
-            issue = FIRST_ISSUE + dt.timedelta(days=int(span * rng.random() ** 0.8))
+            issue = working_day(FIRST_ISSUE + dt.timedelta(days=int(span * rng.random() ** 0.8)))
+            if issue < FIRST_ISSUE:
+                issue += dt.timedelta(days=7)
             products = self._products(category, unit)
-            service_site = (
-                f"{holder_name.split('有限')[0]}（{region.name_zh}）"
-                if category.kind == "service"
-                else ""
-            )
+            service_site = holder.service_site if category.kind == "service" else ""
             choices = bodies_by_category[category.pk]
             body_id = choices[below(len(choices))]
             grade = grades[c][below(len(grades[c]))]
@@ -509,9 +561,16 @@ class DemoDataGenerator:
                 suspended_until=until,
             )
             planned.append(cert)
-            # About a third of certificates reaching expiry are renewed into a successor.
-            if status == Status.EXPIRED and rng.random() < 0.35 and len(planned) < self.total:
-                renewal_day = expiry - dt.timedelta(days=5 + below(56))
+            # About a third of certificates reaching expiry are renewed into a successor, if they
+            # are valid on the day (a body renews no suspended certificate).
+            if (
+                status == Status.EXPIRED
+                and rng.random() < 0.35
+                and len(planned) < self.total
+                and self._valid_through(
+                    events, renewal_day := working_day(expiry - dt.timedelta(days=5 + below(56)))
+                )
+            ):
                 succ_expiry = add_years(renewal_day, category.validity_years) - dt.timedelta(days=1)
                 succ_events, status, reason, until = self._history(
                     index + 1, renewal_day, succ_expiry, renewal=True
@@ -596,7 +655,7 @@ class DemoDataGenerator:
         numbers: list[str],
         body_numbers: list[str],
         last_sequence: list[int],
-        holders: list[tuple[int, Region, str, str]],
+        holders: list[Holder],
         categories: list[Category],
         standards: dict[int, list[Standard]],
     ) -> Iterator[tuple[Any, ...]]:
@@ -605,7 +664,7 @@ class DemoDataGenerator:
         moment = MomentText()
         spread = self.issue_minutes * self.total
         standard_on: dict[tuple[int, int], int | None] = {}
-        places: dict[str, tuple[str, bool, bool]] = {}
+        zones: dict[str, tuple[bool, bool]] = {}
         planned, keys = self.planned, self.event_keys
         for index in order:
             cert = planned[index]
@@ -619,13 +678,12 @@ class DemoDataGenerator:
                 standard = candidates[-1]
                 standard_on[key] = standard.pk if standard else None
             region = cert.region
-            if region.pk not in places:
-                places[region.pk] = (
-                    f"{region.name_zh}生产基地",
+            if region.pk not in zones:
+                zones[region.pk] = (
                     in_zone(region, "pilot_zone"),
                     in_zone(region, "demonstration_zone"),
                 )
-            production_site, pilot, demonstration = places[region.pk]
+            pilot, demonstration = zones[region.pk]
             last = last_sequence[index]
             # The actions create the row when they issue it and touch it with each later event.
             updated_at = (keys[last - 1] >> POSITION_AND_KIND_BITS) // spread
@@ -640,7 +698,7 @@ class DemoDataGenerator:
                 cert.unit,
                 cert.products,
                 cert.service_site,
-                "" if cert.service_site else production_site,
+                "" if cert.service_site else holders[cert.holder].address,
                 region.pk,
                 region.province_code,
                 region.city_code,
@@ -664,7 +722,7 @@ class DemoDataGenerator:
         ids: list[int],
         numbers: list[str],
         body_numbers: list[str],
-        holders: list[tuple[int, Region, str, str]],
+        holders: list[Holder],
         categories: list[Category],
         bodies: list[CertificationBody],
         registrars: dict[int, tuple[int, str]],
@@ -747,9 +805,11 @@ class DemoDataGenerator:
         for body_id, category_id in links.values_list("certificationbody_id", "category_id"):
             bodies_by_category.setdefault(category_id, []).append(body_id)
         self.progress("enterprises")
-        holders = self._enterprises(max(20, self.total // 4), sites)
+        holders, holders_of = self._enterprises(
+            max(20, self.total // 4), sites, categories, regions
+        )
         self.progress("plan")
-        planned = self.plan(categories, holders, bodies_by_category)
+        planned = self.plan(categories, holders, holders_of, bodies_by_category)
         order = self._issue_order(planned)
         numbers, counters = self._numbers(planned, order)
         body_numbers, body_counters = self._body_numbers(planned, order, bodies)

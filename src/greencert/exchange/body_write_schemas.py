@@ -38,7 +38,7 @@ class IssueIn(Schema):
     body_number: str = Field(
         min_length=1,
         max_length=60,
-        examples=["CQC25GP00001234"],
+        examples=["DMSH25GP000123"],
         description="the body's own certificate number (机构证书编号), unique within the body, "
         "in the body's format",
     )

@@ -11,7 +11,7 @@ class VerifyIn(Schema):
     numbers: list[str] = Field(
         default_factory=list,
         max_length=1000,
-        examples=[["GC3220250000123K", "GC3320240000185N", "CQC25GP00001234"]],
+        examples=[["GC3220250000123K", "GC3320240000185N", "DMSH25GP000123"]],
         description="certificate numbers: the registry's (GC…) or the issuing body's own "
         "(机构证书编号); up to 1,000 numbers and holders together",
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from typing import NamedTuple
 
 import factory
 
@@ -14,25 +15,68 @@ BRAND_HEADS = "绿华恒振金天永明博嘉瑞森海润青宏新东远康泰�
 BRAND_TAILS = "源信通华鹰成安辉雅禾丰泰川泽山达业程宇辰阳光景峰林洲圣美佳豪邦普晟翔睿煜"
 SUFFIXES = ["有限公司", "股份有限公司", "科技有限公司", "实业有限公司", "制品有限公司"]
 
-# Certification bodies in CNCA's register (domain.md §8).
-KNOWN_BODIES = [
-    ("CNCA-R-2002-001", "中国质量认证中心有限公司", "中国质量认证中心", "310000"),
-    ("CNCA-R-2002-002", "方圆标志认证集团有限公司", "方圆", "320100"),
-    ("CNCA-R-2002-005", "中国船级社质量认证有限公司", "中国船级社质量认证", "310000"),
-    ("CNCA-R-2002-012", "广州赛宝认证中心服务有限公司", "赛宝", "330100"),
-    ("CNCA-R-2002-021", "华夏认证中心有限公司", "华夏认证", "340100"),
-    ("CNCA-R-2002-105", "中环联合(北京)认证中心有限公司", "中环联合", "320500"),
-    ("CNCA-R-2003-091", "北京鉴衡认证中心有限公司", "鉴衡", "330400"),
-    ("CNCA-R-2003-104", "山东世通质量认证有限公司", "世通", "330500"),
-    ("CNCA-R-2024-1364", "中国林业科学研究院林产化学工业研究所", "中国林科院所", "320100"),
-]
+
+class DemoBody(NamedTuple):
+    """A fictional certification body of the demo data set."""
+
+    approval_number: str
+    name: str
+    short_name: str
+    region: str  # GB/T 2260 code of its seat
+    alliance_member: bool
+    categories: tuple[str, ...]  # the catalog categories it is approved for (its scope)
 
 
-def credit_code(rng: random.Random, region_code: str) -> str:
-    """A unified social credit code for an enterprise (91…) registered in ``region_code``."""
+# The demo's certification bodies are fictional, and read so ("示例" in every name), seated in the
+# four YRD provinces, each approved for the categories its name says it works in. Their approval
+# numbers carry the year 1999: CNCA was set up in 2001 and its register starts at CNCA-R-2002-001
+# (domain.md §8), so no real body can hold one of these numbers, yet each has the register's format.
+DEMO_BODIES = [
+    DemoBody(
+        "CNCA-R-1999-901", "上海示例绿色认证中心有限公司", "示例绿证中心", "310115", True,
+        ("coatings", "furniture", "wood-panels", "textiles", "paper", "ceramic-tiles", "plastics",
+         "detergents", "home-appliances", "lighting", "express-packaging", "data-centres"),
+    ),
+    DemoBody(
+        "CNCA-R-1999-902", "江苏示例建材认证有限公司", "苏示建材认证", "320100", True,
+        ("ceramic-tiles", "sanitary-ceramics", "building-glass", "thermal-insulation",
+         "waterproof-sealing", "wood-plastic", "coatings", "solar-water-heating"),
+    ),
+    DemoBody(
+        "CNCA-R-1999-903", "浙江示例家居认证有限公司", "浙示家居认证", "330500", True,
+        ("furniture", "wood-panels", "coatings", "wood-plastic", "textiles", "paper"),
+    ),
+    DemoBody(
+        "CNCA-R-1999-904", "安徽示例质量认证有限公司", "皖示质量认证", "340100", True,
+        ("home-appliances", "tyres", "kitchen-bath-hardware", "gas-appliances", "lighting",
+         "plastics", "building-glass", "solar-water-heating"),
+    ),
+    DemoBody(
+        "CNCA-R-1999-905", "浙江示例服务认证有限公司", "浙示服务认证", "330100", True,
+        ("rural-homestays", "data-centres", "tourism", "elderly-care", "pollution-control"),
+    ),
+    DemoBody(
+        "CNCA-R-1999-906", "苏州示例纺织认证有限公司", "苏示纺织认证", "320500", False,
+        ("textiles", "paper", "detergents", "express-packaging"),
+    ),
+    DemoBody(
+        "CNCA-R-1999-907", "宁波示例电器认证有限公司", "甬示电器认证", "330200", False,
+        ("home-appliances", "kitchen-bath-hardware", "gas-appliances", "lighting",
+         "solar-water-heating", "plastics"),
+    ),
+    DemoBody(
+        "CNCA-R-1999-908", "上海示例包装认证有限公司", "沪示包装认证", "310112", False,
+        ("express-packaging", "paper", "plastics"),
+    ),
+]  # fmt: skip
+
+
+def credit_code(rng: random.Random, region_code: str, kind: str = "91") -> str:
+    """A unified social credit code registered in ``region_code``: an enterprise's (91…) or,
+    with ``kind`` "92", an individual business's (个体工商户)."""
     org8 = "".join(rng.choice(USCC_CHARSET) for _ in range(8))
     org9 = org8 + org_code_check_char(org8)
-    first17 = "91" + region_code + org9
+    first17 = kind + region_code + org9
     return first17 + uscc_check_char(first17)
 
 
@@ -64,9 +108,10 @@ class CertificationBodyFactory(factory.django.DjangoModelFactory[CertificationBo
         django_get_or_create = ("approval_number",)
         skip_postgeneration_save = True
 
-    approval_number = factory.Sequence(lambda n: f"CNCA-R-2010-{100 + n:03d}")
-    name = factory.Sequence(lambda n: f"长三角绿色认证中心{n}号有限公司")
-    short_name = factory.Sequence(lambda n: f"绿认{n}")
+    # Fictional like the demo's bodies (a 1999 number no real body holds), kept apart from them.
+    approval_number = factory.Sequence(lambda n: f"CNCA-R-1999-{100 + n:03d}")
+    name = factory.Sequence(lambda n: f"长三角示例认证中心{n}号有限公司")
+    short_name = factory.Sequence(lambda n: f"示例认证{n}")
     region = factory.LazyFunction(lambda: Region.objects.get(code="310000"))
     alliance_member = True
 

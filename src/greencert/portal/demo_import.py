@@ -13,15 +13,18 @@ from django.utils import timezone
 
 from greencert.catalog.models import Category
 from greencert.certification.body_numbers import rule_for
+from greencert.certification.demo_industries import industry
 from greencert.certification.imports.columns import columns
 from greencert.certification.imports.outcome import Outcome
 from greencert.certification.imports.run import import_file
 from greencert.certification.imports.table import read_path
+from greencert.certification.seed import working_day
 from greencert.core.actors import Actor
 from greencert.core.checkchars import uscc_check_char
 from greencert.exchange import actions as exchange_actions
 from greencert.exchange.models import ApiClient
 from greencert.exchange.tokens import new_token
+from greencert.parties.factory import short_place
 from greencert.parties.models import CertificationBody
 from greencert.regions.models import Region
 
@@ -72,18 +75,21 @@ def write_demo_file(body: CertificationBody, path: Path, today: dt.date | None =
         category: Category = categories[i % len(categories)]
         unit = category.certification_units[i % len(category.certification_units)]
         site = sites[i % len(sites)]
-        issued = today - dt.timedelta(days=20 + 25 * i)
+        issued = working_day(today - dt.timedelta(days=20 + 25 * i))
         name = NAMES[i % len(NAMES)]
+        # Named after the trade of its certificate, as a holder is (陶瓷有限公司 for tiles).
+        trade = industry(category.code).endings[0]
+        address = f"{regions[site].name_zh}{name}路 {rng.randint(1, 300)} 号"
         values = {
             "body_number": rule.compose(body.approval_number, issued.year, FIRST_SERIAL + i),
             "holder_credit_code": _credit_code(FIRST_SERIAL + i, site),
-            "holder_name": f"{regions[site].name_zh}{name}{category.name_zh[:2]}有限公司",
+            "holder_name": f"{short_place(regions[site].name_zh)}{name}{trade}",
             "holder_region": site,
-            "holder_address": f"{regions[site].name_zh}{name}路 {rng.randint(1, 300)} 号",
+            "holder_address": address,
             "category": category.code,
             "certification_unit": unit,
             "site_region": site,
-            "production_site": f"{regions[site].name_zh}{name}生产基地",
+            "production_site": address,
             "products": f"{unit}: {MODEL_PREFIXES[i % len(MODEL_PREFIXES)]}-{100 + i}; "
             f"{MODEL_PREFIXES[i % len(MODEL_PREFIXES)]}-{200 + i}",
             "issue_date": issued.isoformat(),

@@ -168,8 +168,8 @@ class SearchFilters(QueryFilters):
             raise _invalid(
                 "body",
                 number,
-                "认证机构的 CNCA 批准号，如 CNCA-R-2002-001",
-                "a certification body's CNCA approval number, e.g. CNCA-R-2002-001",
+                "认证机构的 CNCA 批准号，如 CNCA-R-1999-901",
+                "a certification body's CNCA approval number, e.g. CNCA-R-1999-901",
             )
         return Q(body_id=body_id)
 

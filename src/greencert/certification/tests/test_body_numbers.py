@@ -20,16 +20,16 @@ def test_every_rule_in_the_data_file_accepts_its_example_and_its_own_numbers() -
 
 
 def test_a_number_is_read_as_people_copy_it_from_paper() -> None:
-    assert normalise_body_number(" cqc26gp０００００００１ ") == "CQC26GP00000001"
-    assert require_body_number("CNCA-R-2002-001", "cqc26gp 00000001") == "CQC26GP00000001"
+    assert normalise_body_number(" dmsh26gp００００００１ ") == "DMSH26GP0000001"
+    assert require_body_number("CNCA-R-1999-901", "dmsh26gp 000001") == "DMSH26GP000001"
 
 
 def test_a_number_outside_the_bodys_format_is_refused_naming_the_format() -> None:
     with pytest.raises(ValidationFailed) as refused:
-        require_body_number("CNCA-R-2002-001", "CEC2026GP0000001")
+        require_body_number("CNCA-R-1999-901", "DMJS2026-GP-000001")
     assert refused.value.field == "body_number"
-    assert "CQC25GP00001234" in refused.value.message_en
-    assert "CQC25GP00001234" in refused.value.message_zh
+    assert "DMSH25GP000123" in refused.value.message_en
+    assert "DMSH25GP000123" in refused.value.message_zh
 
 
 def test_without_a_number_the_body_s_next_one_in_its_format_is_allocated(

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from greencert.catalog.models import Category
+from greencert.certification.demo_industries import sample_quantity
 from greencert.certification.models import Application, Nonconformity
 from greencert.certification.workflow import actions, evaluations
 from greencert.core.actors import Actor
@@ -100,10 +101,16 @@ def submit(
 
 
 def step(
-    cast: Cast, application: Application, name: str, actor: Actor | None = None
+    cast: Cast,
+    application: Application,
+    name: str,
+    actor: Actor | None = None,
+    on: dt.date | None = None,
 ) -> Application:
-    """Make one transition with sensible data, as the right person (or as ``actor``)."""
+    """Make one transition with sensible data, as the right person (or as ``actor``); an
+    inspection, a sampling or a test report is dated ``on`` (today by default)."""
     today = timezone.localdate()
+    on = on or today
     body = actor or cast.reviewer
     enterprise = actor or cast.applicant
     if name in {"return", "withdraw"}:
@@ -122,7 +129,7 @@ def step(
             body,
             application,
             outcome=outcome,
-            inspected_on=today,
+            inspected_on=on,
             inspectors="张工, 李工",
             man_days=Decimal("2.0"),
             findings="现场检查未发现重大问题" if outcome != "fail" else "关键原材料无法追溯",
@@ -142,8 +149,8 @@ def step(
             laboratory=cast.laboratory,
             sample_code=f"YP-{application.reference}",
             product_model=(application.products or [{"models": ["—"]}])[0]["models"][0],
-            quantity="2 桶 × 5 L",
-            sampled_on=today,
+            quantity=sample_quantity(application.category.code, application.certification_unit),
+            sampled_on=on,
             sampled_at_site=application.production_site or application.service_site,
             scheme_key=scheme.key,
         )
@@ -152,7 +159,7 @@ def step(
             actor or cast.tester,
             application,
             report_number=f"BG-{application.reference}",
-            issued_on=today,
+            issued_on=on,
             values=passing_values(application),
             conclusion="所检项目符合要求",
         )
@@ -167,9 +174,12 @@ def step(
     raise ValueError(name)
 
 
-def advance(cast: Cast, application: Application, state: str) -> Application:
-    for name in PATHS[state]:
-        application = step(cast, application, name)
+def advance(
+    cast: Cast, application: Application, state: str, on: list[dt.date] | None = None
+) -> Application:
+    """Take the application to ``state``; ``on`` dates each step of ``PATHS[state]``."""
+    for i, name in enumerate(PATHS[state]):
+        application = step(cast, application, name, on=on[i] if on else None)
     assert application.state == state, (application.state, state)
     return application
 
