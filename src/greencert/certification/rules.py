@@ -12,10 +12,11 @@ import yaml
 
 from greencert.certification.lifecycle import reasons
 from greencert.certification.lifecycle.codes import DATA_DIR
+from greencert.core.workdays import add_working_days
 
 # The event by which the body carries out a due action of each kind, and its reason group.
 DUE_KINDS = {"revoke": ("revoked", "revocation"), "suspend": ("suspended", "suspension")}
-COUNTINGS = ("calendar",)
+COUNTINGS = ("calendar", "working")
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class LifecycleRules:
     on_surveillance_failed: DueRule
     on_surveillance_overdue: DueRule
     deadline_days: int
+    deadline_counting: str
     site_fields: tuple[str, ...]
     site_reason_codes: tuple[str, ...]
 
@@ -43,6 +45,8 @@ class LifecycleRules:
 
     def deadline(self, due_on: dt.date) -> dt.date:
         """The last day the body has to carry out what became due on ``due_on``."""
+        if self.deadline_counting == "working":
+            return add_working_days(due_on, self.deadline_days)
         return due_on + dt.timedelta(days=self.deadline_days)
 
 
@@ -92,6 +96,7 @@ def lifecycle_rules() -> LifecycleRules:
         on_surveillance_failed=_rule("surveillance.on_failed", surveillance["on_failed"]),
         on_surveillance_overdue=_rule("surveillance.on_overdue", surveillance["on_overdue"]),
         deadline_days=_positive("due_actions", "deadline_days", due["deadline_days"]),
+        deadline_counting=due["counting"],
         site_fields=tuple(site["fields"]),
         site_reason_codes=tuple(site["reason_codes"]),
     )

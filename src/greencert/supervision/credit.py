@@ -24,8 +24,13 @@ CREDIT_EVENTS = {
     EventType.REVOKED: "revocation",
     EventType.SURVEILLANCE_PASSED: "surveillance_timely",
 }
-# Events that enter the issuing body's credit record: a regulator's order it let pass its deadline.
-BODY_CREDIT_EVENTS = {EventType.ORDER_OVERDUE: "order_overdue"}
+# Events that enter the issuing body's credit record: a regulator's order, or an action the rules
+# made due (a revocation when a suspension ran out, a suspension after failed surveillance), that it
+# let pass its deadline.
+BODY_CREDIT_EVENTS = {
+    EventType.ORDER_OVERDUE: "order_overdue",
+    EventType.DUE_ACTION_OVERDUE: "due_action_overdue",
+}
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -170,7 +175,7 @@ def _record_for(event: CertificateEvent, certificate: Certificate) -> CreditReco
 
 def record_from_certificate_event(event: CertificateEvent) -> None:
     """Projection: a revocation and a passed surveillance enter the holder's credit record, an
-    overdue order the issuing body's."""
+    overdue order or due action the issuing body's."""
     if event.event_type in CREDIT_EVENTS or event.event_type in BODY_CREDIT_EVENTS:
         _record_for(event, event.certificate).save()
 

@@ -23,6 +23,7 @@ from greencert.certification.lifecycle.tree_head import tree_head_at
 from greencert.certification.models import Certificate
 from greencert.core.actors import Actor
 from greencert.core.errors import TransitionRefused, ValidationFailed
+from greencert.core.workdays import add_working_days, deadline_is_provisional
 from greencert.parties.models import CertificationBody, Enterprise
 from greencert.regions.models import Region
 from greencert.supervision import draw
@@ -38,7 +39,6 @@ from greencert.supervision.credit import credit_classes
 from greencert.supervision.models import InspectionCheck, InspectionItem, InspectionPlan, Inspector
 from greencert.supervision.orders import issue_order
 from greencert.supervision.permissions import require_region, require_regulator
-from greencert.supervision.workdays import add_working_days, deadline_is_provisional
 
 FILTERS = {
     "certificate": {"region", "category", "status"},

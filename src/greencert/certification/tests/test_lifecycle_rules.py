@@ -43,6 +43,7 @@ from greencert.certification.workflow.testing import Cast
 from greencert.core.actors import Actor
 from greencert.core.errors import TransitionRefused, ValidationFailed
 from greencert.core.tests.fixtures import events_of, in_days, region
+from greencert.core.workdays import add_working_days
 from greencert.exchange.actions import create_client
 from greencert.parties.models import Role
 
@@ -127,13 +128,22 @@ def test_the_day_after_a_suspension_ran_out_a_revocation_is_due_in_the_bodys_que
     assert (due.kind, due.reason_code, due.cause) == ("revoke", "R01", "suspension_ran_out")
     assert due.body_id == suspended.body_id and due.state == "open"
     assert due.due_on == day_after
-    assert due.deadline == day_after + dt.timedelta(days=lifecycle_rules().deadline_days)
+    assert due.deadline == add_working_days(day_after, lifecycle_rules().deadline_days)
     suspended.refresh_from_db()
     assert suspended.status == Status.SUSPENDED  # the rule does not revoke: the body does
     event = events_of(suspended)[-1]
     assert (event.event_type, event.reason_code) == (EventType.ACTION_DUE, "D01")
     assert event.status_before == event.status_after == Status.SUSPENDED
     assert event.payload["due"] == due.number and event.payload["reason_code"] == "R01"
+
+
+def test_the_bodys_deadline_counts_working_days_across_a_holiday_and_a_worked_sunday():
+    rules = dataclasses.replace(lifecycle_rules(), deadline_days=4, deadline_counting="working")
+    # Due on Friday 2025-09-26: Sunday 2025-09-28 is worked (调休), then 09-29 and 09-30;
+    # 10-01..08 are the National Day and Mid-Autumn holidays, so the fourth is Thursday 2025-10-09.
+    assert rules.deadline(dt.date(2025, 9, 26)) == dt.date(2025, 10, 9)
+    calendar = dataclasses.replace(rules, deadline_counting="calendar")
+    assert calendar.deadline(dt.date(2025, 9, 26)) == dt.date(2025, 9, 30)
 
 
 def test_a_suspension_that_ran_out_makes_one_revocation_due_however_often_the_job_runs(

@@ -9,15 +9,7 @@ from django.utils import timezone
 
 from greencert.certification.models import Application, ApplicationStep
 from greencert.certification.workflow.machine import TimeLimit, workflow
-
-
-def add_working_days(day: dt.date, count: int) -> dt.date:
-    """The day ``count`` working days (Monday to Friday) after ``day``."""
-    while count > 0:
-        day += dt.timedelta(days=1)
-        if day.weekday() < 5:
-            count -= 1
-    return day
+from greencert.core.workdays import add_working_days
 
 
 def due_date(limit: TimeLimit, started: dt.date) -> dt.date:

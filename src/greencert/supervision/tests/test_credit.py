@@ -9,7 +9,13 @@ import time_machine
 from django.test import Client
 from django.utils import timezone
 
-from greencert.certification.actions import record_surveillance_passed, revoke_certificate
+from greencert.certification.actions import (
+    record_surveillance_passed,
+    revoke_certificate,
+    suspend_certificate,
+)
+from greencert.certification.due_rules import mark_overdue_due_actions, suspensions_run_out
+from greencert.certification.models import DueAction
 from greencert.core.errors import PermissionRefused, TransitionRefused, ValidationFailed
 from greencert.core.tests.fixtures import in_days, region
 from greencert.supervision.actions import list_on_blacklist, record_credit, repair_credit
@@ -144,3 +150,19 @@ def test_grades_are_samr_credit_risk_classes_from_december_2026(holder):
 def test_dates_before_the_change_keep_the_old_grade_names(holder):
     explained = explain_grade(enterprise=holder, on=dt.date(2026, 11, 30))
     assert (explained["rule_version"], explained["grade_zh"]) == ("2026.1", "守信")
+
+
+def test_a_due_action_the_body_lets_pass_its_deadline_enters_the_bodys_credit_record(
+    issued_certificate, body_staff
+):
+    suspend_certificate(body_staff, issued_certificate, reason_code="S03", until=in_days(10))
+    assert suspensions_run_out(in_days(11)) == 1
+    due = DueAction.objects.get()
+    assert mark_overdue_due_actions(due.deadline) == 0
+    assert not CreditRecord.objects.filter(body=issued_certificate.body).exists()
+    assert mark_overdue_due_actions(due.deadline + dt.timedelta(days=1)) == 1
+    record = CreditRecord.objects.get(body=issued_certificate.body)
+    assert record.source == "due_action_overdue"
+    assert record.enterprise_id is None
+    grade = explain_grade(body=issued_certificate.body, on=due.deadline + dt.timedelta(days=1))
+    assert grade["score"] == credit_rules(due.deadline).start_score - 10

@@ -33,10 +33,10 @@ from greencert.certification.models import (
     TestReport,
 )
 from greencert.certification.workflow import evaluations
-from greencert.certification.workflow.deadlines import add_working_days
 from greencert.certification.workflow.testing import PATHS, Cast, advance, submit
 from greencert.core.actors import Actor
 from greencert.core.jobs import tasks_run_inline
+from greencert.core.workdays import add_working_days
 from greencert.parties.models import RoleAssignment
 
 # Calendar days from the step before to each step: the body accepts within two days, inspects and

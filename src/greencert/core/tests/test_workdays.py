@@ -6,13 +6,13 @@ import datetime as dt
 
 import chinese_calendar
 
-from greencert.supervision.inspections import publication_deadline
-from greencert.supervision.workdays import (
+from greencert.core.workdays import (
     _overrides,
     add_working_days,
     is_working_day,
     working_days_between,
 )
+from greencert.supervision.inspections import publication_deadline
 
 
 def test_the_adjusted_sunday_before_national_day_2025_is_a_working_day():
