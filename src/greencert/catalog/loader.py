@@ -9,6 +9,7 @@ carry their own flag.
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -177,8 +178,6 @@ def sync_catalog(category_model: Any, standard_model: Any, rule_model: Any) -> i
         if (stale.number, stale.year) not in listed:
             stale.categories.clear()
             if not stale.supersedes.exists():
-                try:
+                with suppress(ProtectedError):  # a certificate still cites it
                     stale.delete()
-                except ProtectedError:  # a certificate still cites it
-                    pass
     return len(data["categories"])

@@ -31,7 +31,10 @@ class MarkActivity(models.IntegerChoices):
 
     CATALOG_PRODUCT = 1, "认证活动一 统一目录产品认证 catalog product certification"
     GREEN_ATTRIBUTE = 2, "认证活动二 绿色属性认证 green-attribute certification"
-    SELF_DECLARATION = 3, "认证活动三 自我声明等合格评定 self-declaration and other conformity assessment"
+    SELF_DECLARATION = (
+        3,
+        "认证活动三 自我声明等合格评定 self-declaration and other conformity assessment",
+    )
 
 
 class CertificationScope(models.TextChoices):

@@ -131,7 +131,13 @@ def test_bad_scheme_id_pattern_is_explained() -> None:
 def test_derived_metric_needs_exactly_one_of_formula_or_steps() -> None:
     doc = document()
     doc["derived"] = [
-        {"id": "score", "name": {"zh": "分", "en": "Score"}, "unit": "points", "confirmed": True, "source": "test fixture"}
+        {
+            "id": "score",
+            "name": {"zh": "分", "en": "Score"},
+            "unit": "points",
+            "confirmed": True,
+            "source": "test fixture",
+        }
     ]
     assert "derived[0]: expected exactly one of the fields formula, steps" in str(error_for(doc))
 
@@ -219,8 +225,20 @@ def test_grade_bands_must_run_from_best_to_worst() -> None:
         "metric": "gloss",
         "better": "higher",
         "bands": [
-            {"id": "low", "name": {"zh": "低", "en": "Low"}, "bound": "1", "confirmed": True, "source": "test fixture"},
-            {"id": "high", "name": {"zh": "高", "en": "High"}, "bound": "9", "confirmed": True, "source": "test fixture"},
+            {
+                "id": "low",
+                "name": {"zh": "低", "en": "Low"},
+                "bound": "1",
+                "confirmed": True,
+                "source": "test fixture",
+            },
+            {
+                "id": "high",
+                "name": {"zh": "高", "en": "High"},
+                "bound": "9",
+                "confirmed": True,
+                "source": "test fixture",
+            },
         ],
     }
     assert "grading.bands: expected bands from best to worst" in str(error_for(doc))
