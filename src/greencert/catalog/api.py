@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from greencert.catalog.editions import citable_until, edition_on, in_force_on
 from greencert.catalog.models import Category, EvaluationScheme, MarkActivity, Standard
@@ -69,6 +69,17 @@ class CategoryOut(Schema):
     source: str
 
 
+class StandardsQuery(Schema):
+    on: dt.date | None = Field(None, description="the date asked about (default today)")
+    number: str | None = Field(None, description="one standard, e.g. GB/T 35607")
+    in_force: bool | None = Field(None, description="only editions in force (or not) on `on`")
+
+
+class CategoriesQuery(Schema):
+    on: dt.date | None = Field(None, description="the date asked about (default today)")
+    pilot_zone: bool | None = Field(None, description="only the pilot zone's catalog (or not)")
+
+
 def _standard_row(standard: Standard, day: dt.date) -> dict[str, Any]:
     return {
         "code": standard.code,
@@ -93,15 +104,10 @@ def _standard_row(standard: Standard, day: dt.date) -> dict[str, Any]:
     response={200: list[StandardOut], ERROR_STATUSES: ErrorBody},
     summary="Standards register 标准清单",
 )
-def list_standards(
-    request: HttpRequest,
-    on: dt.date | None = None,
-    number: str | None = Field(None, description="one standard, e.g. GB/T 35607"),
-    in_force: bool | None = Field(None, description="only editions in force (or not) on `on`"),
-) -> list[dict[str, Any]]:
+def list_standards(request: HttpRequest, query: Query[StandardsQuery]) -> list[dict[str, Any]]:
     """Every edition with its dates, successor and transition; `in_force` on `on` (default
     today). `?number=GB/T 35607&in_force=true&on=2025-01-01` answers which edition was in force."""
-    day = on or timezone.localdate()
+    day, number, in_force = query.on or timezone.localdate(), query.number, query.in_force
     editions = list(Standard.objects.select_related("superseded_by").order_by("number", "year"))
     rows = [_standard_row(e, day) for e in editions if number is None or e.number == number]
     if number is not None and not rows:
@@ -124,13 +130,9 @@ def list_standards(
     response={200: list[CategoryOut], ERROR_STATUSES: ErrorBody},
     summary="Catalog categories 认证目录",
 )
-def list_categories(
-    request: HttpRequest,
-    on: dt.date | None = None,
-    pilot_zone: bool | None = Field(None, description="only the pilot zone's catalog (or not)"),
-) -> list[dict[str, Any]]:
+def list_categories(request: HttpRequest, query: Query[CategoriesQuery]) -> list[dict[str, Any]]:
     """Every category with its mark activity, units, editions and the edition cited on `on`."""
-    day = on or timezone.localdate()
+    day, pilot_zone = query.on or timezone.localdate(), query.pilot_zone
     categories = Category.objects.prefetch_related("standards__superseded_by").order_by(
         "kind", "batch", "code"
     )
