@@ -119,7 +119,7 @@ def list_standards(request: HttpRequest, query: Query[StandardsQuery]) -> list[d
         )
     if number is not None and in_force:
         current = edition_on(editions, number, day)
-        return [_standard_row(current, day)] if current else []  # type: ignore[arg-type]
+        return [_standard_row(current, day)] if current else []
     if in_force is not None:
         rows = [row for row in rows if row["in_force"] == in_force]
     return rows

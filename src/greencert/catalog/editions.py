@@ -12,7 +12,7 @@ import calendar
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 
 class Edition(Protocol):
@@ -28,6 +28,9 @@ class Edition(Protocol):
 
     @property
     def superseded_by(self) -> Edition | None: ...
+
+
+AnyEdition = TypeVar("AnyEdition", bound=Edition)
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -46,13 +49,13 @@ def in_force_on(edition: Edition, day: dt.date) -> bool:
     return not (successor is not None and successor.in_force_on and successor.in_force_on <= day)
 
 
-def edition_on(editions: Iterable[Edition], number: str, day: dt.date) -> Edition | None:
+def edition_on(editions: Iterable[AnyEdition], number: str, day: dt.date) -> AnyEdition | None:
     """The edition of standard ``number`` (e.g. GB/T 35607) in force on ``day``."""
     candidates = [e for e in editions if e.number == number and in_force_on(e, day)]
     return max(candidates, key=lambda e: e.year, default=None)
 
 
-def category_edition_on(editions: Iterable[Edition], day: dt.date) -> Edition | None:
+def category_edition_on(editions: Iterable[AnyEdition], day: dt.date) -> AnyEdition | None:
     """A category's standard on ``day``: of its editions in force then, the latest to start."""
     candidates = [e for e in editions if in_force_on(e, day)]
     return max(
