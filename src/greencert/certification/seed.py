@@ -887,9 +887,9 @@ class NumberSeries:
 
 
 def cited_standard(editions: Sequence[Standard], issue_date: dt.date) -> Standard | None:
-    """The edition a seeded certificate cites: the one in force on its issue date (the oldest
-    listed edition for a date before any came into force)."""
-    return category_edition_on(editions, issue_date) or (editions[0] if editions else None)
+    """The edition a seeded certificate cites: the one in force on its issue date (none before
+    any came into force)."""
+    return category_edition_on(editions, issue_date)
 
 
 def reserve_ids(model: type[models.Model], count: int) -> Sequence[int]:
