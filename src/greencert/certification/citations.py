@@ -33,20 +33,18 @@ def check_cited_standard(standard: Standard, category: Category, issue_date: dt.
 
 
 def check_cited_scheme(scheme_id: str, version: str, issue_date: dt.date) -> None:
-    """A scheme version is citable while the edition it evaluates is (its own dates otherwise)."""
+    """A shipped scheme version is citable while the edition it evaluates is (its own dates
+    otherwise)."""
     if not scheme_id:
         return
     registry = load_shipped_schemes()
     reference = f"{scheme_id}@{version}"
     try:
         scheme = registry.get(scheme_id, version or None, issue_date)
-    except SchemeError as exc:
-        raise ValidationFailed(
-            field="scheme_version",
-            value=reference,
-            expected_zh="已发布的评价方案版本",
-            expected_en="a published scheme version",
-        ) from exc
+    except SchemeError:
+        # A body may cite a scheme of its own that the registry does not ship; only the shipped
+        # schemes have dates to check against.
+        return
     editions = list(
         Standard.objects.filter(number=scheme.standard_number).select_related("superseded_by")
     )
