@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from django.core.exceptions import ValidationError
@@ -23,6 +24,17 @@ def validate_rule_id(value: str) -> None:
 class CategoryKind(models.TextChoices):
     PRODUCT = "product", "绿色产品 green product"
     SERVICE = "service", "绿色服务 green service"
+
+
+class MarkActivity(models.IntegerChoices):
+    """The channels of the green product mark (《绿色产品标识使用管理办法》, 市场监管总局公告2019年第20号)."""
+
+    CATALOG_PRODUCT = 1, "认证活动一 统一目录产品认证 catalog product certification"
+    GREEN_ATTRIBUTE = 2, "认证活动二 绿色属性认证 green-attribute certification"
+    SELF_DECLARATION = (
+        3,
+        "认证活动三 自我声明等合格评定 self-declaration and other conformity assessment",
+    )
 
 
 class CertificationScope(models.TextChoices):
@@ -48,6 +60,16 @@ class Standard(models.Model):
         verbose_name=("被代替 superseded by"),
     )
     confirmed = models.BooleanField(("已核实 confirmed"), default=True)
+    source = models.CharField("来源 source", max_length=500, blank=True)
+    note = models.TextField("说明 note", blank=True)
+    transition_months = models.PositiveSmallIntegerField(
+        "过渡期(月) transition",
+        null=True,
+        blank=True,
+        help_text="被代替后新发证书仍可引用本版本的月数 months after the successor comes into force "
+        "during which new certificates may still cite this edition",
+    )
+    transition_confirmed = models.BooleanField("过渡期已核实 transition confirmed", default=False)
 
     class Meta:
         ordering = ["number", "year"]
@@ -72,6 +94,8 @@ class ImplementationRule(models.Model):
         ("规则编号 rule id"), max_length=20, unique=True, validators=[validate_rule_id]
     )
     title_zh = models.CharField(("名称 title"), max_length=200, blank=True)
+    confirmed = models.BooleanField("已核实 confirmed", default=False)
+    source = models.CharField("来源 source", max_length=500, blank=True)
 
     class Meta:
         ordering = ["rule_id"]
@@ -90,7 +114,13 @@ class Category(models.Model):
     name_en = models.CharField(("英文名称 name (en)"), max_length=200)
     kind = models.CharField(("类型 kind"), max_length=10, choices=CategoryKind.choices)
     activity = models.PositiveSmallIntegerField(
-        ("认证活动 activity"), default=1, help_text=("1 统一目录产品; 2 分项认证; 3 绿色服务")
+        "认证活动 activity",
+        choices=MarkActivity.choices,
+        null=True,
+        blank=True,
+        default=MarkActivity.CATALOG_PRODUCT,
+        help_text="绿色产品标识的认证活动；绿色服务不属于任何一项 "
+        "the channel of the green product mark; green services have none",
     )
     batch = models.PositiveSmallIntegerField(("批次 batch"), default=1)
     scope = models.CharField(
@@ -119,6 +149,10 @@ class Category(models.Model):
         ("再认证窗口(天) renewal window"), default=90
     )
     confirmed = models.BooleanField(("已核实 confirmed"), default=True)
+    source = models.CharField("来源 source", max_length=500, blank=True)
+    note = models.TextField("说明 note", blank=True)
+    units_confirmed = models.BooleanField("认证单元已核实 units confirmed", default=False)
+    pilot_confirmed = models.BooleanField("先行区试点已核实 pilot confirmed", default=False)
 
     class Meta:
         ordering = ["kind", "batch", "code"]
@@ -134,6 +168,12 @@ class Category(models.Model):
     def current_standard(self) -> Standard | None:
         """The newest standard version of the category (by year)."""
         return self.standards.order_by("-year").first()
+
+    def standard_in_force(self, day: dt.date) -> Standard | None:
+        """The edition the category's certificates cite on ``day`` (see ``editions``)."""
+        from greencert.catalog.editions import category_edition_on
+
+        return category_edition_on(self.standards.all(), day)
 
 
 class EvaluationScheme(models.Model):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 from greencert.catalog.api import _scheme_rows
 from greencert.catalog.forms import form_fields, submission_from
@@ -24,9 +25,16 @@ ATTRIBUTES = {
 
 
 def scheme_list(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "catalog/scheme_list.html", {"schemes": _scheme_rows(timezone.localdate())}
-    )
+    """Every scheme and the version in force on ``?on=YYYY-MM-DD`` (default today)."""
+    text = request.GET.get("on", "").strip()
+    try:
+        day = dt.date.fromisoformat(text) if text else timezone.localdate()
+    except ValueError:
+        message = gettext("on: '%(value)s' is not a date; expected a date such as 2025-01-01")
+        return HttpResponse(
+            message % {"value": text}, status=400, content_type="text/plain; charset=utf-8"
+        )
+    return render(request, "catalog/scheme_list.html", {"schemes": _scheme_rows(day), "day": day})
 
 
 def _bars(result: dict[str, Any]) -> list[dict[str, Any]]:

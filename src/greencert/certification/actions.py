@@ -18,6 +18,11 @@ from django.utils import timezone
 from greencert.catalog.models import Category, Standard
 from greencert.certification import audits, lifecycle, site_changes
 from greencert.certification.body_numbers import allocate_body_number, require_body_number
+from greencert.certification.citations import (
+    check_cited_scheme,
+    check_cited_standard,
+    default_standard,
+)
 from greencert.certification.due import cite_due, settle_due
 from greencert.certification.lifecycle import EventType
 from greencert.certification.lifecycle.log import (
@@ -215,15 +220,15 @@ def issue_certificates(
     numbers = _numbers(issues, today)
     body_numbers = _body_numbers(body, issues)
     first_sequence = reserve_sequences(len(issues))
-    standards: dict[int, Standard | None] = {}
+    standards: dict[tuple[int, dt.date], Standard | None] = {}
     certificates: list[Certificate] = []
     for issue, transition, number, body_number, programme in zip(
         issues, transitions, numbers, body_numbers, programmes, strict=True
     ):
         category, site = issue.category, issue.site_region
-        if issue.standard is None and category.pk not in standards:
-            standards[category.pk] = category.current_standard()
         issue_date = issue.issue_date or today
+        if issue.standard is None and (category.pk, issue_date) not in standards:
+            standards[category.pk, issue_date] = default_standard(category, issue_date)
         certificates.append(
             Certificate(
                 number=number,
@@ -231,7 +236,7 @@ def issue_certificates(
                 holder=issue.holder,
                 body=body,
                 category=category,
-                standard=issue.standard or standards[category.pk],
+                standard=issue.standard or standards[category.pk, issue_date],
                 certification_unit=issue.certification_unit,
                 products=issue.products or [],
                 service_site=issue.service_site,
@@ -346,6 +351,11 @@ def _check_issue(
             expected_zh="今天或以前的颁证日期",
             expected_en="an issue date of today or earlier",
         )
+    # A new certificate (a renewal too) cites the edition in force on its issue date, or during
+    # the transition the one it replaced; certificates already issued keep what they cite.
+    if issue.standard is not None:
+        check_cited_standard(issue.standard, category, issue.issue_date or today)
+    check_cited_scheme(issue.scheme_id, issue.scheme_version, issue.issue_date or today)
     _expiry(issue.issue_date or today, category, issue.expiry_date)
     return transition
 

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from greencert.catalog.editions import check_citation, refusal_text
 from greencert.catalog.models import Category, Standard
 from greencert.certification import actions, audits
 from greencert.certification.actions import Issue, default_expiry, issue_certificates
@@ -144,16 +145,8 @@ class Lookups:
 
 
 def standard_in_force(category: Category, day: dt.date) -> Standard | None:
-    """The category's standard in force on ``day``: the newest edition in force by then."""
-    in_force = [s for s in category.standards.all() if s.in_force_on and s.in_force_on <= day]
-    return max(in_force, key=lambda s: (s.in_force_on, s.year), default=None)
-
-
-def _in_force_on(standard: Standard, day: dt.date) -> bool:
-    if standard.in_force_on and standard.in_force_on > day:
-        return False
-    successor = standard.superseded_by
-    return not (successor and successor.in_force_on and successor.in_force_on <= day)
+    """The category's standard in force on ``day`` (``catalog.editions``)."""
+    return category.standard_in_force(day)
 
 
 def check_record(
@@ -361,19 +354,10 @@ def _check_standard(
                 "unknown_standard",
             )
         ]
-    if not _in_force_on(standard, record.issue_date):
-        current = standard_in_force(category, record.issue_date)
-        hint_zh = f"；当日有效的是 {current.code}" if current else ""
-        hint_en = f"; {current.code} was in force then" if current else ""
-        return [
-            problem(
-                "standard",
-                record.standard,
-                f"颁证日期 {record.issue_date.isoformat()} 当日有效的标准版本{hint_zh}",
-                f"the edition in force on the issue date {record.issue_date.isoformat()}{hint_en}",
-                "standard_not_in_force",
-            )
-        ]
+    refused = check_citation(standard, record.issue_date, category.standards.all())
+    if refused is not None:
+        zh, en = refusal_text(refused)
+        return [problem("standard", record.standard, zh, en, "standard_not_in_force")]
     return []
 
 

@@ -31,6 +31,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from greencert.catalog.editions import category_edition_on
 from greencert.catalog.models import Category, Standard
 from greencert.certification import lifecycle
 from greencert.certification.actions import EXPIRY_JOB, add_years, in_zone
@@ -671,11 +672,9 @@ class DemoDataGenerator:
             category = categories[cert.category]
             key = (cert.category, cert.issue)
             if key not in standard_on:
-                stds = standards.get(category.pk, [])
-                issue = dt.date.fromordinal(cert.issue)
-                in_force = [s for s in stds if s.in_force_on is None or s.in_force_on <= issue]
-                candidates: list[Standard | None] = [*(in_force or stds)] or [None]
-                standard = candidates[-1]
+                standard = cited_standard(
+                    standards.get(category.pk, []), dt.date.fromordinal(cert.issue)
+                )
                 standard_on[key] = standard.pk if standard else None
             region = cert.region
             if region.pk not in zones:
@@ -793,7 +792,7 @@ class DemoDataGenerator:
         sites = [(city, districts.get(city.code, [])) for city in cities]
         categories = [
             c
-            for c in Category.objects.prefetch_related("standards").order_by("code")
+            for c in Category.objects.prefetch_related("standards__superseded_by").order_by("code")
             if c.code in CATEGORY_WEIGHTS
         ]
         standards = {c.pk: sorted(c.standards.all(), key=lambda s: s.year) for c in categories}
@@ -945,6 +944,12 @@ class NumberSeries:
             check = MOD37_CHARSET[(38 - p) % 37]
             if check != "*":
                 return f"{self.head}{digits}{check}"
+
+
+def cited_standard(editions: Sequence[Standard], issue_date: dt.date) -> Standard | None:
+    """The edition a seeded certificate cites: the one in force on its issue date (none before
+    any came into force)."""
+    return category_edition_on(editions, issue_date)
 
 
 def reserve_ids(model: type[models.Model], count: int) -> Sequence[int]:

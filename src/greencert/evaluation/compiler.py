@@ -229,7 +229,7 @@ class SchemeCompiler:
                     otherwise,
                     source,
                     used,
-                    row.get("confirmed", True),
+                    row.get("confirmed", False),
                     row.get("note"),
                 )
             )
@@ -356,7 +356,7 @@ class SchemeCompiler:
                     max_points,
                     pass_mark,
                     own,
-                    row.get("confirmed", True),
+                    row.get("confirmed", False),
                     row.get("note"),
                 )
             )

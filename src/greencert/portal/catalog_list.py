@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from typing import Any
@@ -10,7 +11,8 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
-from greencert.catalog.models import Category, EvaluationScheme
+from greencert.catalog.editions import citable_until, in_force_on
+from greencert.catalog.models import Category, EvaluationScheme, MarkActivity
 from greencert.certification.lifecycle import Status
 from greencert.portal.tallies import counts_on
 
@@ -21,6 +23,7 @@ CSV_COLUMNS = [
     "kind",
     "batch",
     "scope",
+    "activity",
     "graded",
     "pilot_zone",
     "confirmed",
@@ -33,9 +36,11 @@ CSV_COLUMNS = [
 ]
 
 
-def catalog_rows() -> list[dict[str, Any]]:
-    """Every category with its standards, rule, schemes and valid certificates today."""
-    today = timezone.localdate()
+def catalog_rows(day: dt.date | None = None) -> list[dict[str, Any]]:
+    """Every category with its standards, rule, schemes and valid certificates on ``day``
+    (default today), each fact with whether an official text confirms it."""
+    today = day or timezone.localdate()
+    activities = dict(MarkActivity.choices)
     valid: dict[str, int] = {}
     for (_city, code, _pilot, status), n in counts_on(today).cells.items():
         if status == Status.VALID:
@@ -80,11 +85,22 @@ def catalog_rows() -> list[dict[str, Any]]:
                 "kind": category.kind,
                 "batch": category.batch,
                 "scope": category.scope,
+                "activity": category.activity,
+                "activity_name": activities.get(category.activity, "") if category.activity else "",
                 "graded": category.graded,
                 "pilot_zone": category.pilot_zone,
+                "pilot_confirmed": category.pilot_confirmed,
                 "confirmed": category.confirmed,
+                "source": category.source,
+                "note": category.note,
                 "certification_units": category.certification_units,
-                "rule": {"id": category.rule.rule_id, "title_zh": category.rule.title_zh}
+                "units_confirmed": category.units_confirmed,
+                "rule": {
+                    "id": category.rule.rule_id,
+                    "title_zh": category.rule.title_zh,
+                    "confirmed": category.rule.confirmed,
+                    "source": category.rule.source,
+                }
                 if category.rule
                 else None,
                 "standards": [
@@ -95,8 +111,13 @@ def catalog_rows() -> list[dict[str, Any]]:
                         "published_on": s.published_on,
                         "in_force_on": s.in_force_on,
                         "superseded_by": s.superseded_by.code if s.superseded_by else None,
-                        "in_force": (s.in_force_on is None or s.in_force_on <= today)
-                        and not s.superseded_by_id,
+                        "in_force": in_force_on(s, today),
+                        "citable_until": citable_until(s),
+                        "transition_months": s.transition_months,
+                        "transition_confirmed": s.transition_confirmed,
+                        "confirmed": s.confirmed,
+                        "source": s.source,
+                        "note": s.note,
                     }
                     for s in standards
                 ],
@@ -120,6 +141,7 @@ def _flat(row: dict[str, Any]) -> list[Any]:
         row["kind"],
         row["batch"],
         row["scope"],
+        row["activity"] or "",
         row["graded"],
         row["pilot_zone"],
         row["confirmed"],

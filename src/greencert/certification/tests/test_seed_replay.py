@@ -47,7 +47,7 @@ from greencert.supervision.models import CreditRecord
 pytestmark = pytest.mark.django_db
 
 TODAY = dt.date(2026, 11, 1)
-CERTIFICATES = 300
+CERTIFICATES = 400
 # A seed whose registry has a certificate of each kind the coverage test asks for.
 SEED = 2
 # The seed writes these; each is recorded again below.

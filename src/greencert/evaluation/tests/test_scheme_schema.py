@@ -28,14 +28,14 @@ inputs:
   - {id: gloss, name: {zh: 光泽, en: Gloss}, unit: GU, example: "5"}
 indicators:
   - {id: voc, attribute: environment, name: {zh: VOC, en: VOC}, unit: g/L, comparator: "<=",
-     reference: "50", stage: use, evidence: test_report, confirmed: true}
+     reference: "50", stage: use, evidence: test_report, confirmed: true, source: test fixture}
   - {id: lead, attribute: environment, name: {zh: 铅, en: Lead}, unit: mg/kg, comparator: "<=",
-     reference: "90", stage: use, evidence: test_report, confirmed: true}
+     reference: "90", stage: use, evidence: test_report, confirmed: true, source: test fixture}
   - {id: packaging, attribute: resource, name: {zh: 包装, en: Packaging}, unit: null,
      comparator: one_of, reference: ["yes"], stage: distribution, evidence: document,
-     confirmed: true}
+     confirmed: true, source: test fixture}
   - {id: scrub, attribute: quality, name: {zh: 耐洗刷, en: Scrub}, unit: cycles,
-     comparator: ">=", reference: "5000", stage: use, evidence: test_report, confirmed: true}
+     comparator: ">=", reference: "5000", stage: use, evidence: test_report, confirmed: true, source: test fixture}
 """
 
 
@@ -131,7 +131,13 @@ def test_bad_scheme_id_pattern_is_explained() -> None:
 def test_derived_metric_needs_exactly_one_of_formula_or_steps() -> None:
     doc = document()
     doc["derived"] = [
-        {"id": "score", "name": {"zh": "分", "en": "Score"}, "unit": "points", "confirmed": True}
+        {
+            "id": "score",
+            "name": {"zh": "分", "en": "Score"},
+            "unit": "points",
+            "confirmed": True,
+            "source": "test fixture",
+        }
     ]
     assert "derived[0]: expected exactly one of the fields formula, steps" in str(error_for(doc))
 
@@ -145,6 +151,7 @@ def test_unsafe_formula_names_path_and_position() -> None:
             "unit": "points",
             "formula": "gloss.__class__",
             "confirmed": True,
+            "source": "test fixture",
         }
     ]
     message = str(error_for(doc))
@@ -203,6 +210,7 @@ def test_section_points_must_add_up_to_the_maximum() -> None:
             "points": "60",
             "evidence": "on_site_check",
             "confirmed": True,
+            "source": "test fixture",
         }
     ]
     assert (
@@ -217,8 +225,20 @@ def test_grade_bands_must_run_from_best_to_worst() -> None:
         "metric": "gloss",
         "better": "higher",
         "bands": [
-            {"id": "low", "name": {"zh": "低", "en": "Low"}, "bound": "1", "confirmed": True},
-            {"id": "high", "name": {"zh": "高", "en": "High"}, "bound": "9", "confirmed": True},
+            {
+                "id": "low",
+                "name": {"zh": "低", "en": "Low"},
+                "bound": "1",
+                "confirmed": True,
+                "source": "test fixture",
+            },
+            {
+                "id": "high",
+                "name": {"zh": "高", "en": "High"},
+                "bound": "9",
+                "confirmed": True,
+                "source": "test fixture",
+            },
         ],
     }
     assert "grading.bands: expected bands from best to worst" in str(error_for(doc))

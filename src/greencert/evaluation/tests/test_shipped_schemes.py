@@ -93,8 +93,10 @@ def test_unconfirmed_thresholds_say_so_beside_the_value(scheme: Scheme) -> None:
         assert indicator.confirmed or indicator.note
 
 
-def test_furniture_scheme_has_about_thirty_indicators(registry) -> None:
-    assert len(registry.get("cgp-furniture", "2017").indicators) == 30
+def test_furniture_2017_has_twenty_nine_indicators_and_no_energy_attribute(registry) -> None:
+    indicators = registry.get("cgp-furniture", "2017").indicators
+    assert len(indicators) == 29
+    assert "energy" not in {indicator.attribute for indicator in indicators}
 
 
 def test_six_first_batch_product_categories_are_shipped(registry) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -16,8 +18,25 @@ DOWNLOADS = {
 }
 
 
+def requested_day(request: HttpRequest) -> tuple[dt.date, str]:
+    """``?on=YYYY-MM-DD`` (default today), and the error message when it is not a date."""
+    text = request.GET.get("on", "").strip()
+    if not text:
+        return timezone.localdate(), ""
+    try:
+        return dt.date.fromisoformat(text), ""
+    except ValueError:
+        message = gettext("on: '%(value)s' is not a date; expected a date such as 2025-01-01") % {
+            "value": text
+        }
+        return timezone.localdate(), message
+
+
 def catalog_page(request: HttpRequest) -> HttpResponse:
-    rows = catalog_rows()
+    day, problem = requested_day(request)
+    if problem:
+        return HttpResponse(problem, status=400, content_type="text/plain; charset=utf-8")
+    rows = catalog_rows(day)
     wanted = request.GET.get("format", "")
     if wanted:
         if wanted not in DOWNLOADS:
@@ -37,4 +56,10 @@ def catalog_page(request: HttpRequest) -> HttpResponse:
             s["title"] = s["title_en"] if en and s["title_en"] else s["title_zh"]
         for s in row["schemes"]:
             s["title"] = s["title_en"] if en else s["title_zh"]
-    return render(request, "portal/catalog.html", {"rows": rows, "today": timezone.localdate()})
+    pilot = [row for row in rows if row["pilot_zone"]]
+    pilot.sort(key=lambda row: (not row["pilot_confirmed"], row["kind"], row["code"]))
+    return render(
+        request,
+        "portal/catalog.html",
+        {"rows": rows, "pilot": pilot, "today": day, "chosen": "on" in request.GET},
+    )
