@@ -95,6 +95,7 @@ RENEWAL_ISSUE_REASON = "I02"
 SUSPENSIONS = ["S01", "S03", "S04", "S06", "S07"]
 RESTORATION = "T01"
 REVOCATIONS_AFTER_SUSPENSION = ["R01", "R02", "R04"]
+RAN_OUT = "R01"  # 暂停期满未完成整改
 CANCELLATIONS = ["C02", "C04", "C03"]
 REVOCATIONS = ["R03", "R05"]
 SURVEILLANCE = "V01"
@@ -440,10 +441,17 @@ class DemoDataGenerator:
                 follow = working_day(check + dt.timedelta(days=10 + below(76)))
                 # A follow-up after the end of the data set leaves it still suspended.
                 if follow <= end and outcome < 0.6:
-                    step(moment(follow), EventType.RESTORED, RESTORATION)
+                    # Corrective actions verified: restored, and the year's surveillance passed.
+                    restored = moment(follow)
+                    step(restored, EventType.RESTORED, RESTORATION)
+                    step(restored + 1, EventType.SURVEILLANCE_PASSED, SURVEILLANCE)
                 elif follow <= end:
                     code = REVOCATIONS_AFTER_SUSPENSION[below(3)]
-                    step(moment(follow), EventType.REVOKED, code)
+                    if code == RAN_OUT:
+                        # Revoked because the suspension ran out: after its last day.
+                        follow = working_day(suspended_until + dt.timedelta(days=3 + below(10)))
+                    if follow <= end:
+                        step(moment(follow), EventType.REVOKED, code)
             elif roll < 0.09:
                 code = CANCELLATIONS[below(3)]
                 step(moment(check), EventType.CANCELLED, code)

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from greencert.certification.demo_industries import industry
+from greencert.certification.due_rules import surveillance_overdue, suspensions_run_out
 from greencert.certification.lifecycle import EventType
 from greencert.certification.models import Certificate, CertificateEvent
 from greencert.parties.models import CertificationBody
@@ -95,8 +96,9 @@ def test_seeded_annual_surveillance_comes_about_a_year_after_the_one_before(seed
     gaps = []
     for cert_id, events in histories().items():
         previous = issued[cert_id]
-        for event_type, day in events:
-            if event_type in checks:
+        for (before, _), (event_type, day) in pairwise([("", previous), *events]):
+            # A restoration concludes the year's surveillance: no new annual check.
+            if event_type in checks and before != EventType.RESTORED:
                 gaps.append((day - previous).days)
                 previous = day
     assert gaps
@@ -105,18 +107,42 @@ def test_seeded_annual_surveillance_comes_about_a_year_after_the_one_before(seed
 
 
 def test_seeded_restorations_and_revocations_follow_a_suspension_within_its_period(seeded):
+    ran_out = set(
+        CertificateEvent.objects.filter(
+            event_type=EventType.REVOKED, reason_code="R01"
+        ).values_list("certificate_id", flat=True)
+    )
     followed = 0
-    for events in histories().values():
+    for cert_id, events in histories().items():
         for (before, day_before), (event_type, day) in pairwise(events):
             if event_type == EventType.RESTORED:
                 assert before == EventType.SUSPENDED
-            if before == EventType.SUSPENDED and event_type in {
-                EventType.RESTORED,
-                EventType.REVOKED,
-            }:
+            if before == EventType.SUSPENDED and event_type == EventType.RESTORED:
                 assert 0 < (day - day_before).days <= 90
                 followed += 1
-    assert followed
+            if before == EventType.SUSPENDED and event_type == EventType.REVOKED:
+                days = (day - day_before).days
+                # R01: revoked because the suspension ran out, so after its last day.
+                assert days > 90 if cert_id in ran_out else 0 < days <= 90
+                followed += 1
+    assert followed and ran_out
+
+
+def test_a_seeded_restoration_concludes_the_years_surveillance(seeded):
+    restored = 0
+    for events in histories().values():
+        for (before, day_before), (event_type, day) in pairwise(events):
+            if before == EventType.RESTORED:
+                assert (event_type, day) == (EventType.SURVEILLANCE_PASSED, day_before)
+                restored += 1
+    assert restored
+
+
+def test_the_lifecycle_rules_find_nothing_due_in_a_freshly_seeded_registry(seeded):
+    with transaction.atomic():
+        assert surveillance_overdue(TODAY) == 0
+        assert suspensions_run_out(TODAY) == 0
+        transaction.set_rollback(True)
 
 
 def test_a_seeded_certificate_expires_the_day_after_its_last_day_of_validity(seeded):
