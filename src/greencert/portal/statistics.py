@@ -34,6 +34,13 @@ class Chart:
     columns: list[str]
     rows: list[list[Any]]
 
+    @property
+    def plotted(self) -> bool:
+        """Whether there is a figure to draw: a target chart needs at least one actual figure."""
+        if self.kind == "target":
+            return any(row[5] != "" for row in self.rows)
+        return bool(self.rows)
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "name": self.name,

@@ -137,3 +137,25 @@ def test_the_migrated_catalog_matches_the_data_file(catalog):
     assert coatings.current_standard().code == "GB/T 35602-2017"
     assert coatings.pilot_zone
     assert Category.objects.get(code="paper").current_standard().code == "GB/T 35613-2024"
+
+
+def test_the_pilot_zone_products_no_national_batch_lists_carry_batch_zero(catalog):
+    pilot_only = {
+        c["code"] for c in catalog["categories"] if c["kind"] == "product" and c["batch"] == 0
+    }
+    assert pilot_only == {
+        "batteries",
+        "bamboo-products",
+        "new-energy-vehicles",
+        "healthy-home",
+        "wires-cables",
+        "green-packaging",
+    }
+    assert pilot_only <= {p["code"] for p in catalog["pilot_categories"]}
+
+
+@pytest.mark.django_db
+def test_the_catalog_page_names_no_batch_for_a_pilot_zone_field(client):
+    page = client.get("/catalog/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    bamboo = page[page.index('id="category-bamboo-products"') :][:1500]
+    assert "第 1 批" not in bamboo and "先行区领域，未列入国家目录批次" in bamboo

@@ -116,7 +116,7 @@ def test_the_dashboard_page_embeds_every_chart_with_a_table_view(client, history
     for name in ("provinces", "cities", "categories", "monthly", "statuses", "pilot", "targets"):
         assert f'id="chart-{name}"' in html
         assert f"/statistics/{name}.csv" in html
-    assert html.count('<details class="chart-table">') == 7
+    assert html.count('<details class="chart-table"') == 7
     assert "portal/vendor/echarts.min.js" in html
 
 
@@ -160,6 +160,23 @@ def test_the_statistics_page_shows_the_service_target_without_a_percentage(clien
     row = next(line for line in page.split("<tr>") if "Valid service certification" in line)
     assert "every kind of service certification in Jiangsu" in row
     assert "0%" not in row and "<td>0</td>" not in row
+
+
+def test_targets_without_any_actual_figure_are_a_table_not_an_empty_chart(client):
+    page = client.get("/statistics/", {"lang": "en"}).content.decode()
+    card = page[page.index('id="chart-targets"') :]
+    card = card[: card.index("</section>")]
+    assert 'data-chart="targets"' not in card
+    assert "no actual figure for any of these targets" in card
+    assert '<details class="chart-table" open>' in card
+
+
+def test_a_target_with_an_actual_figure_is_drawn(client, make_actor, issued_certificate):
+    regulator = make_actor("zj", Role.REGULATOR, region=region("330000"))
+    add_target(regulator, region_code="330500", indicator="valid-certificates", year=2027, value=4)
+    page = client.get("/statistics/", {"lang": "en"}).content.decode()
+    card = page[page.index('id="chart-targets"') :]
+    assert 'data-chart="targets"' in card[: card.index("</section>")]
 
 
 def test_a_regulator_adds_a_target_for_a_city_and_the_actual_is_counted(

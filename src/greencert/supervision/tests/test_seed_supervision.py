@@ -17,6 +17,7 @@ from greencert.supervision.blacklist import is_listed
 from greencert.supervision.draw_log import check_log, local_events
 from greencert.supervision.inspections import published_draw
 from greencert.supervision.management.commands.seed_supervision import (
+    DEMO_SEED,
     DEMO_TRACKING_CODE,
     PLAN_CODE,
 )
@@ -57,7 +58,7 @@ def test_the_demo_draw_is_the_same_every_time(demo: None) -> None:
     assert "already present" in out.getvalue()
     plan = InspectionPlan.objects.get()
     assert plan.log_size is not None
-    assert plan.randomness == draw.draw_randomness("5a" * 32, plan.log_size, plan.log_root)
+    assert plan.randomness == draw.draw_randomness(DEMO_SEED, plan.log_size, plan.log_root)
     checks, _strata = draw.run_stratified_draw(
         plan.randomness,
         published_draw(plan)["items"],

@@ -12,6 +12,7 @@ data already exist, and adds the orders where they are missing.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -35,7 +36,8 @@ from greencert.supervision.models import (
 )
 
 PLAN_CODE = "JS-2026-SJ01"
-DEMO_SEED = "5a" * 32
+# A fixed seed keeps the demo reproducible; an organiser draws one with `secrets.token_hex(32)`.
+DEMO_SEED = hashlib.sha256(f"greencert demo draw {PLAN_CODE}".encode()).hexdigest()
 DEMO_TRACKING_CODE = "JBDEMO000001"
 INSPECTORS = ["王建国", "李秀英", "张伟", "刘洋", "陈静", "杨帆", "赵磊", "周敏"]
 
