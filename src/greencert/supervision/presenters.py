@@ -6,6 +6,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from greencert.supervision.actions import early_removal_opens
 from greencert.supervision.codes import labels
@@ -21,6 +22,7 @@ def entry_dict(entry: BlacklistEntry) -> dict[str, Any]:
         "subject_kind": "enterprise" if entry.enterprise_id else "body",
         "subject_id": entry.subject_code,
         "subject_name": str(entry.subject),
+        "subject_label": getattr(entry.subject, "name", str(entry.subject)),
         "basis_code": entry.basis_code,
         "basis_zh": basis.zh,
         "basis_en": basis.en,
@@ -29,6 +31,7 @@ def entry_dict(entry: BlacklistEntry) -> dict[str, Any]:
         "starts_on": entry.starts_on,
         "ends_on": entry.ends_on,
         "region": entry.region_id,
+        "region_name": entry.region.name(get_language() or "zh-hans") if entry.region else "",
         "in_force": entry.starts_on <= today <= entry.ends_on
         and (entry.removed_on is None or entry.removed_on > today),
         "removed_on": entry.removed_on,

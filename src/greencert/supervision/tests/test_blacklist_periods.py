@@ -147,3 +147,13 @@ def test_another_user_cannot_open_the_application_page(today, anhui_regulator, h
     client = Client()
     client.force_login(body_staff.user)
     assert client.get(f"/supervision/blacklist/{entry.pk}/apply/").status_code == 403
+
+
+def test_the_public_blacklist_names_the_party_and_the_listing_region_in_words(
+    today, anhui_regulator, holder
+):
+    listing(anhui_regulator, holder)
+    page = Client().get("/supervision/blacklist/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    row = page.content.decode().split("<tbody>")[1].split("</tr>")[0]
+    assert f"{holder.name}</a>" in row and f"({holder.credit_code})" not in row
+    assert "<td>安徽省</td>" in row and ">340000<" not in row
