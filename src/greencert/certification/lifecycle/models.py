@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -49,18 +47,3 @@ class CertificateEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.event_type} {self.certificate_id}"
-
-    def as_leaf(self, certificate_number: str) -> dict[str, Any]:
-        """The event as published (change feed, transparency log leaf)."""
-        return {
-            "sequence": self.sequence,
-            "certificate": certificate_number,
-            "type": self.event_type,
-            "status_before": self.status_before,
-            "status_after": self.status_after,
-            "reason_code": self.reason_code,
-            "actor": self.actor_label,
-            "payload": self.payload,
-            "effective_at": self.effective_at,
-            "recorded_at": self.recorded_at,
-        }
