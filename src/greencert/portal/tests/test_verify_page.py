@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -10,6 +12,8 @@ from django.conf import settings
 from greencert.certification.numbers import compose
 
 pytestmark = pytest.mark.django_db
+
+STATIC = Path(__file__).resolve().parents[1] / "static" / "portal"
 
 # status -> (label zh, label en, explanation zh, explanation en)
 STATUS_PAGES = {
@@ -226,3 +230,56 @@ def test_a_body_number_holding_a_slash_opens_its_page_from_the_verify_box(client
     assert response.status_code == 200
     assert response.redirect_chain[-1][0] == "/verify/sh/2026/gp-0042"
     assert certificate.number in response.content.decode()
+
+
+def banner(html: str) -> str:
+    """The status card at the top of the page, whole."""
+    start = html.index('<section class="card status')
+    return html[start : html.index("</section>", start)]
+
+
+# status -> (the change at the top, its reason) for a certificate no longer valid
+STATUS_CHANGES = {
+    "02": ("暂停", "监督抽样检验不合格但无需撤销"),
+    "03": ("撤销", "送检样品与实际产品不一致"),
+    "04": ("注销", "持证人申请注销"),
+    "05": ("过期失效", "证书有效期届满"),
+}
+
+
+@pytest.mark.parametrize("status", sorted(STATUS_CHANGES))
+def test_the_top_of_the_page_says_when_and_why_the_status_changed(
+    client, certificate_in_status, status
+):
+    certificate = certificate_in_status(status)
+    last = certificate.events.order_by("-sequence").first()
+    top = banner(page(client, certificate.number)[1])
+    event, reason = STATUS_CHANGES[status]
+    day = last.effective_at.astimezone(dt.timezone(dt.timedelta(hours=8))).date().isoformat()
+    assert f"{day} {event}" in top
+    assert f"原因：{reason}" in top or f"原因: {reason}" in top
+    if status == "02":
+        assert f"暂停至 {certificate.suspended_until.isoformat()}" in top
+
+
+def test_a_valid_certificate_has_no_change_line_at_the_top(client, issued_certificate):
+    assert "status-change" not in banner(page(client, issued_certificate.number)[1])
+
+
+@pytest.mark.parametrize("status", sorted(STATUS_PAGES))
+def test_the_status_icon_is_drawn_not_an_emoji(client, certificate_in_status, status):
+    top = banner(page(client, certificate_in_status(status).number)[1])
+    assert '<svg class="status-svg"' in top
+    assert not any(glyph in top for glyph in "✔✖⏸")
+
+
+def test_expired_and_cancelled_have_colours_of_their_own():
+    css = (STATIC / "site.css").read_text()
+    colour = {
+        code: re.search(rf"\.status-{code} \{{ background: ([^;]+); \}}", css).group(1)
+        for code in ("04", "05")
+    }
+    assert colour["04"] != colour["05"]
+    charts = (STATIC / "charts.js").read_text()
+    assert '"04": "#5f6368", "05": "#44546a"' in charts
+    assert "--grey: #5f6368" in css and "--slate: #44546a" in css

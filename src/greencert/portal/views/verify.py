@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -59,6 +61,21 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html", {"event_count": last_sequence()})
 
 
+def status_change(cert: Any, history: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The event that brought a certificate that is no longer valid to its status, for the top of
+    its page: what happened, when and why."""
+    if cert.status == lifecycle.Status.VALID:
+        return None
+    for row in reversed(history):
+        if row["status_after"] == cert.status and row["status_before"] != cert.status:
+            return {
+                "day": timezone.localdate(row["effective_at"]),
+                "type_label": row["type_label"],
+                "reason_label": row["reason_label"],
+            }
+    return None
+
+
 def verify(request: HttpRequest, number: str) -> HttpResponse:
     """The page a phone opens from the mark's QR code, or a person's typed number: the registry
     number or the issuing body's own. A body number several bodies use is answered with a page
@@ -90,6 +107,7 @@ def verify(request: HttpRequest, number: str) -> HttpResponse:
         reason = lifecycle.reason_label(row["reason_code"])
         row["reason_label"] = reason.get(language) if reason else ""
     context.update(certificate=cert, status_label=cert.status_label(language), history=history)
+    context["status_change"] = status_change(cert, history)
     context["blacklist"] = flags_for(cert)
     context["recognitions"] = verify_recognitions(cert, language, history)
     context["cited_documents"] = cited_documents(cert)

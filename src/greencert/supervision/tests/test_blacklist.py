@@ -254,3 +254,17 @@ def test_the_published_blacklist_filters_by_credit_code_or_approval_number(
     assert blacklist_api(subject=holder.credit_code.lower()) == [holder.credit_code]
     assert blacklist_api(subject=body.approval_number) == [body.approval_number]
     assert blacklist_api(subject="91350100M000100Y43") == []
+
+
+def test_the_verify_pages_top_carries_the_blacklist_warning_with_the_status(
+    issued_certificate, anhui_regulator, holder
+):
+    client = Client()
+    listing(anhui_regulator, enterprise=holder)
+    html = client.get(f"/verify/{issued_certificate.number}").text
+    top = html[html.index('<section class="card status') :]
+    top = top[: top.index("</section>")]
+    assert "<h1" in top and "有效" in top
+    assert 'class="verdict-warning" role="alert"' in top
+    assert "注意：已列入长三角绿色认证黑名单" in top and holder.name in top
+    assert f"({holder.credit_code})" not in top

@@ -3,6 +3,8 @@
   "use strict";
   var data = JSON.parse(document.getElementById("chart-data").textContent);
   var palette = ["#1f7a3a", "#9a6400", "#b3261e", "#5f6368", "#0b57d0", "#7b3fa0"];
+  // The status colours of the verify page and the badges (site.css), so a status looks the same everywhere.
+  var statusColours = { "01": "#1f7a3a", "02": "#9a6400", "03": "#b3261e", "04": "#5f6368", "05": "#44546a" };
 
   function option(chart) {
     var rows = chart.rows;
@@ -13,6 +15,9 @@
         return { name: r[last - 1 >= 0 ? last - 1 : 0], value: r[last] };
       }) }];
       base.legend = { bottom: 0 };
+      if (chart.name === "statuses") {
+        base.color = rows.map(function (r) { return statusColours[r[0]] || palette[3]; });
+      }
       return base;
     }
     if (chart.kind === "target") {
