@@ -1,7 +1,9 @@
 """Certificate numbers: prefix, issuing province, year, serial and an ISO/IEC 7064 MOD 37-2 check.
 
 Example ``GC3220250000123K``: GC, province 32 (Jiangsu), year 2025, serial 0000123, check K.
-Serials whose check character would be ``*`` are skipped, so numbers are letters and digits only.
+Serials whose check character would be ``*``, ``O`` or ``I`` are skipped, so numbers are letters
+and digits only and never end in a letter a reader takes for 0 or 1; a typed O or I where a digit
+belongs is read as 0 or 1.
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ from greencert.core.sequence import next_value
 
 SERIAL_DIGITS = 7
 PROVINCES = {"31", "32", "33", "34"}
+# Check characters no new number ends in: ``*`` is no letter or digit, O and I read as 0 and 1.
+SKIPPED_CHECKS = frozenset("*OI")
+LOOKALIKES = str.maketrans({"O": "0", "I": "1"})
 
 
 def prefix() -> str:
@@ -32,10 +37,10 @@ def number_pattern() -> re.Pattern[str]:
 
 
 def compose(province: str, year: int, serial: int) -> str | None:
-    """The number for this serial, or None if its check character would be '*'."""
+    """The number for this serial, or None if its check character would be one of SKIPPED_CHECKS."""
     body = f"{prefix()}{province}{year:04d}{serial:0{SERIAL_DIGITS}d}"
     check = mod37_2_check_char(body)
-    return None if check == "*" else body + check
+    return None if check in SKIPPED_CHECKS else body + check
 
 
 def allocate_number(province_code: str, year: int) -> str:
@@ -72,8 +77,22 @@ class NumberCheck:
         return self.normalised[len(prefix()) : len(prefix()) + 2]
 
 
+def read_lookalikes(normalised: str) -> str:
+    """O and I typed where the number has digits read as 0 and 1; in the check character only
+    when that makes the check valid (numbers issued before O and I were skipped may end in them)."""
+    start, end = len(prefix()), len(prefix()) + 2 + 4 + SERIAL_DIGITS
+    if not normalised.startswith(prefix()) or len(normalised) != end + 1:
+        return normalised
+    read = normalised[:start] + normalised[start:end].translate(LOOKALIKES) + normalised[end:]
+    if not mod37_2_is_valid(read) and read[-1] in "OI":
+        as_digit = read[:-1] + read[-1].translate(LOOKALIKES)
+        if mod37_2_is_valid(as_digit):
+            return as_digit
+    return read
+
+
 def check_number(raw: str) -> NumberCheck:
-    normalised = normalise_code(raw)
+    normalised = read_lookalikes(normalise_code(raw))
     pattern = number_pattern()
     if not pattern.match(normalised):
         loose = re.compile(rf"^{re.escape(prefix())}[0-9A-Z*]{{{2 + 4 + SERIAL_DIGITS + 1}}}$")

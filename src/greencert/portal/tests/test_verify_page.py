@@ -137,6 +137,17 @@ def test_a_mistyped_number_is_answered_with_the_number_it_probably_was(client, i
     assert "status-mistyped" in classes.split()
     assert heading == "编号有误"
     assert f'href="/verify/{number}"' in html
+    # The suggestion names the holder and the product, so the person can pick theirs.
+    suggestion = html[html.index(f'href="/verify/{number}"') :].split("</li>")[0]
+    assert issued_certificate.holder.name in suggestion and "涂料" in suggestion
+
+
+def test_a_number_typed_with_o_for_0_opens_the_certificate(client, issued_certificate):
+    number = issued_certificate.number
+    typed = number[:2] + number[2:-1].replace("0", "O") + number[-1]
+    response, html = page(client, typed)
+    assert response.status_code == 200
+    assert number in html and status_section(html)[1] == "有效"
 
 
 def test_the_three_missing_answers_differ_from_each_other_in_english(client, issued_certificate):

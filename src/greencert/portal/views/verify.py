@@ -15,6 +15,7 @@ from greencert.certification import lifecycle
 from greencert.certification.lifecycle.log import last_sequence
 from greencert.certification.links import verify_sections
 from greencert.certification.lookup import explain, find_certificate, http_status
+from greencert.certification.models import Certificate
 from greencert.certification.presenters import history_of
 from greencert.core.actors import Actor
 from greencert.core.jobs import worker_health
@@ -61,6 +62,22 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html", {"event_count": last_sequence()})
 
 
+def suggestions(numbers: list[str], language: str) -> list[dict[str, str]]:
+    """Each number a mistyped one may have meant, with its holder and product so that the person
+    can tell which is theirs."""
+    found = Certificate.objects.filter(number__in=numbers).select_related("holder", "category")
+    return [
+        {
+            "number": c.number,
+            "holder": c.holder.name,
+            "category": c.category.name_en if language.startswith("en") else c.category.name_zh,
+            "product": ", ".join(p.get("name", "") for p in c.products[:2]) or c.certification_unit,
+            "status": c.status_label(language),
+        }
+        for c in sorted(found, key=lambda c: numbers.index(c.number))
+    ]
+
+
 def status_change(cert: Any, history: list[dict[str, Any]]) -> dict[str, Any] | None:
     """The event that brought a certificate that is no longer valid to its status, for the top of
     its page: what happened, when and why."""
@@ -96,6 +113,7 @@ def verify(request: HttpRequest, number: str) -> HttpResponse:
     if lookup.certificate is None:
         zh, en = explain(lookup)
         context["message"] = en if language.startswith("en") else zh
+        context["suggestions"] = suggestions(lookup.candidates, language)
         return render(request, "portal/verify_missing.html", context, status=http_status(lookup))
     cert = lookup.certificate
     history = history_of(cert)
