@@ -40,7 +40,7 @@ from greencert.certification.demo_industries import industry, service_site
 from greencert.certification.lifecycle import EventType, Status
 from greencert.certification.lifecycle.log import EVENT_SEQUENCE
 from greencert.certification.models import Certificate, CertificateEvent
-from greencert.certification.numbers import SERIAL_DIGITS, compose, prefix
+from greencert.certification.numbers import SERIAL_DIGITS, SKIPPED_CHECKS, compose, prefix
 from greencert.core.actors import Actor
 from greencert.core.checkchars import MOD37_CHARSET
 from greencert.core.models import Counter
@@ -942,7 +942,7 @@ class NumberSeries:
         self.serial = 0
 
     def next(self) -> str:
-        """The next number; serials whose check character would be '*' are skipped."""
+        """The next number; serials whose check character ``compose`` skips are skipped."""
         while True:
             self.serial += 1
             digits = f"{self.serial:0{SERIAL_DIGITS}d}"
@@ -950,7 +950,7 @@ class NumberSeries:
             for d in digits:
                 p = ((p + ord(d) - 48) * 2) % 37
             check = MOD37_CHARSET[(38 - p) % 37]
-            if check != "*":
+            if check not in SKIPPED_CHECKS:
                 return f"{self.head}{digits}{check}"
 
 

@@ -181,7 +181,6 @@ def flags_for(certificate: PartyRef) -> list[dict[str, Any]]:
                 "subject_kind": "enterprise" if entry.enterprise_id else "body",
                 "subject_id": entry.subject_code,
                 "subject_name": str(entry.subject),
-                "subject_label": getattr(entry.subject, "name", str(entry.subject)),
                 "basis_code": entry.basis_code,
                 "basis_zh": bases[entry.basis_code].zh,
                 "basis_en": bases[entry.basis_code].en,
