@@ -1,5 +1,6 @@
-"""The exchange's tasks: a webhook round every two seconds, one delivery task per subscription, and
-the hourly purge of idempotency keys past their lifetime."""
+"""The exchange's tasks: a webhook round every two seconds, one delivery task per subscription, the
+hourly purge of idempotency keys past their lifetime, and the transparency log's catch-up after
+every commit that appends events (and once a minute)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ ROUND_SECONDS = 2
 # A round that could not start within this long after its time is skipped: the next one does
 # the same work.
 ROUND_EXPIRES = 30
+# A catch-up waiting longer than this is dropped: a later one logs the same events.
+LOG_CATCH_UP_EXPIRES = 60
 
 
 @db_periodic_task(crontab(minute="*"))
@@ -57,3 +60,19 @@ def purge_idempotency_keys() -> None:
     purged = purge_expired_keys()
     if purged:
         logger.info("purged %d expired idempotency keys", purged)
+
+
+@db_task(expires=LOG_CATCH_UP_EXPIRES)
+def catch_up_log() -> None:
+    """Log the events committed since the last checkpoint and sign a new one."""
+    from greencert.exchange.tlog.storage import catch_up
+
+    logged = catch_up()
+    if logged:
+        logger.info("logged %d events in the transparency log", logged)
+
+
+@db_periodic_task(crontab(minute="*"))
+def catch_up_log_every_minute() -> None:
+    """A catch-up a minute, for events committed while no worker ran."""
+    catch_up_log.call_local()

@@ -1,0 +1,47 @@
+"""How the log follows the event log: every transaction that appends events asks, once it has
+committed, for a catch-up task; the worker runs it and signs the next checkpoint."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connection, transaction
+
+
+def _enqueue_catch_up() -> None:
+    from greencert.exchange.tasks import catch_up_log
+
+    catch_up_log()
+
+
+def catch_up_after_commit(_entry: Any) -> None:
+    # One request per transaction, however many events it appends.
+    if any(item[1] is _enqueue_catch_up for item in connection.run_on_commit):
+        return
+    transaction.on_commit(_enqueue_catch_up, robust=True)
+
+
+def catch_up_many_after_commit(_entries: list[Any]) -> None:
+    catch_up_after_commit(None)
+
+
+def rebuild() -> int:
+    """The log is never rebuilt, only extended: bring it up to the event log."""
+    from greencert.exchange.tlog.storage import catch_up, logged_size
+
+    catch_up()
+    return logged_size()
+
+
+def register() -> None:
+    from greencert.certification.lifecycle import tree_head
+    from greencert.core.projections import register_projection
+    from greencert.exchange.tlog.storage import stored_root
+
+    register_projection(
+        "transparency log",
+        catch_up_after_commit,
+        rebuild,
+        project_many=catch_up_many_after_commit,
+    )
+    tree_head.register_stored_tree(stored_root)
