@@ -218,6 +218,9 @@ class LogHash(models.Model):
             models.UniqueConstraint(fields=["level", "index"], name="exchange_loghash_position")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.level}/{self.index}"
+
 
 class LogCheckpoint(models.Model):
     """检查点 a signed checkpoint of the transparency log (C2SP tlog-checkpoint): the tree size,

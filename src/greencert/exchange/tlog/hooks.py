@@ -33,10 +33,25 @@ def rebuild() -> int:
     return logged_size()
 
 
+def did_service(did: str) -> dict[str, Any]:
+    """The log as a service of the node's DID document, with the key its checkpoints verify by."""
+    from django.conf import settings
+
+    from greencert.exchange.tlog.storage import verifier_key
+
+    return {
+        "id": f"{did}#transparency-log",
+        "type": "TransparencyLog",
+        "serviceEndpoint": f"{settings.GREENCERT_PUBLIC_URL.rstrip('/')}/log/",
+        "verifierKey": verifier_key(),
+    }
+
+
 def register() -> None:
     from greencert.certification.lifecycle import tree_head
     from greencert.core.projections import register_projection
     from greencert.exchange.tlog.storage import stored_root
+    from greencert.marks.keys import register_did_service
 
     register_projection(
         "transparency log",
@@ -45,3 +60,4 @@ def register() -> None:
         project_many=catch_up_many_after_commit,
     )
     tree_head.register_stored_tree(stored_root)
+    register_did_service("transparency-log", did_service)

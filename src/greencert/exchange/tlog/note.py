@@ -59,7 +59,7 @@ class Verifier:
 
 
 def parse_verifier_key(vkey: str) -> Verifier:
-    parts = vkey.strip().split("+")
+    parts = vkey.strip().split("+", 2)
     if len(parts) != 3 or not _valid_name(parts[0]) or not re.fullmatch(r"[0-9a-f]{8}", parts[1]):
         raise NoteError(f"verifier key {vkey!r} is not name+keyid+base64key")
     name, hex_id, encoded = parts

@@ -70,10 +70,8 @@ def _subproof(get: HashAt, m: int, start: int, end: int, complete: bool) -> list
         return [] if complete else [subtree_hash(get, start, end)]
     k = _split(n)
     if m <= k:
-        return _subproof(get, m, start, start + k, complete) + [
-            subtree_hash(get, start + k, end)
-        ]
-    return _subproof(get, m - k, start + k, end, False) + [subtree_hash(get, start, start + k)]
+        return [*_subproof(get, m, start, start + k, complete), subtree_hash(get, start + k, end)]
+    return [*_subproof(get, m - k, start + k, end, False), subtree_hash(get, start, start + k)]
 
 
 def needed(proof: Callable[[HashAt], object]) -> list[tuple[int, int]]:

@@ -163,9 +163,7 @@ def _insert(rows: list[Node]) -> None:
     table = connection.ops.quote_name(LogHash._meta.db_table)
     column = connection.ops.quote_name("index")
     with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {table} (level, {column}, hash) VALUES (%s, %s, %s)", rows
-        )
+        cursor.executemany(f"INSERT INTO {table} (level, {column}, hash) VALUES (%s, %s, %s)", rows)
 
 
 def _lock() -> None:

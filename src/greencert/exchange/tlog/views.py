@@ -57,7 +57,9 @@ def _position(index: str, width: str | None) -> tuple[int, int] | None:
 
 
 @require_GET
-def hash_tile(request: HttpRequest, level: str, index: str, width: str | None = None) -> HttpResponse:
+def hash_tile(
+    request: HttpRequest, level: str, index: str, width: str | None = None
+) -> HttpResponse:
     position = _position(index, width)
     if position is None:
         return _not_found("not a tile path")
