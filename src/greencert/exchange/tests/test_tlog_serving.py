@@ -7,13 +7,11 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection, transaction
+from django.db import connection
 from django.test import Client
 
-from greencert.certification.lifecycle.log import NewEvent, append_events
 from greencert.certification.lifecycle.tree_head import event_leaf, feed_events
 from greencert.certification.models import CertificateEvent
-from greencert.core.actors import Actor
 from greencert.core.merkle import leaf_hash
 from greencert.exchange.models import LogCheckpoint
 from greencert.exchange.tlog import audit, note, storage
@@ -21,23 +19,6 @@ from greencert.exchange.tlog.api import verify_certificate_proof
 from greencert.exchange.tlog.tiles import WIDTH, decode_bundle, split_hashes
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def grown_log(issue):
-    """A logged tree of 300 events: one full tile and a partial one at level 0."""
-    certificate = issue()
-    count = CertificateEvent.objects.count()
-    with transaction.atomic():
-        append_events(
-            Actor.for_system("test"),
-            [
-                NewEvent(certificate, "changed", certificate.status, certificate.status)
-                for _ in range(300 - count)
-            ],
-        )
-    storage.catch_up()
-    return certificate
 
 
 def fetcher(client: Client):
@@ -105,7 +86,9 @@ def test_the_log_command_prints_the_vkey(capsys, grown_log):
     assert capsys.readouterr().out.strip() == storage.verifier_key()
 
 
-def test_a_commit_that_appends_events_brings_a_checkpoint(django_capture_on_commit_callbacks, issue):
+def test_a_commit_that_appends_events_brings_a_checkpoint(
+    django_capture_on_commit_callbacks, issue
+):
     with django_capture_on_commit_callbacks(execute=True):
         issue()
     assert storage.latest_checkpoint().size == CertificateEvent.objects.count()

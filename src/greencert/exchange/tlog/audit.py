@@ -33,7 +33,7 @@ def http_fetcher(base_url: str, timeout: float = 30.0) -> Fetch:
     def fetch(path: str) -> bytes:
         url = f"{base}/{path}"
         try:
-            with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310
+            with urllib.request.urlopen(url, timeout=timeout) as response:
                 data: bytes = response.read()
                 return data
         except OSError as error:
