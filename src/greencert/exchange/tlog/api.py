@@ -72,13 +72,14 @@ def certificate_proof(certificate: Certificate) -> dict[str, Any]:
     )
     logged = [feed_event(row) for row in rows if row[0] <= size]
     # Every proof's hashes in one read.
-    positions = {
-        p
-        for event in logged
-        for p in proofs.needed(
-            lambda get, i=event["sequence"] - 1: proofs.inclusion_proof(get, i, size)
-        )
-    }
+    positions: set[tuple[int, int]] = set()
+    for event in logged:
+        index = event["sequence"] - 1
+
+        def prove(get: proofs.HashAt, index: int = index) -> list[bytes]:
+            return proofs.inclusion_proof(get, index, size)
+
+        positions.update(proofs.needed(prove))
     get = storage.reader(positions)
     return {
         "number": certificate.number,

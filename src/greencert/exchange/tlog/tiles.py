@@ -71,7 +71,7 @@ def parse_width(text: str | None) -> int:
 def tiles_for_size(size: int) -> list[Tile]:
     """Every hash tile a tree of ``size`` leaves has: full ones, then the partial one of each level
     (width ``floor(size / 256**L) mod 256``, none when that is 0)."""
-    tiles = []
+    tiles: list[Tile] = []
     level = 0
     while True:
         count = size >> (HEIGHT * level)  # hashes at this level
