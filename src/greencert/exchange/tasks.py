@@ -8,6 +8,7 @@ import logging
 
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.exceptions import RetryTask
 
 from greencert.exchange import webhooks
 from greencert.exchange.idempotency import purge_expired_keys
@@ -20,6 +21,7 @@ ROUND_SECONDS = 2
 ROUND_EXPIRES = 30
 # A catch-up waiting longer than this is dropped: a later one logs the same events.
 LOG_CATCH_UP_EXPIRES = 60
+LOG_CATCH_UP_RETRY_SECONDS = 0.5
 
 
 @db_periodic_task(crontab(minute="*"))
@@ -65,9 +67,12 @@ def purge_idempotency_keys() -> None:
 @db_task(expires=LOG_CATCH_UP_EXPIRES)
 def catch_up_log() -> None:
     """Log the events committed since the last checkpoint and sign a new one."""
-    from greencert.exchange.tlog.storage import catch_up
+    from greencert.exchange.tlog.storage import LogBusy, catch_up
 
-    logged = catch_up()
+    try:
+        logged = catch_up(wait=False)
+    except LogBusy as busy:
+        raise RetryTask(delay=LOG_CATCH_UP_RETRY_SECONDS) from busy
     if logged:
         logger.info("logged %d events in the transparency log", logged)
 

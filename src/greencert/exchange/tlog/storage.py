@@ -8,7 +8,8 @@ the new size; runs serialise on a lock, so two of them never write the same posi
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
@@ -20,7 +21,7 @@ from cryptography.hazmat.primitives.serialization import (
     load_pem_private_key,
 )
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
@@ -37,6 +38,10 @@ BATCH = 20_000
 LOCK_KEY = 0x746C6F67
 
 Node = tuple[int, int, bytes]  # (level, index, hash) of a complete subtree
+
+
+class LogBusy(RuntimeError):
+    """Another writer holds SQLite's write lock; a later catch-up logs the same events."""
 
 
 class LogCorrupted(RuntimeError):
@@ -185,9 +190,41 @@ def _sign(size: int, root: bytes) -> LogCheckpoint:
     )
 
 
-def catch_up(batch: int = BATCH) -> int:
+# How long a catch-up that may give up waits for SQLite's write lock (milliseconds).
+SHORT_WAIT_MS = 100
+
+
+@contextmanager
+def _short_wait() -> Iterator[None]:
+    """On SQLite, wait only briefly for the write lock and raise ``LogBusy`` instead. Whoever holds
+    it is a catch-up that started after the caller's commit (SQLite has one writer at a time), or
+    a writer whose own commit asks for another catch-up, so giving up loses nothing."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        previous = cursor.fetchone()[0]
+        cursor.execute(f"PRAGMA busy_timeout = {SHORT_WAIT_MS}")
+    try:
+        yield
+    except OperationalError as error:
+        if "locked" not in str(error):
+            raise
+        raise LogBusy(str(error)) from error
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA busy_timeout = {int(previous)}")
+
+
+def catch_up(batch: int = BATCH, *, wait: bool = True) -> int:
     """Log every committed event not logged yet and sign a checkpoint of the new size; returns how
-    many events were logged. A checkpoint is signed only over hashes already stored."""
+    many events were logged. A checkpoint is signed only over hashes already stored. With
+    ``wait=False`` (the worker's catch-up after a commit) a busy SQLite database raises
+    ``LogBusy`` at once rather than holding the caller up."""
+    if not wait:
+        with _short_wait():
+            return catch_up(batch)
     appended = 0
     while True:
         with transaction.atomic():
