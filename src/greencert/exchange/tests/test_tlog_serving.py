@@ -7,14 +7,15 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 
 from greencert.certification.lifecycle.tree_head import event_leaf, feed_events
 from greencert.certification.models import CertificateEvent
 from greencert.core.merkle import leaf_hash
+from greencert.exchange import tasks
 from greencert.exchange.models import LogCheckpoint
-from greencert.exchange.tlog import audit, note, storage
+from greencert.exchange.tlog import audit, hooks, note, storage
 from greencert.exchange.tlog.api import verify_certificate_proof
 from greencert.exchange.tlog.tiles import WIDTH, decode_bundle, split_hashes
 
@@ -86,11 +87,21 @@ def test_the_log_command_prints_the_vkey(capsys, grown_log):
     assert capsys.readouterr().out.strip() == storage.verifier_key()
 
 
-def test_a_commit_that_appends_events_brings_a_checkpoint(
-    django_capture_on_commit_callbacks, issue
+def test_a_commit_that_appends_events_asks_the_worker_for_one_catch_up(
+    django_capture_on_commit_callbacks, issue, monkeypatch
 ):
-    with django_capture_on_commit_callbacks(execute=True):
+    asked = []
+    monkeypatch.setattr(hooks, "worker_runs_tasks", lambda: True)
+    monkeypatch.setattr(tasks, "catch_up_log", lambda: asked.append(True))
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         issue()
+        issue()
+    assert asked == [True]
+
+
+def test_the_workers_catch_up_signs_a_checkpoint_of_the_committed_events(issue):
+    issue()
+    tasks.catch_up_log.call_local()
     assert storage.latest_checkpoint().size == CertificateEvent.objects.count()
 
 
