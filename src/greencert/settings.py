@@ -154,6 +154,9 @@ HUEY = {
     "consumer": {
         "workers": int(os.environ.get("GREENCERT_WORKER_THREADS", "4")),
         "worker_type": "thread",
+        # An idle worker looks for tasks at least twice a second, so a checkpoint follows a
+        # commit within about a second (huey backs off to ten seconds by default).
+        "max_delay": 0.5,
     },
 }
 
@@ -191,6 +194,11 @@ LOGIN_URL = "/admin/login/"
 # Public identity of this regional node: used in QR codes, credentials and receipts.
 GREENCERT_NODE_ID = os.environ.get("GREENCERT_NODE_ID", "yrd-sh")
 GREENCERT_PUBLIC_URL = os.environ.get("GREENCERT_PUBLIC_URL", "http://127.0.0.1:8000")
+# The transparency log's origin (C2SP tlog-checkpoint): its URL under /log/ without the scheme.
+GREENCERT_LOG_ORIGIN = os.environ.get(
+    "GREENCERT_LOG_ORIGIN",
+    GREENCERT_PUBLIC_URL.split("://", 1)[-1].rstrip("/") + "/log",
+)
 # Certificate numbers: prefix + province code + year + serial + ISO/IEC 7064 check character.
 GREENCERT_CERTIFICATE_PREFIX = os.environ.get("GREENCERT_CERTIFICATE_PREFIX", "GC")
 # The largest file the office import page accepts (bytes); the command has no limit.

@@ -1,4 +1,5 @@
-"""URL map: public portal, /api/v1, the back office (admin) and the health check."""
+"""URL map: public portal, /api/v1, the back office (admin), the transparency log (/log/) and
+the health check."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -14,6 +15,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
+    path("log/", include("greencert.exchange.tlog.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("office/", include("greencert.certification.urls")),
     path("supervision/", include("greencert.supervision.urls")),

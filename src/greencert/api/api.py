@@ -18,6 +18,7 @@ from greencert.certification import api as certification_api
 from greencert.core.errors import UserFacingError
 from greencert.exchange import api as exchange_api
 from greencert.exchange.throttling import ClientRateThrottle, limit_of
+from greencert.exchange.tlog import api as tlog_api
 from greencert.governance import api as governance_api
 from greencert.marks import api as marks_api
 from greencert.portal import api as portal_api
@@ -96,6 +97,7 @@ for app_api in (
     supervision_api,
     governance_api,
     exchange_api,
+    tlog_api,
     portal_api,
 ):
     for prefix, router in app_api.ROUTERS.items():

@@ -12,6 +12,9 @@ from greencert.exchange.models import (
     ApiClient,
     ApiToken,
     IdempotentRequest,
+    LogCheckpoint,
+    LogHash,
+    LogSigningKey,
     WebhookDelivery,
     WebhookSubscription,
 )
@@ -92,3 +95,26 @@ class IdempotentRequestAdmin(ReadOnlyAdmin):
     list_filter = ["status_code"]
     search_fields = ["key", "path"]
     list_select_related = ["client"]
+
+
+@admin.register(LogCheckpoint)
+class LogCheckpointAdmin(ReadOnlyAdmin):
+    """The transparency log's signed checkpoints, appended by the log's catch-up."""
+
+    list_display = ["size", "signed_at"]
+    fields = ("size", "signed_at", "note")
+    ordering = ["-size"]
+
+
+@admin.register(LogHash)
+class LogHashAdmin(ReadOnlyAdmin):
+    list_display = ["level", "index"]
+    list_filter = ["level"]
+
+
+@admin.register(LogSigningKey)
+class LogSigningKeyAdmin(ReadOnlyAdmin):
+    """The key that signs checkpoints; the private key is never shown."""
+
+    list_display = ["name", "verifier_key", "created_at"]
+    fields = ("name", "verifier_key", "created_at")

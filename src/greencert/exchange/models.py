@@ -200,3 +200,58 @@ class IdempotentRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client_id}:{self.key}"
+
+
+class LogHash(models.Model):
+    """透明日志哈希 a stored hash of the transparency log: the Merkle tree hash (RFC 6962) of the
+    complete subtree of ``2**level`` leaves starting at leaf ``index * 2**level``. Rows are only
+    ever appended (database triggers refuse changes), in the order the event log grew."""
+
+    level = models.PositiveSmallIntegerField("层 level")
+    index = models.BigIntegerField("序号 index")
+    hash = models.BinaryField("哈希 hash", max_length=32)
+
+    class Meta:
+        verbose_name = "透明日志哈希 log hash"
+        verbose_name_plural = "透明日志哈希 log hashes"
+        constraints = [
+            models.UniqueConstraint(fields=["level", "index"], name="exchange_loghash_position")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level}/{self.index}"
+
+
+class LogCheckpoint(models.Model):
+    """检查点 a signed checkpoint of the transparency log (C2SP tlog-checkpoint): the tree size,
+    its root hash and the signed note published at ``/log/checkpoint``. Append-only."""
+
+    size = models.BigIntegerField("树大小 tree size", unique=True)
+    root_hash = models.BinaryField("根哈希 root hash", max_length=32)
+    note = models.TextField("签名检查点 signed note")
+    signed_at = models.DateTimeField("签名时间 signed at")
+
+    class Meta:
+        ordering = ["size"]
+        verbose_name = "检查点 log checkpoint"
+        verbose_name_plural = "检查点 log checkpoints"
+
+    def __str__(self) -> str:
+        return f"{self.size}"
+
+
+class LogSigningKey(models.Model):
+    """日志签名密钥 the Ed25519 key that signs this node's checkpoints; its name is the log's
+    origin, as C2SP tlog-checkpoint asks."""
+
+    name = models.CharField("名称 key name (log origin)", max_length=300, unique=True)
+    private_key_pem = models.TextField("私钥 private key (PKCS#8 PEM)")
+    verifier_key = models.CharField("验证密钥 note verifier key", max_length=400)
+    created_at = models.DateTimeField("创建时间 created at", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "日志签名密钥 log signing key"
+        verbose_name_plural = "日志签名密钥 log signing keys"
+
+    def __str__(self) -> str:
+        return self.verifier_key

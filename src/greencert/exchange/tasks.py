@@ -1,5 +1,6 @@
-"""The exchange's tasks: a webhook round every two seconds, one delivery task per subscription, and
-the hourly purge of idempotency keys past their lifetime."""
+"""The exchange's tasks: a webhook round every two seconds, one delivery task per subscription, the
+hourly purge of idempotency keys past their lifetime, and the transparency log's catch-up after
+every commit that appends events (and once a minute)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import logging
 
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.exceptions import RetryTask
 
 from greencert.exchange import webhooks
 from greencert.exchange.idempotency import purge_expired_keys
@@ -17,6 +19,9 @@ ROUND_SECONDS = 2
 # A round that could not start within this long after its time is skipped: the next one does
 # the same work.
 ROUND_EXPIRES = 30
+# A catch-up waiting longer than this is dropped: a later one logs the same events.
+LOG_CATCH_UP_EXPIRES = 60
+LOG_CATCH_UP_RETRY_SECONDS = 0.5
 
 
 @db_periodic_task(crontab(minute="*"))
@@ -57,3 +62,22 @@ def purge_idempotency_keys() -> None:
     purged = purge_expired_keys()
     if purged:
         logger.info("purged %d expired idempotency keys", purged)
+
+
+@db_task(expires=LOG_CATCH_UP_EXPIRES)
+def catch_up_log() -> None:
+    """Log the events committed since the last checkpoint and sign a new one."""
+    from greencert.exchange.tlog.storage import LogBusy, catch_up
+
+    try:
+        logged = catch_up(wait=False)
+    except LogBusy as busy:
+        raise RetryTask(delay=LOG_CATCH_UP_RETRY_SECONDS) from busy
+    if logged:
+        logger.info("logged %d events in the transparency log", logged)
+
+
+@db_periodic_task(crontab(minute="*"))
+def catch_up_log_every_minute() -> None:
+    """A catch-up a minute, for events committed while no worker ran."""
+    catch_up_log.call_local()

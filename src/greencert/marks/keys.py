@@ -8,6 +8,7 @@ credential signed before a rotation still verifies.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -48,6 +49,15 @@ def public_jwks() -> dict[str, Any]:
     return {"keys": [dict(k.public_jwk) for k in SigningKey.objects.order_by("number")]}
 
 
+# Other parts of the node list their own keys in the DID document as services (the transparency
+# log's note verifier key); each registers a function of the DID returning its service entry.
+_did_services: dict[str, Callable[[str], dict[str, Any]]] = {}
+
+
+def register_did_service(name: str, service: Callable[[str], dict[str, Any]]) -> None:
+    _did_services[name] = service
+
+
 def did_document() -> dict[str, Any]:
     did = node_did()
     keys = list(SigningKey.objects.order_by("number")) or [current_key()]
@@ -61,6 +71,7 @@ def did_document() -> dict[str, Any]:
         for k in keys
     ]
     current = [k.kid for k in keys if k.retired_at is None]
+    services = [service(did) for service in _did_services.values()]
     return {
         "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/jwk/v1"],
         "id": did,
@@ -68,4 +79,5 @@ def did_document() -> dict[str, Any]:
         # Retired keys keep asserting what they signed; only the current key signs anew.
         "assertionMethod": [k.kid for k in keys],
         "authentication": current,
+        **({"service": services} if services else {}),
     }

@@ -1,4 +1,4 @@
-"""API clients for the adoption API."""
+"""API clients for the adoption API, and a logged tree for the transparency log."""
 
 from __future__ import annotations
 
@@ -6,11 +6,15 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.test import Client
 
+from greencert.certification.lifecycle.log import NewEvent, append_events
+from greencert.certification.models import CertificateEvent
 from greencert.core.actors import Actor
 from greencert.exchange.actions import create_client
 from greencert.exchange.models import ApiClient
+from greencert.exchange.tlog import storage
 
 CONSOLE = Actor.for_system("console")
 
@@ -49,3 +53,20 @@ def issue_as_other_body(
         return issue(body=other_body, actor=other_body_staff, **overrides)
 
     return make
+
+
+@pytest.fixture
+def grown_log(issue: Callable[..., Any]) -> Any:
+    """A logged tree of 300 events: one full tile and a partial one at level 0."""
+    certificate = issue()
+    count = CertificateEvent.objects.count()
+    with transaction.atomic():
+        append_events(
+            Actor.for_system("test"),
+            [
+                NewEvent(certificate, "changed", certificate.status, certificate.status)
+                for _ in range(300 - count)
+            ],
+        )
+    storage.catch_up()
+    return certificate
