@@ -126,10 +126,11 @@ def verify(request: HttpRequest, number: str) -> HttpResponse:
         row["reason_label"] = reason.get(language) if reason else ""
     context.update(certificate=cert, status_label=cert.status_label(language), history=history)
     context["status_change"] = status_change(cert, history)
-    context["blacklist"] = flags_for(cert)
-    for flag in context["blacklist"]:
+    flags = flags_for(cert)
+    for flag in flags:
         # The party's name for people; its code stands beside it where a professional needs it.
         flag["subject_label"] = flag["subject_name"].removesuffix(f" ({flag['subject_id']})")
+    context["blacklist"] = flags
     context["recognitions"] = verify_recognitions(cert, language, history)
     context["cited_documents"] = cited_documents(cert)
     context.update(verify_sections(cert, language))
