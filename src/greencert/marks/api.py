@@ -63,7 +63,9 @@ class ScansOut(Schema):
     by_day: list[DayScans]
 
 
-def _certificate(number: str) -> Certificate:
+def certificate_or_refusal(number: str) -> Certificate:
+    """The certificate a typed or scanned number names, or the bilingual not-found error the API
+    answers with (mistyped, malformed, unknown, several)."""
     lookup = find_certificate(number)
     if lookup.certificate is None:
         answer = lookup_error_dict(lookup, number)["error"]
@@ -95,7 +97,7 @@ def certificate_credential(request: HttpRequest, number: str) -> HttpResponse:
     `{number}` is the registry number or the issuing body's own; one that two bodies gave out is
     answered 300 with both certificates, as `GET /certificates/{number}` answers it.
     """
-    cert = _certificate(number)
+    cert = certificate_or_refusal(number)
     token = issue_credential(cert)
     response = HttpResponse(token, content_type=MEDIA_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{cert.number}.vc.jwt"'
@@ -121,7 +123,7 @@ def certificate_receipt(
     a one-page PDF with the statement, a QR to the verify page and the JWS attached. The statement
     names the certificate by both numbers: `certificate` (the registry's) and `bodyNumber`.
     """
-    cert = _certificate(number)
+    cert = certificate_or_refusal(number)
     token, statement = issue_receipt(cert, at)
     if format == "pdf":
         name = f"receipt-{cert.number}-{statement['date']}.json"
@@ -155,5 +157,5 @@ def certificate_scans(request: HttpRequest, number: str) -> HttpResponse:
 
     Only daily counts per province (GB/T 2260, from the front proxy) are kept, no personal data.
     """
-    cert = _certificate(number)
+    cert = certificate_or_refusal(number)
     return json_response({"number": cert.number, **scan_summary(cert)})

@@ -10,13 +10,11 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
 from greencert.certification.lifecycle.tree_head import FEED_FIELDS, event_leaf, feed_event
-from greencert.certification.lookup import find_certificate, http_status
 from greencert.certification.models import Certificate, CertificateEvent
-from greencert.certification.presenters import lookup_error_dict
 from greencert.core.merkle import leaf_hash
 from greencert.core.responses import json_response
 from greencert.exchange.tlog import proofs, storage
-from greencert.marks.api import LOOKUP_ANSWERS, CertificateNotFound
+from greencert.marks.api import LOOKUP_ANSWERS, certificate_or_refusal
 
 router = Router(tags=["transparency log 透明日志"])
 ROUTERS = {"/certificates": router}
@@ -35,23 +33,6 @@ class ProofOut(Schema):
     root_hash: str
     events: list[LoggedEvent]
     events_not_yet_logged: int
-
-
-def _certificate(number: str) -> Certificate:
-    lookup = find_certificate(number)
-    if lookup.certificate is None:
-        answer = lookup_error_dict(lookup, number)["error"]
-        error = CertificateNotFound(
-            field="number",
-            value=number,
-            expected_zh=answer["message_zh"],
-            expected_en=answer["message_en"],
-            code=lookup.verdict,
-            extra={k: answer[k] for k in ("candidates", "matches") if k in answer},
-        )
-        error.http_status = http_status(lookup)
-        raise error
-    return lookup.certificate
 
 
 def _b64(value: bytes) -> str:
@@ -132,4 +113,4 @@ def certificate_proof_view(request: HttpRequest, number: str) -> HttpResponse:
     node's latest signed checkpoint (`checkpoint`, a C2SP signed note verifiable with the key at
     `/log/vkey`). Leaf i is the canonical JSON (RFC 8785) of the event with sequence i + 1.
     Events committed after that checkpoint are counted in `events_not_yet_logged`."""
-    return json_response(certificate_proof(_certificate(number)))
+    return json_response(certificate_proof(certificate_or_refusal(number)))

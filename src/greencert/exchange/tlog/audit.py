@@ -24,7 +24,7 @@ Fetch = Callable[[str], bytes]
 
 
 class FetchFailed(RuntimeError):
-    pass
+    """A tile, bundle or checkpoint could not be fetched from the audited node."""
 
 
 def http_fetcher(base_url: str, timeout: float = 30.0) -> Fetch:
