@@ -199,6 +199,8 @@ GREENCERT_LOG_ORIGIN = os.environ.get(
     "GREENCERT_LOG_ORIGIN",
     GREENCERT_PUBLIC_URL.split("://", 1)[-1].rstrip("/") + "/log",
 )
+# The other provincial nodes (exchange.peers): a YAML file naming them and pinning their keys.
+GREENCERT_PEERS_FILE = os.environ.get("GREENCERT_PEERS_FILE", "")
 # Certificate numbers: prefix + province code + year + serial + ISO/IEC 7064 check character.
 GREENCERT_CERTIFICATE_PREFIX = os.environ.get("GREENCERT_CERTIFICATE_PREFIX", "GC")
 # The largest file the office import page accepts (bytes); the command has no limit.
