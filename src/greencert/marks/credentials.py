@@ -4,7 +4,9 @@ The subject follows the UN Transparency Protocol's Digital Conformity Credential
 ``ConformityAttestation`` by a third-party certification body, issued to the holder (identified by
 its 统一社会信用代码), with the scheme, the standard and the evaluation fingerprint. Status comes
 from two BitstringStatusListEntry items (revocation, suspension); the JOSE enveloping proof is an
-Ed25519 compact JWS (``alg: EdDSA``, ``kid``, ``typ: vc+jwt``) made with joserfc.
+Ed25519 compact JWS (``alg: EdDSA``, ``kid``, ``typ: vc+jwt``) made with joserfc. Its
+``evidence`` carries the node's transparency-log checkpoint and the inclusion proof of the
+certificate's latest event (``marks.log_evidence``).
 """
 
 from __future__ import annotations
@@ -15,11 +17,11 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
-from greencert.certification.lifecycle.history import end_of_day
+from greencert.certification.lifecycle.history import end_of_day, latest_sequence
 from greencert.certification.models import Certificate
 from greencert.certification.presenters import verify_url
 from greencert.certification.recognitions import recognitions_of
-from greencert.marks import keys, statuslist
+from greencert.marks import keys, log_evidence, statuslist
 from greencert.marks.availability import require_valid
 from greencert.marks.identity import absolute, node_did, node_id
 from greencert.marks.offline_checks import CREDENTIAL_TYPE
@@ -141,6 +143,11 @@ def credential_claims(cert: Certificate) -> dict[str, Any]:
     recognitions = [r for r in recognitions_of(cert) if r["ended"] is None]
     if recognitions:
         claims["credentialSubject"]["recognitions"] = [recognition_claim(r) for r in recognitions]
+    # The log's proof of the latest event. Credentials issued before it was carried lack the key
+    # and verify as they did.
+    proof = log_evidence.evidence_for(latest_sequence(cert.pk))
+    if proof is not None:
+        claims["evidence"] = [proof]
     return claims
 
 

@@ -22,6 +22,8 @@ from joserfc import jws
 from joserfc.errors import JoseError
 from joserfc.jwk import OKPKey
 
+from greencert.certification.lifecycle import Status, status_label
+from greencert.marks import log_evidence
 from greencert.marks.bitstring import bit_is_set, decode_bits
 
 ALGORITHM = "EdDSA"
@@ -217,3 +219,144 @@ def verify_receipt(
     token: str, trusted: dict[str, dict[str, Any]]
 ) -> tuple[list[Check], dict[str, Any] | None]:
     return check_signature(token.strip(), trusted, RECEIPT_TYPE)
+
+
+def load_log_keys(path: Path) -> list[str]:
+    """The transparency log verifier keys a saved DID document lists (none in a JWKS)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise TrustFileError(f"cannot read trust file {path}: {exc}") from exc
+    services = data.get("service", []) if isinstance(data, dict) else []
+    return [
+        str(s["verifierKey"])
+        for s in services
+        if isinstance(s, dict) and s.get("type") == "TransparencyLog" and s.get("verifierKey")
+    ]
+
+
+def _status_words(code: Any) -> str:
+    try:
+        label = status_label(str(code))
+    except KeyError:
+        return str(code)
+    return f"{label.zh} {label.en} ({code})"
+
+
+def check_log(
+    entry: Any, log_keys: list[str], *, certificate: Any, status: Any
+) -> tuple[list[Check], list[str]]:
+    """The carried transparency-log proof checked offline: the checkpoint's signature, the leaf's
+    inclusion in its tree, and that the leaf is this certificate with the stated status. Returns
+    the checks and the lines that say which tree the document rests on and who cosigned it."""
+    name = "transparency log"
+    if entry is None:
+        return [
+            Check(
+                name,
+                None,
+                "不携带透明日志证明（签发于携带证明之前）/ "
+                "carries no transparency log proof (issued before documents carried one)",
+            )
+        ], []
+    result = log_evidence.check(entry, log_keys) if isinstance(entry, dict) else None
+    if result is None:
+        return [
+            Check(
+                name,
+                False if not isinstance(entry, dict) else None,
+                "透明日志证明无法读取或无法核对 / the transparency log proof cannot be read or checked",
+            )
+        ], []
+    checks: list[Check] = []
+    if result.problems:
+        checks.extend(Check(name, False, f"{zh} / {en}") for zh, en in result.problems)
+    elif result.key_missing:
+        checks.append(
+            Check(
+                "checkpoint",
+                None,
+                f"未核对：没有日志 {result.origin} 的验证密钥（用 --log-vkey 给出，或使用列出该日志的 "
+                f"did.json 信任文件）/ not checked: no verifier key for log {result.origin} "
+                "(give --log-vkey, or a did.json trust file that lists the log)",
+            )
+        )
+    else:
+        checks.append(
+            Check("checkpoint", True, f"检查点签名有效 / signed by the log's key {result.signer}")
+        )
+        checks.append(
+            Check(
+                "inclusion",
+                True,
+                f"记录在树中 / leaf {entry.get('leafIndex')} is in the tree of {result.size} "
+                "entries",
+            )
+        )
+    leaf = result.leaf
+    if leaf is not None and not result.problems:
+        same = leaf.get("certificate") == certificate and leaf.get("status_after") == status
+        logged = _status_words(leaf.get("status_after"))
+        stated = _status_words(status)
+        if same:
+            detail = (
+                f"日志第 {leaf.get('sequence')} 号事件：证书 {certificate}，状态 {logged}，与所述一致 / "
+                f"event {leaf.get('sequence')} of the log: certificate {certificate}, status "
+                f"{logged}, as stated"
+            )
+        else:
+            detail = (
+                f"日志记录为证书 {leaf.get('certificate')}、状态 {logged}，与所述证书 {certificate}、"
+                f"状态 {stated} 不符 / the log records certificate {leaf.get('certificate')} with "
+                f"status {logged}; the document states {certificate} with status {stated}"
+            )
+        checks.append(Check("log record", same, detail))
+    lines = []
+    if result.origin:
+        when = result.signed_at or "时间不详 / time not known"
+        lines.append(
+            f"rests on: 日志 log {result.origin} · 检查点 checkpoint of {result.size} entries · "
+            f"root {result.root_hash} · 签署于 signed {when}"
+        )
+        lines.append(
+            "cosigned by: "
+            + ("; ".join(result.cosigners) if result.cosigners else "无 none (no cosignature)")
+        )
+    return checks, lines
+
+
+def credential_log_entry(payload: dict[str, Any]) -> Any:
+    """The transparency-log proof among a credential's ``evidence``, if it carries one."""
+    evidence = payload.get("evidence") or []
+    for item in evidence if isinstance(evidence, list) else [evidence]:
+        kinds = item.get("type") if isinstance(item, dict) else None
+        if isinstance(kinds, list) and log_evidence.EVIDENCE_TYPE in kinds:
+            return item
+    return None
+
+
+def check_credential_log(
+    payload: dict[str, Any], log_keys: list[str]
+) -> tuple[list[Check], list[str]]:
+    """A credential states its certificate valid: the logged event must say so."""
+    subject = payload.get("credentialSubject") or {}
+    number = (subject.get("certificate") or {}).get("number", subject.get("name"))
+    return check_log(
+        credential_log_entry(payload), log_keys, certificate=number, status=Status.VALID.value
+    )
+
+
+def check_receipt_log(
+    statement: dict[str, Any], log_keys: list[str]
+) -> tuple[list[Check], list[str]]:
+    entry = statement.get("transparencyLog")
+    status = (statement.get("status") or {}).get("code")
+    if entry is None and status is None:
+        return [
+            Check(
+                "transparency log",
+                None,
+                "该日证书尚未颁发，没有可证明的事件 / nothing to prove: not yet issued on that date",
+            )
+        ], []
+    return check_log(entry, log_keys, certificate=statement.get("certificate"), status=status)

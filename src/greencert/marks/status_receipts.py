@@ -2,7 +2,10 @@
 
 "Certificate N had status S on date D, as recorded by node K at time T, read at event sequence
 Q" — what a bidder attaches to a tender instead of a screenshot. The status comes from the event
-log (``history.status_on``); the statement is signed with the node's key (``typ: receipt+jwt``).
+log (``history.status_event_on``); the statement is signed with the node's key (``typ:
+receipt+jwt``). ``transparencyLog`` carries the node's transparency-log checkpoint and the
+inclusion proof of the event the stated status comes from (``marks.log_evidence``); a receipt for
+a day before the certificate was issued has none.
 """
 
 from __future__ import annotations
@@ -14,39 +17,41 @@ from typing import Any
 from django.utils import timezone
 
 from greencert.certification import lifecycle
-from greencert.certification.lifecycle.history import status_on
+from greencert.certification.lifecycle.history import status_event_on
 from greencert.certification.lifecycle.log import last_sequence
 from greencert.certification.models import Certificate
 from greencert.certification.presenters import verify_url
 from greencert.core.canonical import canonical_json
 from greencert.core.errors import refuse_future_date
-from greencert.marks import keys
+from greencert.marks import keys, log_evidence
 from greencert.marks.identity import node_did, node_id
 from greencert.marks.offline_checks import RECEIPT_TYPE
 
 NOT_YET_ISSUED = lifecycle.Label("尚未颁发", "not yet issued")
 
 
-def _status_at_sequence(cert: Certificate, day: dt.date) -> tuple[str | None, int]:
-    """The status on ``day`` and the sequence the log stood at, read so that both agree."""
+def _status_at_sequence(cert: Certificate, day: dt.date) -> tuple[tuple[int, str] | None, int]:
+    """The event that gave the status on ``day`` (its sequence and that status) and the sequence
+    the log stood at, read so that both agree."""
     for _attempt in range(5):
         before = last_sequence()
-        status = status_on(cert.pk, day)
+        found = status_event_on(cert.pk, day)
         if last_sequence() == before:
-            return status, before
-    return status, last_sequence()
+            return found, before
+    return found, last_sequence()
 
 
 def receipt_claims(cert: Certificate, day: dt.date | None = None) -> dict[str, Any]:
     today = timezone.localdate()
     day = day or today
     refuse_future_date("at", day)
-    status, sequence = _status_at_sequence(cert, day)
+    found, sequence = _status_at_sequence(cert, day)
+    status = found[1] if found else None
     recorded = timezone.localtime().replace(microsecond=0)
     label = lifecycle.status_label(status) if status else NOT_YET_ISSUED
     code = f"（{status}）" if status else ""
     code_en = f" ({status})" if status else ""
-    return {
+    claims: dict[str, Any] = {
         "type": "CertificateStatusReceipt",
         "certificate": cert.number,
         "bodyNumber": cert.body_number,
@@ -72,6 +77,10 @@ def receipt_claims(cert: Certificate, day: dt.date | None = None) -> dict[str, A
             f"{recorded.isoformat()} from the event log read at sequence {sequence}."
         ),
     }
+    proof = log_evidence.evidence_for(found[0] if found else None)
+    if proof is not None:
+        claims["transparencyLog"] = proof
+    return claims
 
 
 def issue_receipt(cert: Certificate, day: dt.date | None = None) -> tuple[str, dict[str, Any]]:

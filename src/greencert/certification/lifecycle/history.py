@@ -83,12 +83,29 @@ def status_from_history(rows: Iterable[dict[str, Any]], day: dt.date) -> StatusO
 
 def status_on(certificate_id: int, day: dt.date) -> str | None:
     """The status code on ``day``, or None if the certificate had not been issued by then."""
+    found = status_event_on(certificate_id, day)
+    return found[1] if found else None
+
+
+def status_event_on(certificate_id: int, day: dt.date) -> tuple[int, str] | None:
+    """The sequence of the event that gave the certificate its status on ``day``, and that
+    status; None if the certificate had not been issued by then."""
     return (
         CertificateEvent.objects.filter(
             certificate_id=certificate_id, effective_at__lt=end_of_day(day)
         )
         .order_by("-sequence")
-        .values_list("status_after", flat=True)
+        .values_list("sequence", "status_after")
+        .first()
+    )
+
+
+def latest_sequence(certificate_id: int) -> int | None:
+    """The sequence of the certificate's latest event."""
+    return (
+        CertificateEvent.objects.filter(certificate_id=certificate_id)
+        .order_by("-sequence")
+        .values_list("sequence", flat=True)
         .first()
     )
 

@@ -60,8 +60,10 @@ def did_service(did: str) -> dict[str, Any]:
 def register() -> None:
     from greencert.certification.lifecycle import tree_head
     from greencert.core.projections import register_projection
+    from greencert.exchange.tlog.evidence import check_evidence, prove_event
     from greencert.exchange.tlog.storage import stored_root
     from greencert.marks.keys import register_did_service
+    from greencert.marks.log_evidence import register_log
 
     register_projection(
         "transparency log",
@@ -71,3 +73,4 @@ def register() -> None:
     )
     tree_head.register_stored_tree(stored_root)
     register_did_service("transparency-log", did_service)
+    register_log(prove_event, check_evidence)

@@ -3,8 +3,12 @@
 ``verify`` checks a credential away from the node: the signature against a trust file (the
 node's saved ``jwks.json`` or ``did.json``), the issuer and the validity dates, then the current
 status from the signed status lists — fetched over HTTP with ``--online``, read from saved files
-with ``--status-list``, or fetched by default when reachable. Prints one ✓/✗ line per check and
-exits non-zero if any check fails.
+with ``--status-list``, or fetched by default when reachable. Then, without the network, the
+transparency-log proof the credential carries: the checkpoint's signature under the log's
+verifier key (``--log-vkey``, the log listed in a ``did.json`` trust file, or a peer's pinned key),
+the inclusion of the certificate's latest event in the checkpoint's tree, and that the event is
+this certificate, valid. Prints one ✓/✗ line per check, the tree the credential rests on and its
+cosigners, and exits non-zero if any check fails.
 """
 
 from __future__ import annotations
@@ -20,7 +24,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from greencert.marks.offline_checks import (
     Fetch,
     TrustFileError,
+    check_credential_log,
     fetch_url,
+    load_log_keys,
     load_trust,
     verify_credential,
 )
@@ -65,6 +71,12 @@ class Command(BaseCommand):
             help="a saved status list (repeatable); used instead of fetching",
         )
         verify.add_argument("--now", type=dt.datetime.fromisoformat, default=None)
+        verify.add_argument(
+            "--log-vkey",
+            action="append",
+            default=[],
+            help="the transparency log's verifier key (name+id+key, as /log/vkey serves it)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["subcommand"] == "issue":
@@ -93,6 +105,7 @@ class Command(BaseCommand):
 
         try:
             trusted = load_trust(options["trust"])
+            log_keys = [*options["log_vkey"], *load_log_keys(options["trust"])]
             token = options["file"].read_text(encoding="ascii").strip()
         except (TrustFileError, OSError, UnicodeDecodeError) as exc:
             raise CommandError(str(exc)) from exc
@@ -117,8 +130,14 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"credential {subject.get('name')} · {holder.get('name')} ({holder.get('registeredId')})"
             )
+        tree: list[str] = []
+        if payload is not None:
+            log_checks, tree = check_credential_log(payload, log_keys)
+            checks.extend(log_checks)
         for check in checks:
             self.stdout.write(check.line())
+        for line in tree:
+            self.stdout.write(line)
         failed = [c for c in checks if c.ok is False]
         if failed:
             raise CommandError(
