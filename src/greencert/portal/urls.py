@@ -14,5 +14,6 @@ urlpatterns = [
     path("statistics/<slug:name>.csv", statistics.chart_csv, name="chart_csv"),
     path("statistics/targets/new", statistics.new_target, name="new_target"),
     path("open-data/", opendata.open_data_page, name="open_data"),
+    path("transparency-log", verify.transparency_log, name="transparency_log"),
     path("open-data/<str:name>", opendata.open_data_file, name="open_data_file"),
 ]

@@ -30,6 +30,12 @@ from greencert.marks.credentials import credential_claims
 from greencert.marks.offline_checks import CREDENTIAL_TYPE, RECEIPT_TYPE
 
 
+def latest(certificate: Any) -> int:
+    sequence = latest_sequence(certificate.pk)
+    assert sequence is not None
+    return sequence
+
+
 def payload_of(token: str) -> dict[str, Any]:
     part = token.split(".")[1]
     return json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
@@ -88,7 +94,7 @@ def test_a_credential_carries_the_checkpoint_and_the_proof_of_the_latest_event(
 
     vkey = client.get("/log/vkey").content.decode()
     checkpoint = note.open_checkpoint(entry["checkpoint"], note.parse_verifier_key(vkey))
-    sequence = latest_sequence(issued_certificate.pk)
+    sequence = latest(issued_certificate)
     assert entry["type"] == ["TransparencyLogInclusionProof"]
     assert entry["leafIndex"] == sequence - 1
     assert entry["leaf"].encode() == event_leaf(next(feed_events(sequence, sequence)))
@@ -115,7 +121,7 @@ def test_a_credential_issued_before_the_worker_logged_the_event_carries_a_coveri
     entry = proof_in(credential_of(client, second.number))
 
     size = note.parse_checkpoint(entry["checkpoint"].rpartition("\n\n")[0] + "\n").size
-    assert size >= latest_sequence(second.pk) > logged
+    assert size >= latest(second) > logged
     assert entry["checkpoint"] == storage.latest_checkpoint().note
     assert first.number != second.number
 
@@ -131,7 +137,7 @@ def test_a_receipt_carries_the_proof_of_the_event_its_status_comes_from(
 ):
     with time_machine.travel(dt.datetime(2024, 3, 1, 10, tzinfo=dt.UTC), tick=False):
         certificate = issue()
-    issued = latest_sequence(certificate.pk)
+    issued = latest(certificate)
     revoke_certificate(body_staff, certificate, reason_code="R04")
 
     before = receipt_of(client, certificate.number, "2024-06-01")["statement"]
@@ -322,7 +328,7 @@ def test_a_credential_whose_logged_event_is_a_suspension_fails_the_status_agreem
 ):
     claims = credential_claims(issued_certificate)
     suspend_certificate(body_staff, issued_certificate, reason_code="S01", until=in_days(30))
-    claims["evidence"] = [log_evidence.evidence_for(latest_sequence(issued_certificate.pk))]
+    claims["evidence"] = [log_evidence.evidence_for(latest(issued_certificate))]
 
     ok, output = run("credential", signed_credential(tmp_path, claims), did_trust_file, "--offline")
 
@@ -348,7 +354,7 @@ def test_a_receipt_stating_another_status_than_its_logged_event_fails(
 def test_a_proof_for_another_certificate_fails(issue, did_trust_file: Path, tmp_path: Path):
     mine, other = issue(), issue()
     claims = credential_claims(mine)
-    claims["evidence"] = [log_evidence.evidence_for(latest_sequence(other.pk))]
+    claims["evidence"] = [log_evidence.evidence_for(latest(other))]
 
     ok, output = run("credential", signed_credential(tmp_path, claims), did_trust_file, "--offline")
 

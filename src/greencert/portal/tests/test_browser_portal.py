@@ -20,7 +20,7 @@ from greencert.core.actors import Actor
 
 ARTIFACTS = Path.cwd() / "test-artifacts"
 AXE = Path(__file__).resolve().parents[1] / "static" / "portal" / "vendor" / "axe.min.js"
-PAGES = ["/", "/search?q=涂料", "/catalog/", "/statistics/", "/open-data/"]
+PAGES = ["/", "/search?q=涂料", "/catalog/", "/statistics/", "/open-data/", "/transparency-log"]
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -125,3 +125,24 @@ def test_on_a_phone_each_page_fits_and_passes_axe(
     violations = [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
     assert violations == [], violations
     shot(page, "phone" + path.replace("/", "-").replace("?", "-").replace("=", "-").rstrip("-"))
+
+
+def test_on_a_phone_the_verify_pages_log_details_fit_and_pass_axe(
+    live_server: Any, browser: Any, registry: list[Certificate]
+) -> None:
+    from greencert.exchange.tlog import storage
+
+    storage.catch_up()
+    page = page_of(browser, width=375, height=740)
+    page.goto(f"{live_server.url}/verify/{registry[0].number}")
+    page.click(".log-details summary")
+    assert page.locator(".log-details .hash").is_visible()
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the verify page is {overflow}px wider than the screen"
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa']}})"
+    )
+    violations = [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
+    assert violations == [], violations
+    shot(page, "phone-verify-log")

@@ -21,6 +21,7 @@ from greencert.core.actors import Actor
 from greencert.core.jobs import worker_health
 from greencert.exchange.adoption_data import adoption_rows
 from greencert.exchange.permissions import can_see_adoptions
+from greencert.exchange.tlog.presenters import log_standing
 from greencert.exchange.webhooks import oldest_due_delivery
 from greencert.governance.cited_documents import cited_documents
 from greencert.governance.presenters import verify_recognitions
@@ -133,7 +134,13 @@ def verify(request: HttpRequest, number: str) -> HttpResponse:
     context["blacklist"] = flags
     context["recognitions"] = verify_recognitions(cert, language, history)
     context["cited_documents"] = cited_documents(cert)
+    context["log"] = log_standing(cert.number, history, language)
     context.update(verify_sections(cert, language))
     if can_see_adoptions(Actor.for_user(request.user), cert):
         context["adoptions"] = adoption_rows(cert, language)
     return render(request, "portal/verify.html", context)
+
+
+def transparency_log(request: HttpRequest) -> HttpResponse:
+    """What the line about the transparency log on a verify page means, in plain words."""
+    return render(request, "portal/transparency_log.html")

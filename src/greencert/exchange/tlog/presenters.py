@@ -1,0 +1,33 @@
+"""Where a certificate stands in the node's transparency log, for its verify page: the log entry
+of its latest event, the checkpoint that covers it and who cosigned that checkpoint."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from django.urls import reverse
+
+from greencert.exchange.tlog import storage
+from greencert.exchange.tlog.cosigners import cosigners
+
+
+def log_standing(number: str, history: list[dict[str, Any]], language: str) -> dict[str, Any]:
+    """``entry``: the log position (sequence) of the latest event; ``covered``: whether the newest
+    signed checkpoint includes it (the worker signs one within about a second of a commit)."""
+    entry = max((row["sequence"] for row in history), default=0)
+    checkpoint = storage.latest_checkpoint()
+    standing: dict[str, Any] = {
+        "entry": entry,
+        "covered": checkpoint is not None and checkpoint.size >= entry > 0,
+        "proof_url": reverse("api-v1:certificate_proof", args=[number]),
+        "origin": storage.origin(),
+    }
+    if checkpoint is not None:
+        standing |= {
+            "size": checkpoint.size,
+            "signed_at": checkpoint.signed_at,
+            "root_hash": base64.b64encode(bytes(checkpoint.root_hash)).decode(),
+            "cosigners": [c.describe(language) for c in cosigners(checkpoint.note)],
+        }
+    return standing
