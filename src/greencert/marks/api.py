@@ -94,6 +94,9 @@ def certificate_credential(request: HttpRequest, number: str) -> HttpResponse:
     A compact JWS (`application/vc+jwt`, `alg: EdDSA`, `typ: vc+jwt`) signed with the node's key
     published at `/.well-known/did.json` and `/.well-known/jwks.json`. Only valid certificates get
     one (410 otherwise); suspension and revocation are published in the status lists it names.
+    `evidence` holds a `TransparencyLogInclusionProof`: the node's signed checkpoint (as
+    `/log/checkpoint` serves it), the leaf (the certificate's latest event as the change feed
+    publishes it), its index and its RFC 6962 inclusion proof.
     `{number}` is the registry number or the issuing body's own; one that two bodies gave out is
     answered 300 with both certificates, as `GET /certificates/{number}` answers it.
     """
@@ -122,6 +125,8 @@ def certificate_receipt(
     JSON: `receipt` (compact JWS, `typ: receipt+jwt`) and `statement` (its payload). `format=pdf`:
     a one-page PDF with the statement, a QR to the verify page and the JWS attached. The statement
     names the certificate by both numbers: `certificate` (the registry's) and `bodyNumber`.
+    `transparencyLog` (absent for a date before issue) is the `TransparencyLogInclusionProof` of
+    the event the stated status comes from, against the node's signed checkpoint.
     """
     cert = certificate_or_refusal(number)
     token, statement = issue_receipt(cert, at)

@@ -349,6 +349,15 @@ def check_credential_log(
 def check_receipt_log(
     statement: dict[str, Any], log_keys: list[str]
 ) -> tuple[list[Check], list[str]]:
+    if statement.get("type") != "CertificateStatusReceipt":
+        return [
+            Check(
+                "transparency log",
+                None,
+                "批量核验回执不携带透明日志证明 / a batch verification receipt carries no "
+                "transparency log proof",
+            )
+        ], []
     entry = statement.get("transparencyLog")
     status = (statement.get("status") or {}).get("code")
     if entry is None and status is None:

@@ -434,3 +434,15 @@ def test_the_cli_lists_cosignatures_as_present_and_not_checked(
         "cosigned by: 浙江省节点（联署存在，尚未核验） / Zhejiang node (cosignature present, not checked)"
         in output
     )
+
+
+def test_a_batch_receipt_is_said_to_carry_no_log_proof():
+    from greencert.marks.offline_checks import check_receipt_log
+
+    checks, tree = check_receipt_log({"type": "BatchVerificationReceipt", "results": []}, [])
+
+    assert [c.line() for c in checks] == [
+        "– transparency log: 批量核验回执不携带透明日志证明 / a batch verification receipt "
+        "carries no transparency log proof"
+    ]
+    assert tree == []
