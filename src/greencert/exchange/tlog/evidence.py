@@ -99,6 +99,18 @@ def check_evidence(entry: dict[str, Any], log_keys: list[str]) -> TreeCheck:
                 (f"日志验证密钥无效：{error}", f"the log verifier key is not valid: {error}")
             ],
         )
+    if verifier is None and log_keys:
+        names = ", ".join(sorted({k.split("+", 1)[0] for k in log_keys}))
+        return replace(
+            tree,
+            problems=[
+                (
+                    f"检查点属于日志 {unsigned.origin}，而给出的验证密钥属于 {names}",
+                    f"the checkpoint is of log {unsigned.origin}; the verifier keys given are "
+                    f"for {names}",
+                )
+            ],
+        )
     if verifier is None:
         return replace(tree, key_missing=True)
     try:

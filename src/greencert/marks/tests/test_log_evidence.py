@@ -295,6 +295,28 @@ def test_a_checkpoint_under_the_wrong_key_fails(
     assert "the checkpoint's signature does not verify under the key of log" in output
 
 
+def test_a_log_key_for_another_log_fails(issued_certificate, trust_file: Path, tmp_path: Path):
+    other = Ed25519PrivateKey.generate()
+    elsewhere = note.verifier_key("example.org/log", note.public_bytes(other.public_key()))
+    claims = credential_claims(issued_certificate)
+
+    ok, output = run(
+        "credential",
+        signed_credential(tmp_path, claims),
+        trust_file,
+        "--offline",
+        "--log-vkey",
+        elsewhere,
+    )
+
+    assert not ok
+    assert (
+        "✗ transparency log: 检查点属于日志 127.0.0.1:8000/log，而给出的验证密钥属于 example.org/log"
+        in (output)
+    )
+    assert "the verifier keys given are for example.org/log" in output
+
+
 def test_a_checkpoint_signed_by_someone_else_for_the_same_origin_fails(
     issued_certificate, did_trust_file: Path, tmp_path: Path
 ):
