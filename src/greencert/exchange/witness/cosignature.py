@@ -92,12 +92,16 @@ def signature_lines(text: str) -> list[str]:
     return [f"{line}\n" for line in text.split("\n") if line.startswith(SIGNATURE_PREFIX)]
 
 
-def verify_cosignature(checkpoint_text: str, line: str, cosigner: Cosigner | str) -> int:
-    """The timestamp of ``line``, a cosignature by ``cosigner`` (a key or its verifier key
-    text) over the checkpoint whose text is ``checkpoint_text``; raises ``CosignatureError``
-    when the line is not one or does not verify."""
-    if isinstance(cosigner, str):
-        cosigner = parse_cosigner_vkey(cosigner)
+@dataclass(frozen=True)
+class ParsedCosignature:
+    name: str
+    key_id: bytes
+    timestamp: int
+    signature: bytes
+
+
+def parse_cosignature(line: str) -> ParsedCosignature:
+    """The parts of a ``cosignature/v1`` line, unverified."""
     line = line.rstrip("\n")
     if not line.startswith(SIGNATURE_PREFIX):
         raise CosignatureError(f"{line!r} is not a signature line")
@@ -106,15 +110,27 @@ def verify_cosignature(checkpoint_text: str, line: str, cosigner: Cosigner | str
         raw = base64.b64decode(encoded, validate=True)
     except ValueError as error:
         raise CosignatureError(f"the signature of {name!r} is not base64") from error
-    if name != cosigner.name or raw[:4] != cosigner.key_id:
-        raise CosignatureError(f"the line is signed by {name!r}, not by {cosigner.name!r}")
     if len(raw) != 4 + 8 + 64:
         raise CosignatureError(f"the cosignature of {name!r} is {len(raw)} bytes, not 76")
     (timestamp,) = struct.unpack(">Q", raw[4:12])
     if timestamp > MAX_TIMESTAMP:
         raise CosignatureError(f"the cosignature's timestamp {timestamp} exceeds 2^63 - 1")
+    return ParsedCosignature(name, raw[:4], int(timestamp), raw[12:])
+
+
+def verify_cosignature(checkpoint_text: str, line: str, cosigner: Cosigner | str) -> int:
+    """The timestamp of ``line``, a cosignature by ``cosigner`` (a key or its verifier key
+    text) over the checkpoint whose text is ``checkpoint_text``; raises ``CosignatureError``
+    when the line is not one or does not verify."""
+    if isinstance(cosigner, str):
+        cosigner = parse_cosigner_vkey(cosigner)
+    parsed = parse_cosignature(line)
+    if parsed.name != cosigner.name or parsed.key_id != cosigner.key_id:
+        raise CosignatureError(f"the line is signed by {parsed.name!r}, not by {cosigner.name!r}")
     try:
-        cosigner.public_key.verify(raw[12:], signed_message(checkpoint_text, timestamp))
+        cosigner.public_key.verify(
+            parsed.signature, signed_message(checkpoint_text, parsed.timestamp)
+        )
     except InvalidSignature:
-        raise CosignatureError(f"the cosignature by {name!r} does not verify") from None
-    return int(timestamp)
+        raise CosignatureError(f"the cosignature by {parsed.name!r} does not verify") from None
+    return parsed.timestamp
