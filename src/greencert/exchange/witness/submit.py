@@ -149,9 +149,10 @@ def submit_to(
     return None
 
 
-def submit_latest(post: Post = http_post) -> dict[str, bool]:
+def submit_latest(post: Post | None = None) -> dict[str, bool]:
     """Submit the latest checkpoint to every peer with a witness key; for each, whether it now
     carries that peer's cosignature. Unreachable witnesses are left for the next round."""
+    post = post or http_post
     checkpoint = storage.latest_checkpoint()
     if checkpoint is None:
         return {}
