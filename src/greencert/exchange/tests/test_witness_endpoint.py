@@ -178,7 +178,7 @@ def test_a_submission_that_loses_a_race_answers_409_and_never_moves_the_checkpoi
 ):
     submit(client, jiangsu.request(0, 5))
     check = witness.proofs.verify_consistency
-    raced = []
+    raced: list[bool] = []
 
     def verify_while_another_lands(*args):
         # Between this submission's read and its update, another one moves the log to 9.

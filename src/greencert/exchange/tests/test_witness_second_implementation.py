@@ -16,6 +16,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 
+from greencert.exchange.models import LogCheckpoint
 from greencert.exchange.tlog import note, storage
 from greencert.exchange.witness import cosignature, submit
 
@@ -57,8 +58,14 @@ def witness_key():
     return key, cosignature.cosigner_vkey(NAME, note.public_bytes(key.public_key()))
 
 
+def latest() -> LogCheckpoint:
+    checkpoint = latest()
+    assert checkpoint is not None
+    return checkpoint
+
+
 def grown_by_one_issue(issue) -> tuple[int, bytes]:
-    old = storage.latest_checkpoint()
+    old = latest()
     issue()
     storage.catch_up()
     return old.size, bytes(old.root_hash)
@@ -84,7 +91,7 @@ def test_go_accepts_the_cosignature_and_the_proof_the_log_sends(
     grown_log, issue, witness_key, tmp_path
 ):
     old_size, old_root = grown_by_one_issue(issue)
-    checkpoint = storage.latest_checkpoint()
+    checkpoint = latest()
     key, vkey = witness_key
     line = cosignature.cosign(submit.checkpoint_text(checkpoint), NAME, key, 1_700_000_000)
     job = verify_job(checkpoint, old_size, old_root, checkpoint.note + line, vkey)
@@ -96,7 +103,7 @@ def test_go_refuses_a_cosignature_with_an_altered_timestamp(
     grown_log, issue, witness_key, tmp_path
 ):
     old_size, old_root = grown_by_one_issue(issue)
-    checkpoint = storage.latest_checkpoint()
+    checkpoint = latest()
     key, vkey = witness_key
     line = cosignature.cosign(submit.checkpoint_text(checkpoint), NAME, key, 1_700_000_000)
     prefix, _, encoded = line.rstrip("\n").rpartition(" ")
@@ -111,7 +118,7 @@ def test_go_refuses_a_cosignature_with_an_altered_timestamp(
 
 
 def test_a_cosignature_made_by_go_verifies_here(grown_log, witness_key, tmp_path):
-    checkpoint = storage.latest_checkpoint()
+    checkpoint = latest()
     key, vkey = witness_key
     seed = key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
     job = {

@@ -96,7 +96,7 @@ def two_witnesses(settings, tmp_path, logged):
     witnesses = {"js.example": jiangsu, "zj.example": zhejiang}
 
     def post(url: str, body: bytes, timeout: float) -> submit.Reply:
-        return witnesses[urlsplit(url).hostname](url, body, timeout)
+        return witnesses[str(urlsplit(url).hostname)](url, body, timeout)
 
     yield post, jiangsu, zhejiang
     peers.clear_cache()
