@@ -47,7 +47,7 @@ def test_the_specifications_example_line_parses_to_its_timestamp():
 def test_the_key_id_and_verifier_key_use_the_cosignature_type_byte(witness_key):
     key, vkey = witness_key
     public = note.public_bytes(key.public_key())
-    name, kid, encoded = vkey.split("+")
+    name, kid, encoded = vkey.split("+", 2)
     assert name == NAME
     assert kid == hashlib.sha256(NAME.encode() + b"\n\x04" + public).digest()[:4].hex()
     assert base64.b64decode(encoded) == b"\x04" + public

@@ -59,7 +59,7 @@ def witness_key():
 
 
 def latest() -> LogCheckpoint:
-    checkpoint = latest()
+    checkpoint = storage.latest_checkpoint()
     assert checkpoint is not None
     return checkpoint
 
