@@ -3,6 +3,23 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+# Evidence and cosignatures are kept as received, never changed.
+APPEND_ONLY = ("exchange_witnessalert", "exchange_logcosignature")
+
+
+def forwards(apps, schema_editor):
+    from greencert.core.triggers import create_append_only_triggers
+
+    for table in APPEND_ONLY:
+        create_append_only_triggers(schema_editor, table)
+
+
+def backwards(apps, schema_editor):
+    from greencert.core.triggers import drop_append_only_triggers
+
+    for table in APPEND_ONLY:
+        drop_append_only_triggers(schema_editor, table)
+
 
 class Migration(migrations.Migration):
 
@@ -81,4 +98,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('checkpoint', 'peer_id'), name='log_cosignature_once_per_peer')],
             },
         ),
+        migrations.RunPython(forwards, backwards),
     ]

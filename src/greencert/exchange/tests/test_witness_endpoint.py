@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from django.db import DatabaseError, transaction
 
 from greencert.exchange import peers
 from greencert.exchange.tlog import note
@@ -192,3 +193,13 @@ def test_a_submission_that_loses_a_race_answers_409_and_never_moves_the_checkpoi
     assert answer.status == 409
     assert answer.body == "9\n"
     assert held().size == 9
+
+
+def test_the_evidence_can_be_neither_changed_nor_deleted(client, jiangsu):
+    submit(client, jiangsu.request(0, 9))
+    submit(client, ForeignLog(key=jiangsu.key, rewrite_from=8).request(9, 9, proof=[]))
+    with pytest.raises(DatabaseError), transaction.atomic():
+        WitnessAlert.objects.update(offered_note="")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        WitnessAlert.objects.all().delete()
+    assert WitnessAlert.objects.get().offered_note.startswith(JIANGSU_ORIGIN)
