@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from greencert.core.merkle import leaf_hash, node_hash
 from greencert.exchange import peers
 from greencert.exchange.tlog import note, proofs
-from greencert.exchange.witness import cosignature
+from greencert.exchange.witness import cosignature, submit, witness
 
 JIANGSU_ORIGIN = "127.0.0.1:8002/log"
 
@@ -91,3 +91,19 @@ def use_peers(settings: Any, tmp_path: Path, entries: list[dict[str, Any]]) -> N
     path.write_text(yaml.safe_dump(entries, allow_unicode=True), encoding="utf-8")
     settings.GREENCERT_PEERS_FILE = str(path)
     peers.clear_cache()
+
+
+class FakeWitness:
+    """A peer's witness that cosigns whatever its log sends, with its own key."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.key, self.vkey = new_witness(name)
+        self.requests: list[bytes] = []
+
+    def __call__(self, url: str, body: bytes, timeout: float) -> submit.Reply:
+        self.requests.append(body)
+        signed = witness.parse_request(body).note
+        text = signed.partition("\n\n")[0] + "\n"
+        line = cosignature.cosign(text, self.name, self.key, 1_700_000_000)
+        return submit.Reply(200, "text/plain; charset=utf-8", line.encode())

@@ -9,10 +9,11 @@ import pytest
 from django.core.management import call_command
 
 from greencert.exchange import peers
-from greencert.exchange.witness import cosignature, keys
+from greencert.exchange.tlog import storage
+from greencert.exchange.witness import cosignature, keys, submit
 from greencert.exchange.witness.models import WitnessAlert
 
-from .foreign_log import ForeignLog, peer_entry, use_peers
+from .foreign_log import FakeWitness, ForeignLog, peer_entry, use_peers
 
 pytestmark = pytest.mark.django_db
 PAGE = "/log/witness/"
@@ -28,16 +29,16 @@ def jiangsu(settings, tmp_path):
     peers.clear_cache()
 
 
-def submit(client, body: bytes) -> int:
+def add_checkpoint(client, body: bytes) -> int:
     return client.post("/witness/add-checkpoint", body, content_type="text/plain").status_code
 
 
 @pytest.fixture
 def rewritten(client, jiangsu):
     """Jiangsu's log cosigned at 9 entries, then offered rewritten from entry 3 at 12."""
-    assert submit(client, jiangsu.request(0, 9)) == 200
+    assert add_checkpoint(client, jiangsu.request(0, 9)) == 200
     forged = ForeignLog(key=jiangsu.key, rewrite_from=3)
-    assert submit(client, forged.request(9, 12)) == 422
+    assert add_checkpoint(client, forged.request(9, 12)) == 422
     return forged
 
 
@@ -127,3 +128,45 @@ def test_witness_status_prints_held_checkpoints_and_alerts(jiangsu, rewritten):
     assert f"yrd-js {jiangsu.origin}: size 9" in text
     assert "1 alert(s)" in text
     assert "ALERT" in text and "rewritten" in text
+
+
+def test_the_verify_page_names_the_checkpoint_and_its_cosigners(client, issue, settings, tmp_path):
+    certificate = issue()
+    storage.catch_up()
+    jiangsu, zhejiang = FakeWitness("js.example/witness"), FakeWitness("zj.example/witness")
+    use_peers(
+        settings,
+        tmp_path,
+        [
+            peer_entry(
+                "yrd-js",
+                "320000",
+                "http://js.example",
+                "js.example/log+0a1b2c3d+AbCd",
+                jiangsu.vkey,
+            ),
+            peer_entry(
+                "yrd-zj",
+                "330000",
+                "http://zj.example",
+                "zj.example/log+0a1b2c3d+AbCd",
+                zhejiang.vkey,
+            ),
+        ],
+    )
+    try:
+        page = client.get(f"/verify/{certificate.number}", HTTP_ACCEPT_LANGUAGE="en")
+        html = page.content.decode()
+        assert "No other node has cosigned this checkpoint yet." in html
+        js_peer, zj_peer = peers.peers()
+        checkpoint = storage.latest_checkpoint()
+        assert checkpoint is not None
+        submit.submit_to(js_peer, checkpoint, jiangsu)
+        submit.submit_to(zj_peer, checkpoint, zhejiang)
+        html = client.get(
+            f"/verify/{certificate.number}", HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
+        assert f"signed checkpoint of {checkpoint.size} entries" in html
+        assert "yrd-js node、yrd-zj node · witnessed" in html
+    finally:
+        peers.clear_cache()

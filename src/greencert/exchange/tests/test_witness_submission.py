@@ -12,10 +12,10 @@ from django.test import Client
 
 from greencert.exchange import peers, tasks
 from greencert.exchange.tlog import audit, note, storage
-from greencert.exchange.witness import cosignature, keys, submit, witness
+from greencert.exchange.witness import cosignature, keys, submit
 from greencert.exchange.witness.models import HeldCheckpoint, LogCosignature
 
-from .foreign_log import new_witness, peer_entry, use_peers
+from .foreign_log import FakeWitness, new_witness, peer_entry, use_peers
 
 pytestmark = pytest.mark.django_db
 
@@ -24,22 +24,6 @@ def loopback(url: str, body: bytes, timeout: float) -> submit.Reply:
     """The peer's witness at ``url``, served by this process's own witness endpoint."""
     answer = Client().post(urlsplit(url).path, body, content_type="text/plain")
     return submit.Reply(answer.status_code, answer["Content-Type"], answer.content)
-
-
-class FakeWitness:
-    """A peer's witness that cosigns whatever its log sends, with its own key."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.key, self.vkey = new_witness(name)
-        self.requests: list[bytes] = []
-
-    def __call__(self, url: str, body: bytes, timeout: float) -> submit.Reply:
-        self.requests.append(body)
-        signed = witness.parse_request(body).note
-        text = signed.partition("\n\n")[0] + "\n"
-        line = cosignature.cosign(text, self.name, self.key, 1_700_000_000)
-        return submit.Reply(200, "text/plain; charset=utf-8", line.encode())
 
 
 @pytest.fixture

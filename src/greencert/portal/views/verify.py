@@ -22,6 +22,7 @@ from greencert.core.jobs import worker_health
 from greencert.exchange.adoption_data import adoption_rows
 from greencert.exchange.permissions import can_see_adoptions
 from greencert.exchange.webhooks import oldest_due_delivery
+from greencert.exchange.witness.verify_page import log_statement
 from greencert.governance.cited_documents import cited_documents
 from greencert.governance.presenters import verify_recognitions
 from greencert.supervision.blacklist import flags_for
@@ -134,6 +135,7 @@ def verify(request: HttpRequest, number: str) -> HttpResponse:
     context["recognitions"] = verify_recognitions(cert, language, history)
     context["cited_documents"] = cited_documents(cert)
     context.update(verify_sections(cert, language))
+    context["log_statement"] = log_statement(cert, language)
     if can_see_adoptions(Actor.for_user(request.user), cert):
         context["adoptions"] = adoption_rows(cert, language)
     return render(request, "portal/verify.html", context)
