@@ -10,6 +10,7 @@ next round; nothing here ever fails the log itself.
 from __future__ import annotations
 
 import base64
+import http.client
 import logging
 import urllib.error
 import urllib.request
@@ -57,7 +58,7 @@ def http_post(url: str, body: bytes, timeout: float) -> Reply:
             return Reply(response.status, response.headers.get("Content-Type", ""), response.read())
     except urllib.error.HTTPError as error:
         return Reply(error.code, error.headers.get("Content-Type", ""), error.read())
-    except (OSError, ValueError) as error:
+    except (OSError, ValueError, http.client.HTTPException) as error:
         raise WitnessUnreachable(f"{url}: {error}") from error
 
 
