@@ -16,6 +16,7 @@ from greencert.exchange.witness.models import LogCosignature
 
 from .foreign_log import peer_entry, use_peers
 
+
 @pytest.mark.django_db(transaction=True)
 def test_the_log_obtains_a_cosignature_over_http(
     live_server: Any, settings: Any, tmp_path: Any, issue: Any
