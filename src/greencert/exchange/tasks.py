@@ -81,8 +81,10 @@ def catch_up_log() -> None:
 
 @db_periodic_task(crontab(minute="*"))
 def catch_up_log_every_minute() -> None:
-    """A catch-up a minute, for events committed while no worker ran."""
+    """A catch-up a minute, for events committed while no worker ran, and a round of witness
+    submissions, for witnesses that were down."""
     catch_up_log.call_local()
+    witness_checkpoint()
 
 
 # A submission round waiting longer than this is dropped: the next checkpoint's round does it.
@@ -99,10 +101,3 @@ def witness_checkpoint() -> None:
         logger.info(
             "checkpoint cosigned by %d of %d witnesses", sum(results.values()), len(results)
         )
-
-
-@db_periodic_task(crontab(minute="*"))
-def witness_checkpoint_every_minute() -> None:
-    """A submission round a minute, for witnesses that were down or checkpoints signed while no
-    worker ran."""
-    witness_checkpoint.call_local()

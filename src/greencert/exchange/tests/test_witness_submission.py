@@ -244,3 +244,17 @@ def test_the_catch_up_task_submits_the_new_checkpoint(self_witnessing, logged, i
     newest = storage.latest_checkpoint()
     assert newest.size > logged.size
     assert LogCosignature.objects.filter(checkpoint=newest, peer_id="yrd-js").exists()
+
+
+def test_the_minute_task_resubmits_a_checkpoint_a_witness_missed(
+    self_witnessing, logged, monkeypatch
+):
+    def down(url, body, timeout):
+        raise submit.WitnessUnreachable(f"{url}: connection refused")
+
+    monkeypatch.setattr(submit, "http_post", down)
+    tasks.witness_checkpoint.call_local()
+    assert not LogCosignature.objects.exists()
+    monkeypatch.setattr(submit, "http_post", loopback)
+    tasks.catch_up_log_every_minute.call_local()
+    assert LogCosignature.objects.filter(checkpoint=logged, peer_id="yrd-js").exists()
