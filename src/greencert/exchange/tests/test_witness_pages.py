@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from greencert.api.tests.contract import assert_documented
 from greencert.exchange import peers
 from greencert.exchange.tlog import storage
 from greencert.exchange.witness import cosignature, keys, submit
@@ -93,7 +94,7 @@ def test_an_anonymous_visitor_is_sent_to_log_in(client, jiangsu, rewritten):
 def test_the_api_lists_held_checkpoints_and_evidence_publicly(client, jiangsu, rewritten):
     answer = client.get("/api/v1/witness/peers")
     assert answer.status_code == 200
-    data = answer.json()
+    data = assert_documented(answer, "get", "/api/v1/witness/peers")
     assert data["witness_vkey"] == keys.witness_vkey()
     (peer,) = data["peers"]
     assert peer["id"] == "yrd-js" and peer["origin"] == jiangsu.origin
