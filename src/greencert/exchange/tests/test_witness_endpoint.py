@@ -203,3 +203,12 @@ def test_the_evidence_can_be_neither_changed_nor_deleted(client, jiangsu):
     with pytest.raises(DatabaseError), transaction.atomic():
         WitnessAlert.objects.all().delete()
     assert WitnessAlert.objects.get().offered_note.startswith(JIANGSU_ORIGIN)
+
+
+def test_a_refusal_names_what_is_wrong_in_chinese_and_english(client, jiangsu):
+    unknown = submit(client, ForeignLog(origin="example.org/log").request(0, 5)).content.decode()
+    assert (
+        "'example.org/log'" in unknown and "日志来源" in unknown and "unknown log origin" in unknown
+    )
+    malformed = submit(client, b"old -1\n\nx\n").content.decode()
+    assert "'old -1'" in malformed and "第一行" in malformed and "the first line" in malformed

@@ -41,8 +41,9 @@ class Answer:
     content_type: str = TEXT_TYPE
 
 
-def _refuse(status: int, message: str) -> Answer:
-    return Answer(status, message.rstrip("\n") + "\n")
+def _refuse(status: int, zh: str, en: str) -> Answer:
+    """A refusal in Chinese and English, one line, for the log's operator to read."""
+    return Answer(status, f"{zh} / {en}\n")
 
 
 @dataclass(frozen=True)
@@ -54,25 +55,39 @@ class Submission:
 
 
 class Malformed(ValueError):
-    pass
+    """A request that is not an add-checkpoint request; says what is wrong in zh and en."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.zh = zh
+        self.en = en
 
 
 def parse_request(body: bytes) -> Submission:
     if len(body) > MAX_BODY:
-        raise Malformed(f"the request is over {MAX_BODY} bytes")
+        raise Malformed(f"请求超过 {MAX_BODY} 字节", f"the request is over {MAX_BODY} bytes")
     try:
         text = body.decode()
     except UnicodeDecodeError as error:
-        raise Malformed("the request is not UTF-8") from error
+        raise Malformed("请求不是 UTF-8 文本", "the request is not UTF-8") from error
     head, sep, signed = text.partition("\n\n")
     if not sep:
-        raise Malformed("no blank line between the old size and proof lines and the checkpoint")
+        raise Malformed(
+            "旧树大小与证明行之后、检查点之前应有一个空行",
+            "no blank line between the old size and proof lines and the checkpoint",
+        )
     lines = head.split("\n")
     match = _OLD.fullmatch(lines[0])
     if match is None:
-        raise Malformed(f"the first line {lines[0]!r} is not 'old <size>'")
+        raise Malformed(
+            f"第一行 {lines[0]!r} 应为“old <树大小>”",
+            f"the first line {lines[0]!r} is not 'old <size>'",
+        )
     if len(lines) - 1 > MAX_PROOF_LINES:
-        raise Malformed(f"{len(lines) - 1} consistency proof lines; at most {MAX_PROOF_LINES}")
+        raise Malformed(
+            f"一致性证明有 {len(lines) - 1} 行，至多 {MAX_PROOF_LINES} 行",
+            f"{len(lines) - 1} consistency proof lines; at most {MAX_PROOF_LINES}",
+        )
     proof = []
     for line in lines[1:]:
         try:
@@ -80,7 +95,10 @@ def parse_request(body: bytes) -> Submission:
         except ValueError:
             value = b""
         if len(value) != 32:
-            raise Malformed(f"the proof line {line!r} is not a base64 SHA-256 hash")
+            raise Malformed(
+                f"证明行 {line!r} 应为 base64 编码的 SHA-256 哈希",
+                f"the proof line {line!r} is not a base64 SHA-256 hash",
+            )
         proof.append(value)
     return Submission(int(match.group(1)), proof, head + "\n", signed)
 
@@ -88,11 +106,14 @@ def parse_request(body: bytes) -> Submission:
 def _text_of(signed: str) -> note.Checkpoint:
     text, sep, _signatures = signed.partition("\n\n")
     if not sep:
-        raise Malformed("the checkpoint note has no blank line before its signatures")
+        raise Malformed(
+            "检查点签名行之前应有一个空行",
+            "the checkpoint note has no blank line before its signatures",
+        )
     try:
         return note.parse_checkpoint(text + "\n")
     except note.NoteError as error:
-        raise Malformed(str(error)) from error
+        raise Malformed(f"检查点格式有误：{error}", str(error)) from error
 
 
 def _alert(
@@ -132,17 +153,31 @@ def add_checkpoint(body: bytes) -> Answer:
         submission = parse_request(body)
         offered = _text_of(submission.note)
     except Malformed as error:
-        return _refuse(400, f"malformed add-checkpoint request: {error}")
+        return _refuse(
+            400,
+            f"add-checkpoint 请求格式有误：{error.zh}",
+            f"malformed add-checkpoint request: {error.en}",
+        )
     peer = peers.by_origin(offered.origin)
     if peer is None:
-        return _refuse(404, f"unknown log origin {offered.origin!r}")
+        return _refuse(
+            404,
+            f"日志来源 {offered.origin!r} 不是已知节点的日志",
+            f"unknown log origin {offered.origin!r}",
+        )
     try:
         checkpoint = note.open_checkpoint(submission.note, note.parse_verifier_key(peer.log_vkey))
     except note.NoteError as error:
-        return _refuse(403, f"no signature by the key known for {offered.origin}: {error}")
+        return _refuse(
+            403,
+            f"检查点没有 {offered.origin} 已登记密钥的有效签名：{error}",
+            f"no valid signature by the key known for {offered.origin}: {error}",
+        )
     if submission.old_size > checkpoint.size:
         return _refuse(
-            400, f"old size {submission.old_size} is above the checkpoint's {checkpoint.size}"
+            400,
+            f"旧树大小 {submission.old_size} 大于检查点的树大小 {checkpoint.size}",
+            f"old size {submission.old_size} is above the checkpoint's {checkpoint.size}",
         )
     with transaction.atomic():
         return _check_and_hold(peer, submission, checkpoint)
@@ -157,7 +192,11 @@ def _check_and_hold(
         return _conflict(held_size)
     if held is None:
         if submission.proof:
-            return _refuse(422, "the consistency proof from size 0 must be empty")
+            return _refuse(
+                422,
+                "自树大小 0 起的一致性证明应为空",
+                "the consistency proof from size 0 must be empty",
+            )
         try:
             with transaction.atomic():
                 HeldCheckpoint.objects.create(
@@ -177,13 +216,18 @@ def _check_and_hold(
             _alert(held, submission, checkpoint, WitnessAlert.Kind.SPLIT_VIEW)
             return _conflict(held.size)
         if submission.proof:
-            return _refuse(422, "the consistency proof between equal sizes must be empty")
+            return _refuse(
+                422,
+                "相同树大小之间的一致性证明应为空",
+                "the consistency proof between equal sizes must be empty",
+            )
     elif not proofs.verify_consistency(
         held.size, checkpoint.size, submission.proof, held_root, checkpoint.root_hash
     ):
         _alert(held, submission, checkpoint, WitnessAlert.Kind.REWRITTEN)
         return _refuse(
             422,
+            f"自树大小 {held.size} 至 {checkpoint.size} 的一致性证明不成立",
             f"the consistency proof from size {held.size} to {checkpoint.size} does not verify",
         )
     moved = HeldCheckpoint.objects.filter(pk=held.pk, size=held.size, root_hash=held_root).update(
