@@ -62,6 +62,7 @@ class Command(BaseCommand):
         elif command == "witness-status":
             self._witness_status()
         elif command == "witness-submit":
+            storage.catch_up()
             for peer_id, cosigned in submit.submit_latest().items():
                 self.stdout.write(f"{peer_id}: {'cosigned' if cosigned else 'not cosigned'}")
         else:
