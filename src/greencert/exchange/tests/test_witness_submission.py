@@ -10,8 +10,10 @@ from urllib.parse import urlsplit
 import pytest
 from django.test import Client
 
+from greencert.certification.models import Certificate
 from greencert.exchange import peers, tasks
 from greencert.exchange.tlog import audit, note, storage
+from greencert.exchange.tlog.api import verify_certificate_proof
 from greencert.exchange.witness import cosignature, keys, submit
 from greencert.exchange.witness.models import HeldCheckpoint, LogCosignature
 
@@ -258,3 +260,13 @@ def test_the_minute_task_resubmits_a_checkpoint_a_witness_missed(
     monkeypatch.setattr(submit, "http_post", loopback)
     tasks.catch_up_log_every_minute.call_local()
     assert LogCosignature.objects.filter(checkpoint=logged, peer_id="yrd-js").exists()
+
+
+def test_the_proof_api_gives_the_cosigned_checkpoint(two_witnesses, logged, client, issue):
+    post, jiangsu, _zhejiang = two_witnesses
+    submit.submit_latest(post)
+    number = Certificate.objects.get().number
+    answer = client.get(f"/api/v1/certificates/{number}/proof").json()
+    assert answer["checkpoint"] == submit.cosigned_note(logged)
+    assert jiangsu.name in answer["checkpoint"]
+    assert verify_certificate_proof(answer, storage.verifier_key()) == []
