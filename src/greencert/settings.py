@@ -201,6 +201,15 @@ GREENCERT_LOG_ORIGIN = os.environ.get(
 )
 # The other provincial nodes (exchange.peers): a YAML file naming them and pinning their keys.
 GREENCERT_PEERS_FILE = os.environ.get("GREENCERT_PEERS_FILE", "")
+# This node's witness (C2SP tlog-witness): the name its cosignatures carry, how many peer
+# witnesses must cosign a checkpoint for it to count as witnessed, and how long a submission to a
+# peer's witness may take (seconds) before it is left for the next round.
+GREENCERT_WITNESS_NAME = os.environ.get(
+    "GREENCERT_WITNESS_NAME",
+    GREENCERT_PUBLIC_URL.split("://", 1)[-1].rstrip("/") + "/witness",
+)
+GREENCERT_WITNESS_QUORUM = int(os.environ.get("GREENCERT_WITNESS_QUORUM", "2"))
+GREENCERT_WITNESS_TIMEOUT = float(os.environ.get("GREENCERT_WITNESS_TIMEOUT", "5"))
 # Certificate numbers: prefix + province code + year + serial + ISO/IEC 7064 check character.
 GREENCERT_CERTIFICATE_PREFIX = os.environ.get("GREENCERT_CERTIFICATE_PREFIX", "GC")
 # The largest file the office import page accepts (bytes); the command has no limit.

@@ -1,5 +1,5 @@
-"""URL map: public portal, /api/v1, the back office (admin), the transparency log (/log/) and
-the health check."""
+"""URL map: public portal, /api/v1, the back office (admin), the transparency log (/log/), the
+witness (/witness/) and the health check."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("log/", include("greencert.exchange.tlog.urls")),
+    path("witness/", include("greencert.exchange.witness.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("office/", include("greencert.certification.urls")),
     path("supervision/", include("greencert.supervision.urls")),

@@ -19,6 +19,7 @@ from greencert.core.errors import UserFacingError
 from greencert.exchange import api as exchange_api
 from greencert.exchange.throttling import ClientRateThrottle, limit_of
 from greencert.exchange.tlog import api as tlog_api
+from greencert.exchange.witness import api as witness_api
 from greencert.governance import api as governance_api
 from greencert.marks import api as marks_api
 from greencert.portal import api as portal_api
@@ -98,6 +99,7 @@ for app_api in (
     governance_api,
     exchange_api,
     tlog_api,
+    witness_api,
     portal_api,
 ):
     for prefix, router in app_api.ROUTERS.items():

@@ -18,6 +18,12 @@ from greencert.exchange.models import (
     WebhookDelivery,
     WebhookSubscription,
 )
+from greencert.exchange.witness.models import (
+    HeldCheckpoint,
+    LogCosignature,
+    WitnessAlert,
+    WitnessKey,
+)
 
 
 @admin.register(ApiClient)
@@ -118,3 +124,47 @@ class LogSigningKeyAdmin(ReadOnlyAdmin):
 
     list_display = ["name", "verifier_key", "created_at"]
     fields = ("name", "verifier_key", "created_at")
+
+
+@admin.register(WitnessKey)
+class WitnessKeyAdmin(ReadOnlyAdmin):
+    """The key this node cosigns peers' checkpoints with; the private key is never shown."""
+
+    list_display = ["name", "verifier_key", "created_at"]
+    fields = ("name", "verifier_key", "created_at")
+
+
+@admin.register(HeldCheckpoint)
+class HeldCheckpointAdmin(ReadOnlyAdmin):
+    """The latest checkpoint of each peer's log that the witness cosigned."""
+
+    list_display = ["origin", "peer_id", "size", "cosigned_at"]
+    fields = ("origin", "peer_id", "size", "cosigned_at", "note")
+
+
+@admin.register(WitnessAlert)
+class WitnessAlertAdmin(ReadOnlyAdmin):
+    """Evidence of inconsistent checkpoints: the one held and the one refused."""
+
+    list_display = ["origin", "kind", "held_size", "offered_size", "detected_at"]
+    list_filter = ["kind"]
+    fields = (
+        "origin",
+        "peer_id",
+        "kind",
+        "detected_at",
+        "held_size",
+        "held_note",
+        "offered_size",
+        "offered_note",
+        "offered_proof",
+    )
+
+
+@admin.register(LogCosignature)
+class LogCosignatureAdmin(ReadOnlyAdmin):
+    """The peers' cosignatures on this node's checkpoints."""
+
+    list_display = ["checkpoint", "peer_id", "timestamp", "received_at"]
+    fields = ("checkpoint", "peer_id", "timestamp", "received_at", "signature")
+    list_select_related = ["checkpoint"]

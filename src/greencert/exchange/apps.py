@@ -7,5 +7,7 @@ class ExchangeConfig(AppConfig):
 
     def ready(self) -> None:
         from greencert.exchange.tlog import hooks
+        from greencert.exchange.witness import hooks as witness_hooks
 
         hooks.register()
+        witness_hooks.register()

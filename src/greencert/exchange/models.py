@@ -255,3 +255,14 @@ class LogSigningKey(models.Model):
 
     def __str__(self) -> str:
         return self.verifier_key
+
+
+# The witness's tables live beside its code; importing them here makes them the app's models.
+from greencert.exchange.witness.models import (  # noqa: E402
+    HeldCheckpoint,
+    LogCosignature,
+    WitnessAlert,
+    WitnessKey,
+)
+
+__all__ = ["HeldCheckpoint", "LogCosignature", "WitnessAlert", "WitnessKey"]

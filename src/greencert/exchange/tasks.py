@@ -1,6 +1,7 @@
 """The exchange's tasks: a webhook round every two seconds, one delivery task per subscription, the
 hourly purge of idempotency keys past their lifetime, and the transparency log's catch-up after
-every commit that appends events (and once a minute)."""
+every commit that appends events (and once a minute), and the submission of each new checkpoint to
+the peers' witnesses (and once a minute, for witnesses that were down)."""
 
 from __future__ import annotations
 
@@ -75,9 +76,28 @@ def catch_up_log() -> None:
         raise RetryTask(delay=LOG_CATCH_UP_RETRY_SECONDS) from busy
     if logged:
         logger.info("logged %d events in the transparency log", logged)
+        witness_checkpoint()
 
 
 @db_periodic_task(crontab(minute="*"))
 def catch_up_log_every_minute() -> None:
-    """A catch-up a minute, for events committed while no worker ran."""
+    """A catch-up a minute, for events committed while no worker ran, and a round of witness
+    submissions, for witnesses that were down."""
     catch_up_log.call_local()
+    witness_checkpoint()
+
+
+# A submission round waiting longer than this is dropped: the next checkpoint's round does it.
+WITNESS_EXPIRES = 60
+
+
+@db_task(expires=WITNESS_EXPIRES)
+def witness_checkpoint() -> None:
+    """Submit the latest checkpoint to every peer's witness and keep their cosignatures."""
+    from greencert.exchange.witness.submit import submit_latest
+
+    results = submit_latest()
+    if results:
+        logger.info(
+            "checkpoint cosigned by %d of %d witnesses", sum(results.values()), len(results)
+        )

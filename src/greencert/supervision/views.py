@@ -50,6 +50,7 @@ from greencert.supervision.models import (
     Inspector,
     RegulatoryOrder,
 )
+from greencert.supervision.office_alerts import office_alerts
 from greencert.supervision.permissions import is_regulator, regions_in_scope
 from greencert.supervision.presenters import check_rows, complaint_dict, draw_document, entry_dict
 
@@ -347,6 +348,7 @@ def office(request: HttpRequest) -> HttpResponse:
     actor = _regulator(request)
     open_complaints = complaints.visible_complaints(actor).exclude(state="closed")
     context = {
+        "office_alerts": office_alerts(actor),
         "complaints": [
             (c, _label("complaint_states", c.state))
             for c in open_complaints.order_by("received_at")[:200]

@@ -14,6 +14,7 @@ from greencert.certification.models import Certificate, CertificateEvent
 from greencert.core.merkle import leaf_hash
 from greencert.core.responses import json_response
 from greencert.exchange.tlog import proofs, storage
+from greencert.exchange.witness.submit import cosigned_note
 from greencert.marks.api import LOOKUP_ANSWERS, certificate_or_refusal
 
 router = Router(tags=["transparency log 透明日志"])
@@ -64,7 +65,7 @@ def certificate_proof(certificate: Certificate) -> dict[str, Any]:
     get = storage.reader(positions)
     return {
         "number": certificate.number,
-        "checkpoint": checkpoint.note,
+        "checkpoint": cosigned_note(checkpoint),
         "tree_size": size,
         "root_hash": _b64(bytes(checkpoint.root_hash)),
         "events": [
@@ -111,6 +112,7 @@ def certificate_proof_view(request: HttpRequest, number: str) -> HttpResponse:
     """The certificate's events as the change feed publishes them, each with its leaf index and
     RFC 6962 inclusion proof (base64 hashes, as C2SP checkpoints write them) against the
     node's latest signed checkpoint (`checkpoint`, a C2SP signed note verifiable with the key at
-    `/log/vkey`). Leaf i is the canonical JSON (RFC 8785) of the event with sequence i + 1.
-    Events committed after that checkpoint are counted in `events_not_yet_logged`."""
+    `/log/vkey`, followed by the peer witnesses' cosignatures, C2SP tlog-cosignature). Leaf i
+    is the canonical JSON (RFC 8785) of the event with sequence i + 1. Events committed after
+    that checkpoint are counted in `events_not_yet_logged`."""
     return json_response(certificate_proof(certificate_or_refusal(number)))

@@ -1,8 +1,8 @@
 """Who cosigned a checkpoint: the signature lines of a checkpoint note other than the log's own.
 
 A line counts as a verified cosignature only when its key is a peer's pinned ``witness_vkey``
-(``exchange.peers``) and the C2SP tlog-cosignature signature verifies; this module does not check
-cosignatures, so every line it finds is reported as present and not checked (``verified=None``).
+(``exchange.peers``) and the C2SP tlog-cosignature signature verifies (``exchange.witness``); a
+line from a key no peer pins is reported as present and not checked (``verified=None``).
 Everything that shows cosigners (the credential and receipt checks, the verify page) asks here.
 """
 
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from greencert.exchange import peers
 from greencert.exchange.tlog.note import SIGNATURE_PREFIX
+from greencert.exchange.witness import cosignature
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ class Cosigner:
 
 def _witness(name: str, key_id: str) -> peers.Peer | None:
     for peer in peers.peers():
-        parts = peer.witness_vkey.split("+")
+        parts = peer.witness_vkey.split("+", 2)
         if len(parts) == 3 and parts[0] == name and parts[1] == key_id:
             return peer
     return None
@@ -55,9 +56,10 @@ def cosigners(note_text: str) -> list[Cosigner]:
     """The cosignature lines of a signed checkpoint note: every signature whose key name is not
     the checkpoint's origin, with the peer it claims to come from."""
     origin = note_text.split("\n", 1)[0]
-    _text, sep, block = note_text.rpartition("\n\n")
+    body, sep, block = note_text.partition("\n\n")
     if not sep:
         return []
+    checkpoint_text = body + "\n"
     found = []
     for line in block.splitlines():
         if not line.startswith(SIGNATURE_PREFIX):
@@ -70,5 +72,13 @@ def cosigners(note_text: str) -> list[Cosigner]:
         except ValueError:
             continue
         key_id = raw[:4].hex()
-        found.append(Cosigner(name, key_id, _witness(name, key_id), None))
+        peer = _witness(name, key_id)
+        verified: bool | None = None
+        if peer is not None:
+            try:
+                cosignature.verify_cosignature(checkpoint_text, line, peer.witness_vkey)
+                verified = True
+            except cosignature.CosignatureError:
+                verified = False
+        found.append(Cosigner(name, key_id, peer, verified))
     return found

@@ -16,6 +16,7 @@ from greencert.core.merkle import leaf_hash
 from greencert.exchange import peers
 from greencert.exchange.tlog import note, proofs, storage
 from greencert.exchange.tlog.cosigners import cosigners
+from greencert.exchange.witness.submit import cosigned_note
 from greencert.marks.identity import absolute
 from greencert.marks.log_evidence import EVIDENCE_TYPE, TreeCheck, leaf_event
 
@@ -49,7 +50,8 @@ def prove_event(sequence: int) -> dict[str, Any]:
     return {
         "type": [EVIDENCE_TYPE],
         "id": absolute(reverse("api-v1:certificate_proof", args=[event["certificate"]])),
-        "checkpoint": checkpoint.note,
+        # As /log/checkpoint serves it: the log's signature and the verified cosignatures.
+        "checkpoint": cosigned_note(checkpoint),
         "checkpointSignedAt": feed_time(checkpoint.signed_at),
         "leafIndex": index,
         "leaf": event_leaf(event).decode(),

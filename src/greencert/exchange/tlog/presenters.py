@@ -6,10 +6,12 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+from django.conf import settings
 from django.urls import reverse
 
 from greencert.exchange.tlog import storage
 from greencert.exchange.tlog.cosigners import cosigners
+from greencert.exchange.witness.submit import cosigned_note, is_witnessed
 
 
 def log_standing(number: str, history: list[dict[str, Any]], language: str) -> dict[str, Any]:
@@ -28,6 +30,15 @@ def log_standing(number: str, history: list[dict[str, Any]], language: str) -> d
             "size": checkpoint.size,
             "signed_at": checkpoint.signed_at,
             "root_hash": base64.b64encode(bytes(checkpoint.root_hash)).decode(),
-            "cosigners": [c.describe(language) for c in cosigners(checkpoint.note)],
+            "cosigners": [
+                c.describe(language) for c in cosigners(cosigned_note(checkpoint)) if c.verified
+            ],
+            "cosigner_names": (", " if language.startswith("en") else "、").join(
+                c.peer.name(language)
+                for c in cosigners(cosigned_note(checkpoint))
+                if c.verified and c.peer is not None
+            ),
+            "witnessed": is_witnessed(checkpoint),
+            "quorum": int(settings.GREENCERT_WITNESS_QUORUM),
         }
     return standing

@@ -1,6 +1,7 @@
 """``/log/``: the node's transparency log as C2SP tlog-tiles serves it. Full tiles and entry
 bundles never change, so caches may keep them for a year; the checkpoint and partial tiles are
-replaced as the log grows and are cached for a second at most."""
+replaced as the log grows and are cached for a second at most. The checkpoint carries the
+peer witnesses' verified cosignatures after the log's own signature."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from greencert.exchange.tlog import storage
 from greencert.exchange.tlog.tiles import WIDTH, encode_bundle, parse_index, parse_width
+from greencert.exchange.witness.submit import cosigned_note
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 SHORT_LIVED = "public, max-age=1"
@@ -41,7 +43,7 @@ def checkpoint(request: HttpRequest) -> HttpResponse:
         storage.catch_up()
         latest = storage.latest_checkpoint()
     assert latest is not None
-    return _answer(latest.note.encode(), TEXT, SHORT_LIVED)
+    return _answer(cosigned_note(latest).encode(), TEXT, SHORT_LIVED)
 
 
 @require_GET

@@ -25,6 +25,8 @@ from greencert.core.tests.fixtures import in_days
 from greencert.exchange import peers
 from greencert.exchange.tlog import note, proofs, storage
 from greencert.exchange.tlog.cosigners import cosigners
+from greencert.exchange.tlog.note import public_bytes
+from greencert.exchange.witness import cosignature
 from greencert.marks import keys, log_evidence
 from greencert.marks.credentials import credential_claims
 from greencert.marks.offline_checks import CREDENTIAL_TYPE, RECEIPT_TYPE
@@ -387,7 +389,10 @@ def test_a_proof_for_another_certificate_fails(issue, did_trust_file: Path, tmp_
 # Cosignatures
 
 
-WITNESS_KEY_ID = "0a1b2c3f"
+# The Zhejiang node's witness key, pinned in the peers file the tests write.
+WITNESS_KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
+WITNESS_VKEY = cosignature.cosigner_vkey("yrd-zj", public_bytes(WITNESS_KEY.public_key()))
+WITNESS_KEY_ID = WITNESS_VKEY.split("+")[1]
 
 
 def peers_file(tmp_path: Path, log_vkey: str = "127.0.0.1:8003/log+0a1b2c3e+AbCe") -> Path:
@@ -398,7 +403,7 @@ def peers_file(tmp_path: Path, log_vkey: str = "127.0.0.1:8003/log+0a1b2c3e+AbCe
         "  name: {zh: 浙江省节点, en: Zhejiang node}\n"
         "  url: http://127.0.0.1:8003\n"
         f"  log_vkey: {log_vkey}\n"
-        f"  witness_vkey: yrd-zj+{WITNESS_KEY_ID}+BbCe\n",
+        f"  witness_vkey: {WITNESS_VKEY}\n",
         encoding="utf-8",
     )
     peers.clear_cache()
@@ -413,8 +418,15 @@ def zhejiang_peer(tmp_path: Path, settings):
 
 
 def cosignature_line(name: str, key_id: str) -> str:
-    raw = bytes.fromhex(key_id) + bytes(8) + bytes(64)  # timestamp and signature, unchecked
+    raw = bytes.fromhex(key_id) + bytes(8) + bytes(64)  # a timestamp and a signature of zeros
     return f"\u2014 {name} {base64.b64encode(raw).decode()}\n"
+
+
+def real_cosignature(note_text: str) -> str:
+    """The Zhejiang witness's C2SP cosignature over the checkpoint of ``note_text``."""
+    return cosignature.cosign(
+        note_text.partition("\n\n")[0] + "\n", "yrd-zj", WITNESS_KEY, 1_700_000_000
+    )
 
 
 def test_cosigners_are_the_signature_lines_other_than_the_logs_own(
@@ -424,6 +436,7 @@ def test_cosigners_are_the_signature_lines_other_than_the_logs_own(
     signed = storage.latest_checkpoint().note
     cosigned = (
         signed
+        + real_cosignature(signed)
         + cosignature_line("yrd-zj", WITNESS_KEY_ID)
         + cosignature_line("somebody", "01020304")
     )
@@ -432,30 +445,30 @@ def test_cosigners_are_the_signature_lines_other_than_the_logs_own(
 
     assert cosigners(signed) == []
     assert [(c.name, c.key_id, c.verified) for c in found] == [
-        ("yrd-zj", WITNESS_KEY_ID, None),
+        ("yrd-zj", WITNESS_KEY_ID, True),
+        ("yrd-zj", WITNESS_KEY_ID, False),
         ("somebody", "01020304", None),
     ]
     assert found[0].peer is not None and found[0].peer.id == "yrd-zj"
-    assert found[1].peer is None
-    assert found[0].describe("en") == "Zhejiang node (cosignature present, not checked)"
-    assert found[0].describe("zh-hans") == "浙江省节点（联署存在，尚未核验）"
+    assert found[2].peer is None
+    assert found[0].describe("en") == "Zhejiang node (cosignature verified)"
+    assert found[0].describe("zh-hans") == "浙江省节点（联署有效）"
+    assert found[1].describe("en") == "Zhejiang node (cosignature does not verify)"
+    assert found[2].describe("en") == "somebody (not a listed node's witness key, not checked)"
 
 
-def test_the_cli_lists_cosignatures_as_present_and_not_checked(
+def test_the_cli_lists_the_cosignatures_it_checked(
     issued_certificate, zhejiang_peer, did_trust_file: Path, tmp_path: Path
 ):
     claims = credential_claims(issued_certificate)
     entry = proof_in(claims)
-    entry["checkpoint"] += cosignature_line("yrd-zj", WITNESS_KEY_ID)
+    entry["checkpoint"] += real_cosignature(entry["checkpoint"])
 
     ok, output = run("credential", signed_credential(tmp_path, claims), did_trust_file, "--offline")
 
     assert ok, output
     assert "✓ checkpoint: " in output
-    assert (
-        "cosigned by: 浙江省节点（联署存在，尚未核验） / Zhejiang node (cosignature present, not checked)"
-        in output
-    )
+    assert "cosigned by: 浙江省节点（联署有效） / Zhejiang node (cosignature verified)" in output
 
 
 def test_a_batch_receipt_is_said_to_carry_no_log_proof():
