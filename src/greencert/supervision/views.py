@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from greencert.certification import lifecycle
@@ -328,6 +329,32 @@ def complaint_track(request: HttpRequest) -> HttpResponse:
     return render(request, "supervision/complaint_track.html", {"form": form})
 
 
+# What each state of a complaint means to the person who sent it, in the order they follow.
+REPORT_PROGRESS = (
+    ("received", gettext_lazy("The report is on record with its tracking code.")),
+    ("assigned", gettext_lazy("An officer of the province's regulators has it.")),
+    (
+        "investigating",
+        gettext_lazy("The officer is checking the certificate, the body and the product."),
+    ),
+    ("closed", gettext_lazy("The outcome is decided and shown on this page.")),
+)
+
+
+def complaint_steps(state: str) -> list[dict[str, Any]]:
+    order = [code for code, _explanation in REPORT_PROGRESS]
+    reached = order.index(state) if state in order else 0
+    return [
+        {
+            "label": _label("complaint_states", code),
+            "explanation": explanation,
+            "done": i < reached or (i == reached and code == "closed"),
+            "current": i == reached,
+        }
+        for i, (code, explanation) in enumerate(REPORT_PROGRESS)
+    ]
+
+
 def complaint_status(request: HttpRequest, code: str) -> HttpResponse:
     complaint = get_object_or_404(
         Complaint.objects.select_related("certificate"), tracking_code=code
@@ -335,7 +362,12 @@ def complaint_status(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "supervision/complaint_status.html",
-        {"complaint": complaint, "status": complaint_dict(complaint), "english": is_english()},
+        {
+            "complaint": complaint,
+            "status": complaint_dict(complaint),
+            "steps": complaint_steps(complaint.state),
+            "english": is_english(),
+        },
     )
 
 
