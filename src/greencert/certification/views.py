@@ -30,8 +30,10 @@ from greencert.certification.models import (
 )
 from greencert.certification.orders import open_orders
 from greencert.certification.permissions import in_region
-from greencert.certification.workflow import actions, deadlines, surveillance
+from greencert.certification.workflow import actions, deadlines, staging, surveillance
 from greencert.certification.workflow.certificates import apply_certificate_action
+from greencert.certification.workflow.documents import check_upload
+from greencert.certification.workflow.documents import checklist as documents_checklist
 from greencert.certification.workflow.machine import state_label, workflow
 from greencert.certification.workflow.permissions import (
     can_order_surveillance,
@@ -321,8 +323,20 @@ def _application_page(
                 )
             continue
         form = bound[1] if bound and bound[0] == panel.slug else _build(panel, application)
-        panels.append({"slug": panel.slug, "title": _label(panel.title), "form": form})
+        panels.append(
+            {
+                "slug": panel.slug,
+                "title": _label(panel.title),
+                "form": form,
+                # Withdrawing ends the application: offered apart, never as the main action.
+                "ends": panel.slug == "withdraw",
+            }
+        )
     roles = roles_in_scope(actor, application)
+    required = [
+        {"kind": kind, "label": _label(label), "present": present}
+        for kind, label, present in documents_checklist(application)
+    ]
     documents = list(application.documents.order_by("uploaded_at"))
     for document in documents:
         kind = flow.document_kinds.get(document.kind)
@@ -340,7 +354,14 @@ def _application_page(
         "samples": application.samples.select_related("laboratory", "report"),
         "evaluation": application.evaluation_result,
         "panels": panels,
-        "upload_form": (bound[1] if bound and bound[0] == "documents" else forms.DocumentForm())
+        "checklist": required,
+        "upload_form": (
+            bound[1]
+            if bound and bound[0] == "documents"
+            else forms.DocumentForm(
+                initial={"kind": next((r["kind"] for r in required if not r["present"]), "")}
+            )
+        )
         if "enterprise" in roles and application.state not in flow.final_states
         else None,
         "own_review": application.state == "evaluated"
@@ -440,8 +461,16 @@ def apply(request: HttpRequest) -> HttpResponse:
                 ),
             }
     status = 200
+    user_id = int(request.user.pk or 0)
+    staged_token = ""
     if request.method == "POST":
-        form = forms.ApplicationForm(request.POST, request.FILES)
+        files = request.FILES.copy()
+        staged_token = request.POST.get("staged_document", "")
+        if "document" not in files and staged_token:
+            kept = staging.kept(user_id, staged_token)
+            if kept is not None:
+                files["document"] = kept
+        form = forms.ApplicationForm(request.POST, files)
         status = 400
         if form.is_valid():
             data = form.cleaned_data
@@ -474,16 +503,44 @@ def apply(request: HttpRequest) -> HttpResponse:
                 form.add_action_error(error)
                 status = _status(error)
             else:
+                staging.discard(user_id, staged_token)
                 messages.success(request, _("Application submitted."))
                 return redirect("office:application", reference=application.reference)
+        staged_token = _keep_document(user_id, request, staged_token)
+        fresh = request.POST.copy()
+        fresh["staged_document"] = staged_token
+        form.data = fresh
     else:
         form = forms.ApplicationForm(initial=initial)
+    flow = workflow()
     return render(
         request,
         "certification/apply.html",
-        {"form": form, "enterprise": enterprises[0]},
+        {
+            "form": form,
+            "enterprise": enterprises[0],
+            "staged_name": staging.name_of(user_id, staged_token) if staged_token else "",
+            "required": {
+                kind: [_label(flow.document_kinds[k]) for k in names]
+                for kind, names in flow.required_documents.items()
+            },
+        },
         status=status,
     )
+
+
+def _keep_document(user_id: int, request: HttpRequest, token: str) -> str:
+    """After an error: keep a newly chosen document that is acceptable in itself (its type and
+    size), replacing one kept before; the token of what is kept now."""
+    upload = request.FILES.get("document")
+    if upload is None:
+        return token if staging.name_of(user_id, token) else ""
+    try:
+        check_upload(request.POST.get("document_kind", "other"), upload)
+    except UserFacingError:
+        return token if staging.name_of(user_id, token) else ""
+    staging.discard(user_id, token)
+    return staging.stage(user_id, upload)
 
 
 # ---------------------------------------------------------------- certificates

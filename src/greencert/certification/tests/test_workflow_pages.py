@@ -73,6 +73,20 @@ def test_one_application_walks_from_submission_to_a_verifiable_certificate(
         client_for(cast.decider),
         client_for(cast.tester),
     )
+    # 受理 waits for every required document; the refusal names the missing ones.
+    refused = post_step(reviewer, application, "accept")
+    assert refused.status_code == 400
+    assert "营业执照" in refused.content.decode() and "工厂保证能力文件" in refused.content.decode()
+    page = enterprise.get(f"/office/applications/{application.reference}/").content.decode()
+    assert page.count('class="checklist-missing"') == 3
+    for kind in ("licence", "product_description", "factory_capability"):
+        uploaded = enterprise.post(
+            f"/office/applications/{application.reference}/documents/",
+            {"idempotency_key": key(page), "kind": kind, "file": pdf(f"{kind}.pdf")},
+        )
+        assert uploaded.status_code == 302, uploaded.content.decode()[:2000]
+    page = enterprise.get(f"/office/applications/{application.reference}/").content.decode()
+    assert "checklist-missing" not in page and page.count('class="checklist-present"') == 4
     assert post_step(reviewer, application, "accept").status_code == 302
     response = post_step(
         reviewer,
@@ -199,7 +213,7 @@ def test_documents_and_applications_do_not_exist_for_non_parties(
     application_in: Callable[[str], Application], outsiders: dict[str, Actor], person: str
 ) -> None:
     application = application_in("submitted")
-    document = application.documents.get()
+    document = application.documents.get(kind="self_evaluation")
     client = client_for(outsiders[person])
     assert client.get(f"/office/applications/{application.reference}/").status_code == 404
     url = f"/office/applications/{application.reference}/documents/{document.pk}/"
@@ -210,7 +224,7 @@ def test_documents_are_served_to_parties_privately(
     application_in: Callable[[str], Application], cast: Cast
 ) -> None:
     application = application_in("submitted")
-    document = application.documents.get()
+    document = application.documents.get(kind="self_evaluation")
     response = client_for(cast.reviewer).get(
         f"/office/applications/{application.reference}/documents/{document.pk}/"
     )
@@ -223,7 +237,7 @@ def test_the_public_cannot_fetch_a_document(
     application_in: Callable[[str], Application],
 ) -> None:
     application = application_in("submitted")
-    document = application.documents.get()
+    document = application.documents.get(kind="self_evaluation")
     response = Client().get(
         f"/office/applications/{application.reference}/documents/{document.pk}/"
     )
