@@ -120,6 +120,34 @@ def test_an_unknown_number_is_answered_no_such_certificate_with_404(client, issu
     assert "没有这张证书的记录" in html
 
 
+def test_an_unknown_number_warns_of_a_counterfeit_and_says_who_checked_when(
+    client, issued_certificate, settings
+):
+    settings.GREENCERT_OPERATOR_ZH = "浙江省市场监督管理局"
+    settings.GREENCERT_ICP_RECORD = "浙ICP备00000000号"
+    unknown = compose("33", 2025, 9_999_998) or compose("33", 2025, 9_999_997)
+    before = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    _response, html = page(client, unknown)
+    warning = re.search(
+        r'<div class="verdict-warning" id="counterfeit-warning".*?</div>', html, re.S
+    )
+    assert warning and "可能是假冒" in warning.group(0)
+    assert f"/supervision/complaints/new/?certificate={unknown}" in warning.group(0)
+    checked = re.search(r'<time id="checked-at" datetime="([^"]+)">', html)
+    assert checked and dt.datetime.fromisoformat(checked.group(1)) >= before
+    assert "北京时间" in html
+    assert 'href="http://cx.cnca.cn/"' in html
+    identity = re.search(r'<p class="site-identity" id="site-identity">(.*?)</p>', html, re.S)
+    assert identity and "浙江省市场监督管理局" in identity.group(1)
+    assert "浙ICP备00000000号" in identity.group(1)
+
+
+def test_a_mistyped_number_carries_no_counterfeit_warning(client, issued_certificate):
+    typo = issued_certificate.number[:-1] + ("0" if issued_certificate.number[-1] != "0" else "1")
+    _response, html = page(client, typo)
+    assert 'id="counterfeit-warning"' not in html
+
+
 def test_a_malformed_number_is_answered_not_a_certificate_number_with_400(client):
     response, html = page(client, "HELLO-WORLD")
     assert response.status_code == 400
