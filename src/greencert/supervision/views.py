@@ -251,10 +251,48 @@ def _strata_rows(plan: InspectionPlan) -> list[dict[str, Any]]:
     return rows
 
 
+def _object_names(object_ids: list[str]) -> dict[str, dict[str, str]]:
+    """What a drawn object is, in words, for each ``kind:code`` id of the draw: the name a person
+    reads, the code beside it, and the page that shows it (certificates)."""
+    codes: dict[str, list[str]] = {}
+    for object_id in object_ids:
+        kind, _sep, code = object_id.partition(":")
+        codes.setdefault(kind, []).append(code)
+    names: dict[str, dict[str, str]] = {}
+    for number, holder in Certificate.objects.filter(
+        number__in=codes.get("certificate", [])
+    ).values_list("number", "holder__name"):
+        names[f"certificate:{number}"] = {
+            "name": holder,
+            "code": number,
+            "url": reverse("portal:verify", args=[number]),
+        }
+    for credit_code, name in Enterprise.objects.filter(
+        credit_code__in=codes.get("enterprise", [])
+    ).values_list("credit_code", "name"):
+        names[f"enterprise:{credit_code}"] = {"name": name, "code": credit_code, "url": ""}
+    for approval, name in CertificationBody.objects.filter(
+        approval_number__in=codes.get("body", [])
+    ).values_list("approval_number", "name"):
+        names[f"body:{approval}"] = {"name": name, "code": approval, "url": ""}
+    return names
+
+
 def _plan_context(plan: InspectionPlan) -> dict[str, Any]:
     rows = check_rows(plan)
+    objects = _object_names([row["object"] for row in rows])
+    item_names = {i.code: i.name for i in plan.items.all()}
+    inspector_names = dict(
+        Inspector.objects.filter(
+            code__in={code for row in rows for code in row["inspectors"]}
+        ).values_list("code", "name")
+    )
     for row in rows:
         row["result_label"] = row["result_en"] if is_english() else row["result_zh"]
+        _kind, _sep, code = row["object"].partition(":")
+        row["object_named"] = objects.get(row["object"], {"name": code, "code": "", "url": ""})
+        row["item_names"] = [item_names.get(code, code) for code in row["items"]]
+        row["inspector_names"] = [inspector_names.get(code, code) for code in row["inspectors"]]
     return {
         "strata": _strata_rows(plan) if plan.committed_at else [],
         "class_factors": sorted(plan.class_factors.items()),
@@ -265,6 +303,7 @@ def _plan_context(plan: InspectionPlan) -> dict[str, Any]:
         "object_kind": _label("inspection_objects", plan.object_kind),
         "fingerprints": sorted(plan.fingerprints.items()),
         "document": draw_document(plan),
+        "english": is_english(),
     }
 
 

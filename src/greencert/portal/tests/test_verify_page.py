@@ -79,9 +79,12 @@ def test_the_page_shows_the_status_history_in_order(client, certificate_in_statu
     _, html = page(client, certificate.number)
     timeline = html[html.index('class="timeline"') :]
     assert timeline.index("颁发") < timeline.index("撤销")
-    assert "R02 送检样品与实际产品不一致" in timeline
+    # The reason in words; its code only as a title, and the log position in words too.
+    assert '<span class="reason" title="R02">送检样品与实际产品不一致</span>' in timeline
+    assert "R02 " not in timeline
+    assert re.search(r"日志第 \d+ 条", timeline) and not re.search(r">#\d+<", timeline)
     _, html_en = page(client, certificate.number, lang="en")
-    assert "R02 samples submitted did not represent the product" in html_en
+    assert 'title="R02">samples submitted did not represent the product</span>' in html_en
 
 
 def test_the_page_defaults_to_simplified_chinese(client, issued_certificate):
