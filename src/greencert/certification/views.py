@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from greencert.certification import forms, lifecycle
@@ -46,6 +47,7 @@ from greencert.certification.workflow.permissions import (
 )
 from greencert.core.actors import Actor
 from greencert.core.errors import UserFacingError, ValidationFailed
+from greencert.evaluation import load_shipped_schemes
 from greencert.parties.models import Enterprise
 from greencert.parties.permissions import body_ids_of, regulated_region_codes
 
@@ -351,8 +353,8 @@ def _application_page(
         },
         "documents": documents,
         "inspections": application.inspections.prefetch_related("nonconformities"),
-        "samples": application.samples.select_related("laboratory", "report"),
-        "evaluation": application.evaluation_result,
+        "samples": _samples_with_names(application),
+        "evaluation": _evaluation_with_labels(application.evaluation_result),
         "panels": panels,
         "checklist": required,
         "upload_form": (
@@ -527,6 +529,52 @@ def apply(request: HttpRequest) -> HttpResponse:
         },
         status=status,
     )
+
+
+OUTCOME_LABELS = {
+    "pass": pgettext_lazy("evaluation outcome", "met"),
+    "fail": pgettext_lazy("evaluation outcome", "not met"),
+    "missing": pgettext_lazy("evaluation outcome", "no value"),
+    "not_applicable": pgettext_lazy("evaluation outcome", "not applicable"),
+}
+
+
+def _evaluation_with_labels(result: dict[str, Any] | None) -> dict[str, Any] | None:
+    if not result:
+        return result
+    items = [
+        item | {"outcome_label": OUTCOME_LABELS.get(item.get("outcome", ""), item.get("outcome"))}
+        for item in result.get("items", [])
+    ]
+    return result | {"items": items}
+
+
+def _value_names(scheme_id: str, version: str) -> dict[str, str]:
+    """The names of a scheme's measured values, requirements and indicators, by id."""
+    try:
+        scheme = load_shipped_schemes().get(scheme_id, version)
+    except Exception:  # a scheme no longer shipped: its ids stay as they are
+        return {}
+    english = forms.is_english()
+    names: dict[str, str] = {}
+    for group in (scheme.inputs, scheme.derived, scheme.baseline, scheme.indicators):
+        for entry in group:
+            name = getattr(entry, "name", None)
+            if name is not None:
+                names[entry.id] = name.en if english else name.zh
+    return names
+
+
+def _samples_with_names(application: Application) -> list[Any]:
+    samples = list(application.samples.select_related("laboratory", "report"))
+    for sample in samples:
+        report = getattr(sample, "report", None)
+        names = _value_names(sample.scheme_id, sample.scheme_version) if report else {}
+        sample.value_rows = [  # type: ignore[attr-defined]
+            (names.get(key, key), key, value)
+            for key, value in (report.values if report else {}).items()
+        ]
+    return samples
 
 
 def _keep_document(user_id: int, request: HttpRequest, token: str) -> str:

@@ -122,6 +122,13 @@ def test_one_application_walks_from_submission_to_a_verifiable_certificate(
     assert post_step(reviewer, application, "evaluate").status_code == 302
     page = reviewer.get(f"/office/applications/{application.reference}/").content.decode()
     assert 'id="step-decide"' not in page  # the reviewer may not decide
+    # Words, not identifiers: the scheme by its title, values by name, outcomes in words.
+    application.refresh_from_db()
+    assert f">{application.scheme_id}@" not in page
+    assert f'title="{application.scheme_id}@{application.scheme_version}"' in page
+    assert '<dt class="code">' not in page
+    assert re.search(r'class="badge outcome-pass">符合<', page)
+    assert not re.search(r'class="badge outcome-\w+">(pass|fail)<', page)
     assert post_step(decider, application, "decide", decision="approve").status_code == 302
     assert post_step(decider, application, "issue").status_code == 302
     certificate = Certificate.objects.get()
