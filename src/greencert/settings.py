@@ -190,7 +190,9 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/office/"
+LOGOUT_REDIRECT_URL = "/"
 
 # Public identity of this regional node: used in QR codes, credentials and receipts.
 GREENCERT_NODE_ID = os.environ.get("GREENCERT_NODE_ID", "yrd-sh")

@@ -42,7 +42,7 @@ def post_step(client: Client, application: Application, slug: str, **data: Any) 
 def test_anonymous_users_are_sent_to_log_in(db: None) -> None:
     response = Client().get("/office/")
     assert response.status_code == 302
-    assert response["Location"].startswith("/admin/login/")
+    assert response["Location"].startswith("/login/?next=/office/")
 
 
 def test_one_application_walks_from_submission_to_a_verifiable_certificate(

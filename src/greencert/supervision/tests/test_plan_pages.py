@@ -233,7 +233,7 @@ def test_people_who_are_not_regulators_cannot_open_or_post_the_pages(outsider, u
     data = plan_data() if url == NEW_PLAN else {"code": "X-1", "name": "x", "region": "330000"}
     for response in (client.get(url), client.post(url, data)):
         if outsider is None:
-            assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+            assert response.status_code == 302 and response["Location"].startswith("/login/")
         else:
             assert response.status_code == 403
     assert not InspectionPlan.objects.exists() and not Inspector.objects.exists()
