@@ -74,6 +74,10 @@ def _open_applications(actor: Actor) -> list[Application]:
     )
 
 
+# Transitions a party may take at any time to end an application, not steps that wait for it.
+ENDING_TRANSITIONS = frozenset({"withdraw"})
+
+
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     """Each role's work: what awaits the user, what is overdue, surveillance due."""
@@ -89,7 +93,12 @@ def queue(request: HttpRequest) -> HttpResponse:
             "state": _label(state_label(application.state)),
             "overdue": [_label(d.limit.label) for d in deadlines.overdue(application, steps)],
         }
-        mine = [t for t in flow.allowed_from(application.state) if t.role in roles]
+        # Withdrawing is always open to the applicant; it is not work that awaits them.
+        mine = [
+            t
+            for t in flow.allowed_from(application.state)
+            if t.role in roles and t.name not in ENDING_TRANSITIONS
+        ]
         if application.state == "evaluated" and application.reviewer_id == request.user.pk:
             mine = []
         (awaiting if mine else watching).append(row)
@@ -123,6 +132,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             for c in certificates[:100]
         ],
         "is_enterprise": bool(ent_ids),
+        "is_regulator": bool(regulated_region_codes(actor)),
         "roles": sorted({a.role for a in _roles(actor)}),
     }
     return render(request, "certification/queue.html", context)
@@ -332,6 +342,8 @@ def _application_page(
                 "form": form,
                 # Withdrawing ends the application: offered apart, never as the main action.
                 "ends": panel.slug == "withdraw",
+                # Sending it back to the applicant: set apart from accepting it.
+                "caution": panel.slug == "return",
             }
         )
     roles = roles_in_scope(actor, application)

@@ -452,10 +452,38 @@ def office(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def office_blacklist_new(request: HttpRequest) -> HttpResponse:
+    """列入: the regulator first sees whom the code names and what the listing will say, and
+    confirms; a listing is never one click from a typed code."""
     actor = _regulator(request)
+    form = forms.BlacklistForm(request.POST)
+    title = _("List on the blacklist")
+    if request.POST.get("confirmed") != "1":
+        status = 400
+        if form.is_valid():
+            try:
+                party = _party(form.cleaned_data["subject"])
+            except UserFacingError as error:
+                form.add_action_error(error)
+                status = error.http_status
+            else:
+                subject = party.get("enterprise") or party.get("body")
+                return render(
+                    request,
+                    "supervision/office_blacklist_confirm.html",
+                    {
+                        "form": form,
+                        "subject": subject,
+                        "is_enterprise": "enterprise" in party,
+                        "basis": _label("bases", form.cleaned_data["basis_code"]),
+                        "title": title,
+                    },
+                )
+        return render(
+            request, "supervision/office_form.html", {"form": form, "title": title}, status=status
+        )
     return _office_form(
         request,
-        forms.BlacklistForm(request.POST),
+        form,
         lambda data: actions.list_on_blacklist(
             actor,
             **_party(data["subject"]),

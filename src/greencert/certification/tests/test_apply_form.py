@@ -112,3 +112,25 @@ def test_withdrawing_is_not_the_main_action_of_the_applicants_page(application_i
     assert '<details class="card step ends" id="step-withdraw">' in text
     first_button = re.search(r"<button[^>]*>([^<]*)</button>", text.split('id="documents"')[0])
     assert first_button is None or "撤回" not in first_button.group(1)
+
+
+def test_an_application_waiting_on_the_body_is_not_the_enterprises_work(
+    application_in: Any, cast: Cast
+):
+    application = application_in("submitted")
+    page = client_for(cast.applicant).get("/office/").content.decode()
+    awaiting, _sep, elsewhere = page.partition("他方办理中")
+    assert application.reference not in awaiting.split("待您处理")[-1]
+    assert application.reference in elsewhere
+    assert 'class="badge state state-submitted"' in page
+    reviewer_page = client_for(cast.reviewer).get("/office/").content.decode()
+    assert application.reference in reviewer_page.partition("他方办理中")[0]
+
+
+def test_returning_an_application_is_set_apart_from_accepting_it(application_in: Any, cast: Cast):
+    application = application_in("submitted")
+    page = client_for(cast.reviewer).get(f"/office/applications/{application.reference}/")
+    text = page.content.decode()
+    assert '<section class="card step caution" id="step-return">' in text
+    assert '<section class="card step" id="step-accept">' in text
+    assert 'name="submit-return" class="secondary"' in text
