@@ -214,6 +214,13 @@ GREENCERT_ICP_RECORD = os.environ.get("GREENCERT_ICP_RECORD", "")
 GREENCERT_NATIONAL_REGISTRY_URL = os.environ.get(
     "GREENCERT_NATIONAL_REGISTRY_URL", "http://cx.cnca.cn/"
 )
+# The licence the open-data export is published under (portal /open-data/); the operator's choice.
+GREENCERT_OPEN_DATA_LICENCE_NAME = os.environ.get(
+    "GREENCERT_OPEN_DATA_LICENCE_NAME", "知识共享署名 4.0 国际许可协议 (CC BY 4.0)"
+)
+GREENCERT_OPEN_DATA_LICENCE_URL = os.environ.get(
+    "GREENCERT_OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/deed.zh-hans"
+)
 # The other provincial nodes (exchange.peers): a YAML file naming them and pinning their keys.
 GREENCERT_PEERS_FILE = os.environ.get("GREENCERT_PEERS_FILE", "")
 # Certificate numbers: prefix + province code + year + serial + ISO/IEC 7064 check character.
