@@ -83,6 +83,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "greencert.portal.identity.site_identity",
             ],
         },
     },
@@ -189,7 +190,9 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/office/"
+LOGOUT_REDIRECT_URL = "/"
 
 # Public identity of this regional node: used in QR codes, credentials and receipts.
 GREENCERT_NODE_ID = os.environ.get("GREENCERT_NODE_ID", "yrd-sh")
@@ -198,6 +201,25 @@ GREENCERT_PUBLIC_URL = os.environ.get("GREENCERT_PUBLIC_URL", "http://127.0.0.1:
 GREENCERT_LOG_ORIGIN = os.environ.get(
     "GREENCERT_LOG_ORIGIN",
     GREENCERT_PUBLIC_URL.split("://", 1)[-1].rstrip("/") + "/log",
+)
+# Who runs this node, at the foot of every public page (portal.identity).
+GREENCERT_OPERATOR_ZH = os.environ.get("GREENCERT_OPERATOR_ZH", "演示节点（运营单位未登记）")
+GREENCERT_OPERATOR_EN = os.environ.get(
+    "GREENCERT_OPERATOR_EN", "Demonstration node (operator not registered)"
+)
+GREENCERT_OPERATOR_CONTACT = os.environ.get("GREENCERT_OPERATOR_CONTACT", "")
+GREENCERT_ICP_RECORD = os.environ.get("GREENCERT_ICP_RECORD", "")
+# Where anyone can look a certificate up nationally: CNCA's public information service
+# (全国认证认可信息公共服务平台).
+GREENCERT_NATIONAL_REGISTRY_URL = os.environ.get(
+    "GREENCERT_NATIONAL_REGISTRY_URL", "http://cx.cnca.cn/"
+)
+# The licence the open-data export is published under (portal /open-data/); the operator's choice.
+GREENCERT_OPEN_DATA_LICENCE_NAME = os.environ.get(
+    "GREENCERT_OPEN_DATA_LICENCE_NAME", "知识共享署名 4.0 国际许可协议 (CC BY 4.0)"
+)
+GREENCERT_OPEN_DATA_LICENCE_URL = os.environ.get(
+    "GREENCERT_OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/deed.zh-hans"
 )
 # The other provincial nodes (exchange.peers): a YAML file naming them and pinning their keys.
 GREENCERT_PEERS_FILE = os.environ.get("GREENCERT_PEERS_FILE", "")

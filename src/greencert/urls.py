@@ -2,6 +2,7 @@
 witness (/witness/) and the health check."""
 
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from greencert.api.api import api
@@ -14,6 +15,14 @@ admin.site.index_title = "管理 Administration"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", api.urls),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name="portal/login.html", redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("log/", include("greencert.exchange.tlog.urls")),
     path("witness/", include("greencert.exchange.witness.urls")),

@@ -36,8 +36,19 @@ def choices(form: forms.Form, name: str, options: list[tuple[str, str]]) -> None
 
 
 class RegionChoiceField(forms.ModelChoiceField):
+    """A region by its name, under its city or province (the code is for machines)."""
+
+    def __init__(self, queryset: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(queryset.select_related("parent"), *args, **kwargs)
+
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.code} {obj.name_zh}"
+        english = is_english()
+
+        def name(region: Any) -> str:
+            return str(region.name_en if english and region.name_en else region.name_zh)
+
+        parent = obj.parent
+        return f"{name(parent)} · {name(obj)}" if parent is not None else name(obj)
 
 
 class LaboratoryChoiceField(forms.ModelChoiceField):
@@ -51,6 +62,15 @@ def is_english() -> bool:
 
 def label(text: lifecycle.Label) -> str:
     return text.en if is_english() else text.zh
+
+
+def _missing(field: forms.Field) -> str:
+    """What to say when a required field is left empty: what to do, not a format."""
+    if isinstance(field, forms.FileField):
+        return _("Choose the file for “%(field)s”.") % {"field": field.label}
+    if isinstance(field, forms.ChoiceField | forms.ModelChoiceField):
+        return _("Choose “%(field)s”.") % {"field": field.label}
+    return _("Fill in “%(field)s”.") % {"field": field.label}
 
 
 class StepForm(forms.Form):
@@ -70,8 +90,14 @@ class StepForm(forms.Form):
             if name not in self.fields or name == "idempotency_key":
                 continue
             field = self.fields[name]
-            raw = self.data.get(self.add_prefix(name), "")
+            raw = self.data.get(self.add_prefix(name), "") or self.files.get(
+                self.add_prefix(name), ""
+            )
             value = getattr(raw, "name", raw)
+            codes = [e.code for e in errors.as_data()] if hasattr(errors, "as_data") else []
+            if value in ("", None) and codes and set(codes) <= {"required"}:
+                self.errors[name] = self.error_class([_missing(field)])
+                continue
             self.errors[name] = self.error_class(
                 [
                     _("%(field)s: “%(value)s” is not accepted — expected: %(expected)s")
@@ -94,14 +120,48 @@ class ReasonForm(StepForm):
     note = forms.CharField(label=_("Reason"), widget=forms.Textarea({"rows": 3}))
 
 
+class BodySelect(forms.Select):
+    """Bodies with the categories each is approved for (``data-categories``), so the page can
+    offer only those approved for the chosen category."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.categories_of: dict[int, str] = {}
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option: dict[str, Any] = super().create_option(*args, **kwargs)
+        key = getattr(option["value"], "value", option["value"])
+        if key in self.categories_of:
+            option["attrs"]["data-categories"] = self.categories_of[key]
+        return option
+
+
+class BodyChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name}（{obj.approval_number}）"
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name_en if is_english() else obj.name_zh}"
+
+
 class ApplicationForm(StepForm):
-    category = forms.ModelChoiceField(Category.objects.all(), label=_("Category"))
+    category = CategoryChoiceField(
+        Category.objects.order_by("code"), label=_("Category"), empty_label=_("Choose a category")
+    )
     certification_unit = forms.CharField(label=_("Certification unit"), max_length=100)
-    body = forms.ModelChoiceField(
-        CertificationBody.objects.filter(active=True), label=_("Certification body")
+    body = BodyChoiceField(
+        CertificationBody.objects.filter(active=True).order_by("name"),
+        label=_("Certification body"),
+        empty_label=_("Choose a body approved for the category"),
+        widget=BodySelect({"data-filter-by": "id_category"}),
+        help_text=_("Only bodies approved (CNCA) for the chosen category are offered."),
     )
     site_region = RegionChoiceField(
-        Region.objects.exclude(level="province").order_by("code"), label=_("Site region")
+        Region.objects.exclude(level="province").order_by("code"),
+        label=_("Site region"),
+        empty_label=_("Choose the city or district"),
     )
     products = forms.CharField(
         label=_("Products and models"),
@@ -114,11 +174,25 @@ class ApplicationForm(StepForm):
     renewal_of = forms.CharField(label=_("Renewal of certificate"), required=False, max_length=20)
     document_kind = forms.ChoiceField(label=_("Document type"), choices=())
     document = forms.FileField(label=_("Document"))
+    # A document chosen before an error, kept on the server (certification.workflow.staging).
+    staged_document = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         kinds = workflow().document_kinds
         choices(self, "document_kind", [(k, label(v)) for k, v in kinds.items()])
+        approved: dict[int, list[str]] = {}
+        links = CertificationBody.categories.through.objects.values_list(
+            "certificationbody_id", "category_id"
+        )
+        for body_id, category_id in links:
+            approved.setdefault(body_id, []).append(str(category_id))
+        widget = self.fields["body"].widget
+        assert isinstance(widget, BodySelect)
+        widget.categories_of = {pk: " ".join(ids) for pk, ids in approved.items()}
+        widget.attrs["data-offered"] = str(
+            _("%(count)s bodies are approved for this category.") % {"count": "%(count)s"}
+        )
 
     def clean_products(self) -> list[dict[str, Any]]:
         products = []

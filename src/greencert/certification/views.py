@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from greencert.certification import forms, lifecycle
@@ -30,8 +31,10 @@ from greencert.certification.models import (
 )
 from greencert.certification.orders import open_orders
 from greencert.certification.permissions import in_region
-from greencert.certification.workflow import actions, deadlines, surveillance
+from greencert.certification.workflow import actions, deadlines, staging, surveillance
 from greencert.certification.workflow.certificates import apply_certificate_action
+from greencert.certification.workflow.documents import check_upload
+from greencert.certification.workflow.documents import checklist as documents_checklist
 from greencert.certification.workflow.machine import state_label, workflow
 from greencert.certification.workflow.permissions import (
     can_order_surveillance,
@@ -44,6 +47,7 @@ from greencert.certification.workflow.permissions import (
 )
 from greencert.core.actors import Actor
 from greencert.core.errors import UserFacingError, ValidationFailed
+from greencert.evaluation import load_shipped_schemes
 from greencert.parties.models import Enterprise
 from greencert.parties.permissions import body_ids_of, regulated_region_codes
 
@@ -70,6 +74,10 @@ def _open_applications(actor: Actor) -> list[Application]:
     )
 
 
+# Transitions a party may take at any time to end an application, not steps that wait for it.
+ENDING_TRANSITIONS = frozenset({"withdraw"})
+
+
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     """Each role's work: what awaits the user, what is overdue, surveillance due."""
@@ -85,7 +93,12 @@ def queue(request: HttpRequest) -> HttpResponse:
             "state": _label(state_label(application.state)),
             "overdue": [_label(d.limit.label) for d in deadlines.overdue(application, steps)],
         }
-        mine = [t for t in flow.allowed_from(application.state) if t.role in roles]
+        # Withdrawing is always open to the applicant; it is not work that awaits them.
+        mine = [
+            t
+            for t in flow.allowed_from(application.state)
+            if t.role in roles and t.name not in ENDING_TRANSITIONS
+        ]
         if application.state == "evaluated" and application.reviewer_id == request.user.pk:
             mine = []
         (awaiting if mine else watching).append(row)
@@ -119,6 +132,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             for c in certificates[:100]
         ],
         "is_enterprise": bool(ent_ids),
+        "is_regulator": bool(regulated_region_codes(actor)),
         "roles": sorted({a.role for a in _roles(actor)}),
     }
     return render(request, "certification/queue.html", context)
@@ -321,8 +335,22 @@ def _application_page(
                 )
             continue
         form = bound[1] if bound and bound[0] == panel.slug else _build(panel, application)
-        panels.append({"slug": panel.slug, "title": _label(panel.title), "form": form})
+        panels.append(
+            {
+                "slug": panel.slug,
+                "title": _label(panel.title),
+                "form": form,
+                # Withdrawing ends the application: offered apart, never as the main action.
+                "ends": panel.slug == "withdraw",
+                # Sending it back to the applicant: set apart from accepting it.
+                "caution": panel.slug == "return",
+            }
+        )
     roles = roles_in_scope(actor, application)
+    required = [
+        {"kind": kind, "label": _label(label), "present": present}
+        for kind, label, present in documents_checklist(application)
+    ]
     documents = list(application.documents.order_by("uploaded_at"))
     for document in documents:
         kind = flow.document_kinds.get(document.kind)
@@ -337,10 +365,17 @@ def _application_page(
         },
         "documents": documents,
         "inspections": application.inspections.prefetch_related("nonconformities"),
-        "samples": application.samples.select_related("laboratory", "report"),
-        "evaluation": application.evaluation_result,
+        "samples": _samples_with_names(application),
+        "evaluation": _evaluation_with_labels(application.evaluation_result),
         "panels": panels,
-        "upload_form": (bound[1] if bound and bound[0] == "documents" else forms.DocumentForm())
+        "checklist": required,
+        "upload_form": (
+            bound[1]
+            if bound and bound[0] == "documents"
+            else forms.DocumentForm(
+                initial={"kind": next((r["kind"] for r in required if not r["present"]), "")}
+            )
+        )
         if "enterprise" in roles and application.state not in flow.final_states
         else None,
         "own_review": application.state == "evaluated"
@@ -440,8 +475,16 @@ def apply(request: HttpRequest) -> HttpResponse:
                 ),
             }
     status = 200
+    user_id = int(request.user.pk or 0)
+    staged_token = ""
     if request.method == "POST":
-        form = forms.ApplicationForm(request.POST, request.FILES)
+        files = request.FILES.copy()
+        staged_token = request.POST.get("staged_document", "")
+        if "document" not in files and staged_token:
+            kept = staging.kept(user_id, staged_token)
+            if kept is not None:
+                files["document"] = kept
+        form = forms.ApplicationForm(request.POST, files)
         status = 400
         if form.is_valid():
             data = form.cleaned_data
@@ -474,16 +517,90 @@ def apply(request: HttpRequest) -> HttpResponse:
                 form.add_action_error(error)
                 status = _status(error)
             else:
+                staging.discard(user_id, staged_token)
                 messages.success(request, _("Application submitted."))
                 return redirect("office:application", reference=application.reference)
+        staged_token = _keep_document(user_id, request, staged_token)
+        fresh = request.POST.copy()
+        fresh["staged_document"] = staged_token
+        form.data = fresh
     else:
         form = forms.ApplicationForm(initial=initial)
+    flow = workflow()
     return render(
         request,
         "certification/apply.html",
-        {"form": form, "enterprise": enterprises[0]},
+        {
+            "form": form,
+            "enterprise": enterprises[0],
+            "staged_name": staging.name_of(user_id, staged_token) if staged_token else "",
+            "required": {
+                kind: [_label(flow.document_kinds[k]) for k in names]
+                for kind, names in flow.required_documents.items()
+            },
+        },
         status=status,
     )
+
+
+OUTCOME_LABELS = {
+    "pass": pgettext_lazy("evaluation outcome", "met"),
+    "fail": pgettext_lazy("evaluation outcome", "not met"),
+    "missing": pgettext_lazy("evaluation outcome", "no value"),
+    "not_applicable": pgettext_lazy("evaluation outcome", "not applicable"),
+}
+
+
+def _evaluation_with_labels(result: dict[str, Any] | None) -> dict[str, Any] | None:
+    if not result:
+        return result
+    items = [
+        item | {"outcome_label": OUTCOME_LABELS.get(item.get("outcome", ""), item.get("outcome"))}
+        for item in result.get("items", [])
+    ]
+    return result | {"items": items}
+
+
+def _value_names(scheme_id: str, version: str) -> dict[str, str]:
+    """The names of a scheme's measured values, requirements and indicators, by id."""
+    try:
+        scheme = load_shipped_schemes().get(scheme_id, version)
+    except Exception:  # a scheme no longer shipped: its ids stay as they are
+        return {}
+    english = forms.is_english()
+    names: dict[str, str] = {}
+    for group in (scheme.inputs, scheme.derived, scheme.baseline, scheme.indicators):
+        for entry in group:
+            name = getattr(entry, "name", None)
+            if name is not None:
+                names[entry.id] = name.en if english else name.zh
+    return names
+
+
+def _samples_with_names(application: Application) -> list[Any]:
+    samples = list(application.samples.select_related("laboratory", "report"))
+    for sample in samples:
+        report = getattr(sample, "report", None)
+        names = _value_names(sample.scheme_id, sample.scheme_version) if report else {}
+        sample.value_rows = [  # type: ignore[attr-defined]
+            (names.get(key, key), key, value)
+            for key, value in (report.values if report else {}).items()
+        ]
+    return samples
+
+
+def _keep_document(user_id: int, request: HttpRequest, token: str) -> str:
+    """After an error: keep a newly chosen document that is acceptable in itself (its type and
+    size), replacing one kept before; the token of what is kept now."""
+    upload = request.FILES.get("document")
+    if upload is None:
+        return token if staging.name_of(user_id, token) else ""
+    try:
+        check_upload(request.POST.get("document_kind", "other"), upload)
+    except UserFacingError:
+        return token if staging.name_of(user_id, token) else ""
+    staging.discard(user_id, token)
+    return staging.stage(user_id, upload)
 
 
 # ---------------------------------------------------------------- certificates

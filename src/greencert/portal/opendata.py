@@ -182,6 +182,32 @@ def manifest() -> dict[str, Any] | None:
     return dict(json.loads(path.read_text()))
 
 
+FIELDS_FILE = Path(__file__).parent / "data" / "open_data_fields.yaml"
+
+
+def field_dictionary() -> list[dict[str, str]]:
+    """The CSV's columns in file order, each with its meaning in both languages and its format."""
+    import yaml
+
+    fields: dict[str, dict[str, str]] = yaml.safe_load(FIELDS_FILE.read_text(encoding="utf-8"))[
+        "fields"
+    ]
+    return [{"name": name, **fields[name]} for name in CSV_COLUMNS]
+
+
+def earlier_exports(current: str | None) -> list[dict[str, Any]]:
+    """The exports of earlier days still kept (``KEEP`` days): date and files, newest first."""
+    days: dict[str, list[dict[str, Any]]] = {}
+    for path in sorted(directory().glob("register-*")):
+        if path.name.endswith(".sha256"):
+            continue
+        stamp = path.name[len("register-") : len("register-") + 10]
+        if stamp == current:
+            continue
+        days.setdefault(stamp, []).append({"name": path.name, "bytes": path.stat().st_size})
+    return [{"date": day, "files": files} for day, files in sorted(days.items(), reverse=True)]
+
+
 def exported_on(day: dt.date) -> bool:
     found = manifest()
     return bool(found and found.get("date") == day.isoformat())

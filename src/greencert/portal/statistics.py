@@ -33,6 +33,10 @@ class Chart:
     kind: str  # bar, line, pie or target
     columns: list[str]
     rows: list[list[Any]]
+    # A sentence under the chart, e.g. that its last period is not over yet.
+    note: str = ""
+    # The last row covers a period still running: drawn apart so it is not read as a fall.
+    partial_last: bool = False
 
     @property
     def plotted(self) -> bool:
@@ -48,6 +52,7 @@ class Chart:
             "kind": self.kind,
             "columns": self.columns,
             "rows": self.rows,
+            "partial_last": self.partial_last,
         }
 
     def as_csv(self) -> bytes:
@@ -79,6 +84,30 @@ def _actual(
                 continue
         total += n
     return total
+
+
+def _monthly(issued_by_month: dict[str, int], day: dt.date) -> Chart:
+    """New certificates per month; the month of ``day`` is counted to that day only, and says so
+    (drawn apart, with a note), so a month under way does not look like a collapse."""
+    rows: list[list[Any]] = [[month, n] for month, n in sorted(issued_by_month.items())]
+    running = day.isoformat()[:7]
+    last_day = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    partial = bool(rows) and rows[-1][0] == running and day < last_day
+    note = ""
+    if partial:
+        note = _("%(month)s is counted to %(day)s only: the month is not over.") % {
+            "month": running,
+            "day": day.isoformat(),
+        }
+    return Chart(
+        "monthly",
+        _("New certificates per month"),
+        "line",
+        [_("Month"), _("New certificates")],
+        rows,
+        note=note,
+        partial_last=partial,
+    )
 
 
 def dashboard(day: dt.date, language: str) -> list[Chart]:
@@ -144,13 +173,7 @@ def _charts(day: dt.date, language: str) -> list[Chart]:
                 if n
             ],
         ),
-        Chart(
-            "monthly",
-            _("New certificates per month"),
-            "line",
-            [_("Month"), _("New certificates")],
-            [[month, n] for month, n in sorted(counts.issued_by_month.items())],
-        ),
+        _monthly(counts.issued_by_month, day),
         Chart(
             "statuses",
             _("Certificates by status"),

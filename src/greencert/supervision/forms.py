@@ -31,15 +31,26 @@ def options(group: str, blank: bool = False) -> list[tuple[str, str]]:
 
 class ComplaintForm(StepForm):
     certificate_number = forms.CharField(
-        label=_("Certificate number"), max_length=40, required=False
+        label=_("Certificate number (optional)"),
+        max_length=40,
+        required=False,
+        help_text=_("Printed under the QR code of the mark and on the certificate."),
+        widget=forms.TextInput({"autocomplete": "off", "spellcheck": "false"}),
     )
     province = forms.ModelChoiceField(
-        label=_("Province where you saw it"),
+        label=_("Province where you saw it (optional)"),
         queryset=Region.objects.filter(code__in=PROVINCES),
         required=False,
+        empty_label=_("Not sure"),
+        help_text=_(
+            "With a certificate number, the report goes to the regulators of its province."
+        ),
     )
     description = forms.CharField(
-        label=_("What looks wrong"), widget=forms.Textarea({"rows": 5}), max_length=2000
+        label=_("What looks wrong"),
+        widget=forms.Textarea({"rows": 5}),
+        max_length=2000,
+        help_text=_("Where and when you saw it, the product, the seller: 10 to 2,000 characters."),
     )
     photo = forms.FileField(label=_("Photo (optional, JPEG or PNG, at most 5 MB)"), required=False)
     contact = forms.CharField(label=_("Contact (optional)"), max_length=120, required=False)

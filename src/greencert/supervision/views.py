@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from greencert.certification import lifecycle
@@ -251,10 +252,48 @@ def _strata_rows(plan: InspectionPlan) -> list[dict[str, Any]]:
     return rows
 
 
+def _object_names(object_ids: list[str]) -> dict[str, dict[str, str]]:
+    """What a drawn object is, in words, for each ``kind:code`` id of the draw: the name a person
+    reads, the code beside it, and the page that shows it (certificates)."""
+    codes: dict[str, list[str]] = {}
+    for object_id in object_ids:
+        kind, _sep, code = object_id.partition(":")
+        codes.setdefault(kind, []).append(code)
+    names: dict[str, dict[str, str]] = {}
+    for number, holder in Certificate.objects.filter(
+        number__in=codes.get("certificate", [])
+    ).values_list("number", "holder__name"):
+        names[f"certificate:{number}"] = {
+            "name": holder,
+            "code": number,
+            "url": reverse("portal:verify", args=[number]),
+        }
+    for credit_code, name in Enterprise.objects.filter(
+        credit_code__in=codes.get("enterprise", [])
+    ).values_list("credit_code", "name"):
+        names[f"enterprise:{credit_code}"] = {"name": name, "code": credit_code, "url": ""}
+    for approval, name in CertificationBody.objects.filter(
+        approval_number__in=codes.get("body", [])
+    ).values_list("approval_number", "name"):
+        names[f"body:{approval}"] = {"name": name, "code": approval, "url": ""}
+    return names
+
+
 def _plan_context(plan: InspectionPlan) -> dict[str, Any]:
     rows = check_rows(plan)
+    objects = _object_names([row["object"] for row in rows])
+    item_names = {i.code: i.name for i in plan.items.all()}
+    inspector_names = dict(
+        Inspector.objects.filter(
+            code__in={code for row in rows for code in row["inspectors"]}
+        ).values_list("code", "name")
+    )
     for row in rows:
         row["result_label"] = row["result_en"] if is_english() else row["result_zh"]
+        _kind, _sep, code = row["object"].partition(":")
+        row["object_named"] = objects.get(row["object"], {"name": code, "code": "", "url": ""})
+        row["item_names"] = [item_names.get(code, code) for code in row["items"]]
+        row["inspector_names"] = [inspector_names.get(code, code) for code in row["inspectors"]]
     return {
         "strata": _strata_rows(plan) if plan.committed_at else [],
         "class_factors": sorted(plan.class_factors.items()),
@@ -265,6 +304,7 @@ def _plan_context(plan: InspectionPlan) -> dict[str, Any]:
         "object_kind": _label("inspection_objects", plan.object_kind),
         "fingerprints": sorted(plan.fingerprints.items()),
         "document": draw_document(plan),
+        "english": is_english(),
     }
 
 
@@ -329,6 +369,32 @@ def complaint_track(request: HttpRequest) -> HttpResponse:
     return render(request, "supervision/complaint_track.html", {"form": form})
 
 
+# What each state of a complaint means to the person who sent it, in the order they follow.
+REPORT_PROGRESS = (
+    ("received", gettext_lazy("The report is on record with its tracking code.")),
+    ("assigned", gettext_lazy("An officer of the province's regulators has it.")),
+    (
+        "investigating",
+        gettext_lazy("The officer is checking the certificate, the body and the product."),
+    ),
+    ("closed", gettext_lazy("The outcome is decided and shown on this page.")),
+)
+
+
+def complaint_steps(state: str) -> list[dict[str, Any]]:
+    order = [code for code, _explanation in REPORT_PROGRESS]
+    reached = order.index(state) if state in order else 0
+    return [
+        {
+            "label": _label("complaint_states", code),
+            "explanation": explanation,
+            "done": i < reached or (i == reached and code == "closed"),
+            "current": i == reached,
+        }
+        for i, (code, explanation) in enumerate(REPORT_PROGRESS)
+    ]
+
+
 def complaint_status(request: HttpRequest, code: str) -> HttpResponse:
     complaint = get_object_or_404(
         Complaint.objects.select_related("certificate"), tracking_code=code
@@ -336,7 +402,12 @@ def complaint_status(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "supervision/complaint_status.html",
-        {"complaint": complaint, "status": complaint_dict(complaint), "english": is_english()},
+        {
+            "complaint": complaint,
+            "status": complaint_dict(complaint),
+            "steps": complaint_steps(complaint.state),
+            "english": is_english(),
+        },
     )
 
 
@@ -383,10 +454,38 @@ def office(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def office_blacklist_new(request: HttpRequest) -> HttpResponse:
+    """列入: the regulator first sees whom the code names and what the listing will say, and
+    confirms; a listing is never one click from a typed code."""
     actor = _regulator(request)
+    form = forms.BlacklistForm(request.POST)
+    title = _("List on the blacklist")
+    if request.POST.get("confirmed") != "1":
+        status = 400
+        if form.is_valid():
+            try:
+                party = _party(form.cleaned_data["subject"])
+            except UserFacingError as error:
+                form.add_action_error(error)
+                status = error.http_status
+            else:
+                subject = party.get("enterprise") or party.get("body")
+                return render(
+                    request,
+                    "supervision/office_blacklist_confirm.html",
+                    {
+                        "form": form,
+                        "subject": subject,
+                        "is_enterprise": "enterprise" in party,
+                        "basis": _label("bases", form.cleaned_data["basis_code"]),
+                        "title": title,
+                    },
+                )
+        return render(
+            request, "supervision/office_form.html", {"form": form, "title": title}, status=status
+        )
     return _office_form(
         request,
-        forms.BlacklistForm(request.POST),
+        form,
         lambda data: actions.list_on_blacklist(
             actor,
             **_party(data["subject"]),

@@ -64,6 +64,14 @@ def test_an_application_walks_to_a_certificate_that_verifies(
     page.click("form.step-form button[type=submit]")
     page.wait_for_url("**/office/applications/SQ*/")
     reference = Application.objects.get().reference
+    # The checklist shows what the body still needs; the upload form offers the first of them.
+    for kind in ("licence", "product_description", "factory_capability"):
+        assert page.locator("form.upload-form select").input_value() == kind
+        page.set_input_files("form.upload-form input[type=file]", str(document))
+        page.click("form.upload-form button[type=submit]")
+        page.wait_for_load_state()
+    assert page.locator(".checklist-missing").count() == 0
+    assert page.locator(".checklist-present").count() == 4
     applicant.shot("02-submitted")
     applicant.close()
 

@@ -42,7 +42,7 @@ def post_step(client: Client, application: Application, slug: str, **data: Any) 
 def test_anonymous_users_are_sent_to_log_in(db: None) -> None:
     response = Client().get("/office/")
     assert response.status_code == 302
-    assert response["Location"].startswith("/admin/login/")
+    assert response["Location"].startswith("/login/?next=/office/")
 
 
 def test_one_application_walks_from_submission_to_a_verifiable_certificate(
@@ -73,6 +73,20 @@ def test_one_application_walks_from_submission_to_a_verifiable_certificate(
         client_for(cast.decider),
         client_for(cast.tester),
     )
+    # 受理 waits for every required document; the refusal names the missing ones.
+    refused = post_step(reviewer, application, "accept")
+    assert refused.status_code == 400
+    assert "营业执照" in refused.content.decode() and "工厂保证能力文件" in refused.content.decode()
+    page = enterprise.get(f"/office/applications/{application.reference}/").content.decode()
+    assert page.count('class="checklist-missing"') == 3
+    for kind in ("licence", "product_description", "factory_capability"):
+        uploaded = enterprise.post(
+            f"/office/applications/{application.reference}/documents/",
+            {"idempotency_key": key(page), "kind": kind, "file": pdf(f"{kind}.pdf")},
+        )
+        assert uploaded.status_code == 302, uploaded.content.decode()[:2000]
+    page = enterprise.get(f"/office/applications/{application.reference}/").content.decode()
+    assert "checklist-missing" not in page and page.count('class="checklist-present"') == 4
     assert post_step(reviewer, application, "accept").status_code == 302
     response = post_step(
         reviewer,
@@ -108,6 +122,13 @@ def test_one_application_walks_from_submission_to_a_verifiable_certificate(
     assert post_step(reviewer, application, "evaluate").status_code == 302
     page = reviewer.get(f"/office/applications/{application.reference}/").content.decode()
     assert 'id="step-decide"' not in page  # the reviewer may not decide
+    # Words, not identifiers: the scheme by its title, values by name, outcomes in words.
+    application.refresh_from_db()
+    assert f">{application.scheme_id}@" not in page
+    assert f'title="{application.scheme_id}@{application.scheme_version}"' in page
+    assert '<dt class="code">' not in page
+    assert re.search(r'class="badge outcome-pass">符合<', page)
+    assert not re.search(r'class="badge outcome-\w+">(pass|fail)<', page)
     assert post_step(decider, application, "decide", decision="approve").status_code == 302
     assert post_step(decider, application, "issue").status_code == 302
     certificate = Certificate.objects.get()
@@ -199,7 +220,7 @@ def test_documents_and_applications_do_not_exist_for_non_parties(
     application_in: Callable[[str], Application], outsiders: dict[str, Actor], person: str
 ) -> None:
     application = application_in("submitted")
-    document = application.documents.get()
+    document = application.documents.get(kind="self_evaluation")
     client = client_for(outsiders[person])
     assert client.get(f"/office/applications/{application.reference}/").status_code == 404
     url = f"/office/applications/{application.reference}/documents/{document.pk}/"
@@ -210,7 +231,7 @@ def test_documents_are_served_to_parties_privately(
     application_in: Callable[[str], Application], cast: Cast
 ) -> None:
     application = application_in("submitted")
-    document = application.documents.get()
+    document = application.documents.get(kind="self_evaluation")
     response = client_for(cast.reviewer).get(
         f"/office/applications/{application.reference}/documents/{document.pk}/"
     )
@@ -223,7 +244,7 @@ def test_the_public_cannot_fetch_a_document(
     application_in: Callable[[str], Application],
 ) -> None:
     application = application_in("submitted")
-    document = application.documents.get()
+    document = application.documents.get(kind="self_evaluation")
     response = Client().get(
         f"/office/applications/{application.reference}/documents/{document.pk}/"
     )

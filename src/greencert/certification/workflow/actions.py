@@ -37,7 +37,11 @@ from greencert.certification.models import (
 )
 from greencert.certification.restrictions import refuse_if_restricted
 from greencert.certification.workflow import evaluations, idempotency
-from greencert.certification.workflow.documents import Upload, store_document
+from greencert.certification.workflow.documents import (
+    Upload,
+    refuse_if_documents_missing,
+    store_document,
+)
 from greencert.certification.workflow.machine import refuse, workflow
 from greencert.certification.workflow.permissions import (
     enterprise_ids_of,
@@ -149,11 +153,19 @@ def _check_scope(
     production_site: str,
 ) -> None:
     if not body.active or not body.categories.filter(pk=category.pk).exists():
+        approved = [
+            b.name
+            for b in CertificationBody.objects.filter(active=True, categories=category).order_by(
+                "name"
+            )
+        ]
         raise ValidationFailed(
             field="body",
-            value=str(body),
-            expected_zh=f"获批「{category.name_zh}」类别的有效认证机构",
-            expected_en=f"an active certification body authorised for {category.name_en}",
+            value=body.name,
+            expected_zh=f"获批「{category.name_zh}」类别的有效认证机构："
+            + ("、".join(approved) if approved else "目前没有"),
+            expected_en=f"an active certification body authorised for {category.name_en}: "
+            + (", ".join(approved) if approved else "there is none at present"),
         )
     require_certification_unit(category, certification_unit)
     if site_region.province_code not in YRD_PROVINCES:
@@ -284,7 +296,11 @@ def _simple(name: str, docstring: str) -> Any:
         receipt = idempotency.claim(idempotency_key, name, actor, application=application)
         if receipt is not None:
             return _replay(receipt)
-        updates = {"accepted_at": timezone.now()} if name == "accept" else None
+        updates = None
+        if name == "accept":
+            require_transition(actor, application, workflow().transitions[name])
+            refuse_if_documents_missing(application)
+            updates = {"accepted_at": timezone.now()}
         return _step(actor, application, name, note=note, updates=updates)
 
     action.__doc__ = docstring

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import PurePath
+from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
@@ -49,13 +50,14 @@ def check_upload(kind: str, upload: Upload) -> tuple[str, int, str]:
             expected_en=f"a file of type {', '.join(allowed)}",
         )
     size = upload.size or 0
-    limit = flow.document_max_bytes
-    if size == 0 or size > limit:
+    limit, least = flow.document_max_bytes, flow.document_min_bytes
+    if size < least or size > limit:
         raise ValidationFailed(
             field="file",
             value=f"{name} ({size} bytes)",
-            expected_zh=f"非空且不超过 {limit // (1024 * 1024)} MB 的文件",
-            expected_en=f"a non-empty file of at most {limit // (1024 * 1024)} MB",
+            expected_zh=f"{least} 字节至 {limit // (1024 * 1024)} MB 的文件（扫描件或电子文件）",
+            expected_en=f"a file of {least} bytes to {limit // (1024 * 1024)} MB (a scan or an "
+            "electronic document)",
         )
     digest = hashlib.sha256()
     head = b""
@@ -98,3 +100,26 @@ def store_document(
         document.file.save(f"{sha256}.{extension}", upload, save=False)
     document.save()
     return document
+
+
+def checklist(application: Application) -> list[tuple[str, Any, bool]]:
+    """The documents the application must carry before it is accepted: (kind, label, present)."""
+    flow = workflow()
+    present = set(application.documents.values_list("kind", flat=True))
+    return [
+        (kind, flow.document_kinds[kind], kind in present)
+        for kind in flow.required_for(application.category.kind)
+    ]
+
+
+def refuse_if_documents_missing(application: Application) -> None:
+    """受理 needs every required document; the refusal names the missing ones."""
+    missing = [label for _kind, label, present in checklist(application) if not present]
+    if missing:
+        raise ValidationFailed(
+            field="documents",
+            value="、".join(m.zh for m in missing),
+            expected_zh="受理前须提交全部申请资料，尚缺：" + "、".join(m.zh for m in missing),
+            expected_en="every required document before acceptance; missing: "
+            + ", ".join(m.en for m in missing),
+        )

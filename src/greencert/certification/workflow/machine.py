@@ -46,6 +46,12 @@ class Workflow:
     document_kinds: dict[str, Label]
     document_extensions: frozenset[str]
     document_max_bytes: int
+    document_min_bytes: int
+    # The document kinds an application must carry before it is accepted, by category kind.
+    required_documents: dict[str, tuple[str, ...]]
+
+    def required_for(self, category_kind: str) -> tuple[str, ...]:
+        return self.required_documents.get(category_kind, ())
 
     def allowed_from(self, state: str) -> list[Transition]:
         return [t for t in self.transitions.values() if state in t.from_states]
@@ -101,6 +107,10 @@ def parse(data: dict[str, Any]) -> Workflow:
         )
     surveillance = data["surveillance"]
     documents = data["documents"]
+    for kind, names in (documents.get("required") or {}).items():
+        for name in names:
+            if name not in documents["kinds"]:
+                problems.append(f"documents.required.{kind}: unknown document kind {name}")
     if problems:
         raise ValueError("workflow.yaml: " + "; ".join(problems))
     return Workflow(
@@ -119,6 +129,10 @@ def parse(data: dict[str, Any]) -> Workflow:
         document_kinds={name: _label(spec) for name, spec in documents["kinds"].items()},
         document_extensions=frozenset(documents["extensions"]),
         document_max_bytes=int(documents["max_bytes"]),
+        document_min_bytes=int(documents.get("min_bytes", 1)),
+        required_documents={
+            kind: tuple(names) for kind, names in (documents.get("required") or {}).items()
+        },
     )
 
 

@@ -7,13 +7,14 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.utils import timezone
 
 from greencert.catalog.models import Category
 from greencert.certification.demo_industries import sample_quantity
 from greencert.certification.models import Application, Nonconformity
 from greencert.certification.workflow import actions, evaluations
+from greencert.certification.workflow.machine import workflow
 from greencert.core.actors import Actor
 from greencert.evaluation import example_submission, load_shipped_schemes
 from greencert.parties.models import CertificationBody, Enterprise, Laboratory
@@ -40,11 +41,20 @@ PATHS: dict[str, list[str]] = {
     ],
 }  # fmt: skip
 
-PDF = b"%PDF-1.4\n% greencert demo document\n"
+# A demo document: a PDF header and a comment, as large as a small scan must be at least.
+PDF = b"%PDF-1.4\n% greencert demo document\n" + b"%" + b" " * 1100 + b"\n%%EOF\n"
 
 
 def pdf(name: str = "self-evaluation.pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+def required_documents(category: Category) -> list[tuple[str, UploadedFile]]:
+    """One demo file for each document the category's applications must carry."""
+    return [
+        (kind, pdf(f"{kind.replace('_', '-')}.pdf"))
+        for kind in workflow().required_for(category.kind)
+    ]
 
 
 @dataclass
@@ -95,7 +105,7 @@ def submit(
         products=[] if service else [{"name": unit, "models": [product]}],
         service_site=f"{site_region.name_zh}绿色路 8 号" if service else "",
         production_site="" if service else f"{site_region.name_zh}绿色路 1 号",
-        documents=[("self_evaluation", pdf())],
+        documents=required_documents(category),
         idempotency_key=key,
     )
 

@@ -75,3 +75,31 @@ def test_the_portal_lists_and_serves_the_files(client, exported):
         assert response.status_code == 200
         assert b"".join(response.streaming_content) == (folder / name).read_bytes()
         assert client.get("/open-data/..%2Fsecret").status_code == 404
+
+
+def test_the_page_explains_every_column_names_the_licence_and_keeps_earlier_days(
+    client, tmp_path, certificate_in_status
+):
+    import datetime as dt
+
+    from greencert.portal.opendata import CSV_COLUMNS
+
+    certificate_in_status("01")
+    with override_settings(VAR_DIR=tmp_path):
+        export_register(dt.date(2026, 12, 4))
+        latest = export_register(dt.date(2026, 12, 5))
+        html = client.get("/open-data/?lang=zh-hans").content.decode()
+        table = html[html.index('id="fields"') :]
+        positions = [table.index(f'<td class="code">{name}</td>') for name in CSV_COLUMNS]
+        assert positions == sorted(positions)
+        assert "持证人统一社会信用代码" in table and "GB 32100-2015" in table
+        assert 'id="licence"' in html and "CC BY 4.0" in html
+        generated = dt.datetime.fromisoformat(latest["generated_at"])
+        shown = generated.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%d %H:%M")
+        assert f"{shown}，北京时间" in html or f"{shown}, Beijing time" in html
+        earlier = html[html.index('id="earlier"') :]
+        assert "register-2026-12-04.csv" in earlier and "register-2026-12-05" not in earlier
+        response = client.get("/open-data/register-2026-12-04.csv")
+        assert response.status_code == 200
+        assert client.get("/open-data/register-2026-12-03.csv").status_code == 404
+        assert client.get("/open-data/manifest.json").status_code == 404

@@ -99,6 +99,18 @@ def test_the_dashboard_shows_valid_certificates_by_place_category_zone_and_month
     assert statuses["01"] == 2
     assert statuses["05"] == 1  # the 2019 certificate had expired by then
     assert charts["pilot"].rows == [["先行区", 2], ["长三角其他地区", 0]]
+    # 2024-03-31 ends March: the month is whole.
+    assert not charts["monthly"].partial_last and charts["monthly"].note == ""
+
+
+def test_a_month_under_way_is_drawn_apart_and_said_to_be_counted_to_the_day(history):
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        monthly = {c.name: c for c in dashboard(dt.date(2024, 3, 20), "zh-hans")}["monthly"]
+    assert monthly.rows[-1] == ["2024-03", 2]
+    assert monthly.partial_last and monthly.as_dict()["partial_last"] is True
+    assert "2024-03" in monthly.note and "2024-03-20" in monthly.note
 
 
 def test_each_chart_downloads_as_csv_of_its_table(client, history):

@@ -79,9 +79,12 @@ def test_the_page_shows_the_status_history_in_order(client, certificate_in_statu
     _, html = page(client, certificate.number)
     timeline = html[html.index('class="timeline"') :]
     assert timeline.index("颁发") < timeline.index("撤销")
-    assert "R02 送检样品与实际产品不一致" in timeline
+    # The reason in words; its code only as a title, and the log position in words too.
+    assert '<span class="reason" title="R02">送检样品与实际产品不一致</span>' in timeline
+    assert "R02 " not in timeline
+    assert re.search(r"日志第 \d+ 条", timeline) and not re.search(r">#\d+<", timeline)
     _, html_en = page(client, certificate.number, lang="en")
-    assert "R02 samples submitted did not represent the product" in html_en
+    assert 'title="R02">samples submitted did not represent the product</span>' in html_en
 
 
 def test_the_page_defaults_to_simplified_chinese(client, issued_certificate):
@@ -118,6 +121,34 @@ def test_an_unknown_number_is_answered_no_such_certificate_with_404(client, issu
     assert "status-not_found" in classes.split()
     assert heading == "查无此证"
     assert "没有这张证书的记录" in html
+
+
+def test_an_unknown_number_warns_of_a_counterfeit_and_says_who_checked_when(
+    client, issued_certificate, settings
+):
+    settings.GREENCERT_OPERATOR_ZH = "浙江省市场监督管理局"
+    settings.GREENCERT_ICP_RECORD = "浙ICP备00000000号"
+    unknown = compose("33", 2025, 9_999_998) or compose("33", 2025, 9_999_997)
+    before = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    _response, html = page(client, unknown)
+    warning = re.search(
+        r'<div class="verdict-warning" id="counterfeit-warning".*?</div>', html, re.S
+    )
+    assert warning and "可能是假冒" in warning.group(0)
+    assert f"/supervision/complaints/new/?certificate={unknown}" in warning.group(0)
+    checked = re.search(r'<time id="checked-at" datetime="([^"]+)">', html)
+    assert checked and dt.datetime.fromisoformat(checked.group(1)) >= before
+    assert "北京时间" in html
+    assert 'href="http://cx.cnca.cn/"' in html
+    identity = re.search(r'<p class="site-identity" id="site-identity">(.*?)</p>', html, re.S)
+    assert identity and "浙江省市场监督管理局" in identity.group(1)
+    assert "浙ICP备00000000号" in identity.group(1)
+
+
+def test_a_mistyped_number_carries_no_counterfeit_warning(client, issued_certificate):
+    typo = issued_certificate.number[:-1] + ("0" if issued_certificate.number[-1] != "0" else "1")
+    _response, html = page(client, typo)
+    assert 'id="counterfeit-warning"' not in html
 
 
 def test_a_malformed_number_is_answered_not_a_certificate_number_with_400(client):

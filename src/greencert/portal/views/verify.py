@@ -115,6 +115,7 @@ def verify(request: HttpRequest, number: str) -> HttpResponse:
         zh, en = explain(lookup)
         context["message"] = en if language.startswith("en") else zh
         context["suggestions"] = suggestions(lookup.candidates, language)
+        context["checked_at"] = timezone.localtime()
         return render(request, "portal/verify_missing.html", context, status=http_status(lookup))
     cert = lookup.certificate
     history = history_of(cert)

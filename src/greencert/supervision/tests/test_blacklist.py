@@ -268,3 +268,48 @@ def test_the_verify_pages_top_carries_the_blacklist_warning_with_the_status(
     assert 'class="verdict-warning" role="alert"' in top
     assert "注意：已列入长三角绿色认证黑名单" in top and holder.name in top
     assert f"({holder.credit_code})" not in top
+
+
+def test_the_office_shows_whom_a_code_names_before_listing_it(zhejiang_regulator, holder):
+    from greencert.supervision.models import BlacklistEntry
+
+    client = Client()
+    client.force_login(zhejiang_regulator.user)
+    office = client.get("/supervision/office/?lang=zh-hans").content.decode()
+    key = office.split('name="idempotency_key" value="', 2)[-1].split('"', 1)[0]
+    data = {
+        "idempotency_key": key,
+        "subject": holder.credit_code.lower(),
+        "basis_code": "SCL-2022",
+        "facts": "伪造绿色产品认证标志，已作出行政处罚",
+        "ends_on": "",
+    }
+    confirm = client.post("/supervision/office/blacklist/", data)
+    assert confirm.status_code == 200
+    page = confirm.content.decode()
+    assert f'<p class="listed-name" id="listed-name">{holder.name}</p>' in page
+    assert holder.credit_code in page and 'name="confirmed" value="1"' in page
+    assert not BlacklistEntry.objects.exists()
+    listed = client.post("/supervision/office/blacklist/", data | {"confirmed": "1"})
+    assert listed.status_code == 302
+    entry = BlacklistEntry.objects.get()
+    assert entry.enterprise == holder and entry.basis_code == "SCL-2022"
+
+
+def test_an_unknown_code_is_refused_before_any_confirmation(zhejiang_regulator):
+    from greencert.supervision.models import BlacklistEntry
+
+    client = Client()
+    client.force_login(zhejiang_regulator.user)
+    response = client.post(
+        "/supervision/office/blacklist/",
+        {
+            "idempotency_key": "k",
+            "subject": "91330000XXXXXXXXXX",
+            "basis_code": "SCL-2022",
+            "facts": "x",
+        },
+    )
+    assert response.status_code == 400
+    assert "统一社会信用代码" in response.content.decode()
+    assert not BlacklistEntry.objects.exists()

@@ -148,3 +148,39 @@ def test_an_unknown_tracking_code_is_not_found():
     assert Client().get("/api/v1/supervision/complaints/JB0000000000").status_code == 404
     page = Client().get("/supervision/complaints/track/?code=JB0000000000")
     assert page.status_code == 200 and "JB0000000000" in page.text
+
+
+def test_the_form_says_what_happens_next_and_offers_no_placeholder_dashes():
+    page = Client().get("/supervision/complaints/new/").text
+    assert "---------" not in page
+    assert "不确定" in page
+    assert "接下来会怎样" in page
+    assert "/supervision/complaints/track/" in page
+
+
+def test_the_reporter_sees_where_the_report_stands(issued_certificate, zhejiang_regulator):
+    complaint = file_complaint(
+        certificate_number=issued_certificate.number, description=DESCRIPTION
+    )
+
+    def steps() -> list[tuple[str, bool, bool]]:
+        response = Client().get(f"/supervision/complaints/{complaint.tracking_code}/")
+        assert response.text.count('aria-current="step"') == 1
+        return [(s["label"], s["done"], s["current"]) for s in response.context["steps"]]
+
+    assert steps() == [
+        ("已受理", False, True),
+        ("已分派", False, False),
+        ("调查中", False, False),
+        ("已办结", False, False),
+    ]
+    assign_complaint(zhejiang_regulator, complaint, assignee=zhejiang_regulator.user)
+    start_investigation(zhejiang_regulator, complaint, note="现场核查")
+    assert [(done, current) for _label, done, current in steps()] == [
+        (True, False),
+        (True, False),
+        (False, True),
+        (False, False),
+    ]
+    close_complaint(zhejiang_regulator, complaint, outcome="not_upheld", note="标志与证书一致")
+    assert all(done for _label, done, _current in steps())

@@ -118,6 +118,14 @@ def test_a_regulator_drafts_a_plan_on_the_page_then_commits_and_draws_it(
     assert plan.state == "drawn"
     assert len(plan.object_pool) == 3
     assert InspectionCheck.objects.filter(plan=plan).count() == 3  # the key item takes all
+    # The public page names what was drawn and who inspects it in words, codes beside them.
+    page = Client().get(f"/supervision/inspections/{plan.code}/?lang=zh-hans").content.decode()
+    assert "certificate:" not in page and "(330000)" not in page
+    for certificate in certificates:
+        assert certificate.holder.name in page
+        assert f'href="/verify/{certificate.number}"' in page
+    names = {i.name for i in directory}
+    assert any(name in page for name in names)
 
 
 def test_counting_the_pools_shows_what_they_hold_and_saves_nothing(
@@ -225,7 +233,7 @@ def test_people_who_are_not_regulators_cannot_open_or_post_the_pages(outsider, u
     data = plan_data() if url == NEW_PLAN else {"code": "X-1", "name": "x", "region": "330000"}
     for response in (client.get(url), client.post(url, data)):
         if outsider is None:
-            assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+            assert response.status_code == 302 and response["Location"].startswith("/login/")
         else:
             assert response.status_code == 403
     assert not InspectionPlan.objects.exists() and not Inspector.objects.exists()

@@ -85,6 +85,7 @@ class Command(BaseCommand):
         self.stdout.write(f"  Workflow 认证实施  {base}/office/")
         self.stdout.write(f"  API docs 接口文档  {base}/api/v1/docs")
         self.stdout.write(f"  OpenAPI            {base}/api/v1/openapi.json")
+        self.stdout.write(f"  Log in 登录        {base}/login/")
         self.stdout.write(f"  Back office 后台   {base}/admin/")
         self.stdout.write(f"  Health             {base}/healthz")
         self.stdout.write(f"\n  Demo logins (password for all: {DEMO_PASSWORD}):")

@@ -28,8 +28,11 @@
                      axisLabel: { interval: 0, width: 120, overflow: "break" } };
       base.yAxis = { type: "value" };
       base.series = [
-        { name: chart.columns[4], type: "bar", data: measured.map(function (r) { return r[4]; }) },
-        { name: chart.columns[5], type: "bar", data: measured.map(function (r) { return r[5]; }) }
+        // Values written on the bars: an actual figure far below its target stays readable.
+        { name: chart.columns[4], type: "bar", label: { show: true, position: "top" },
+          data: measured.map(function (r) { return r[4]; }) },
+        { name: chart.columns[5], type: "bar", label: { show: true, position: "top" }, barMinHeight: 3,
+          data: measured.map(function (r) { return r[5]; }) }
       ];
       return base;
     }
@@ -41,6 +44,16 @@
     base.yAxis = { type: "value" };
     base.series = [{ type: chart.kind, data: rows.map(function (r) { return r[valueIndex]; }) }];
     if (chart.kind === "line") { base.series[0].areaStyle = {}; }
+    if (chart.partial_last && rows.length > 1) {
+      // The period still under way: a hollow grey point on a dashed segment of its own.
+      var full = rows.map(function (r, i) { return i < rows.length - 1 ? r[valueIndex] : null; });
+      var tail = rows.map(function (r, i) { return i >= rows.length - 2 ? r[valueIndex] : null; });
+      base.series = [
+        { type: "line", data: full, areaStyle: {} },
+        { type: "line", data: tail, lineStyle: { type: "dashed", color: "#5f6368" },
+          itemStyle: { color: "#5f6368" }, symbol: "emptyCircle", symbolSize: 8 }
+      ];
+    }
     return base;
   }
 
