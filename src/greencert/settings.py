@@ -201,6 +201,8 @@ GREENCERT_LOG_ORIGIN = os.environ.get(
 )
 # The other provincial nodes (exchange.peers): a YAML file naming them and pinning their keys.
 GREENCERT_PEERS_FILE = os.environ.get("GREENCERT_PEERS_FILE", "")
+# Seconds between replication rounds (following the peers' logs); 0 turns the periodic task off.
+GREENCERT_REPLICATE_SECONDS = int(os.environ.get("GREENCERT_REPLICATE_SECONDS", "5"))
 # Certificate numbers: prefix + province code + year + serial + ISO/IEC 7064 check character.
 GREENCERT_CERTIFICATE_PREFIX = os.environ.get("GREENCERT_CERTIFICATE_PREFIX", "GC")
 # The largest file the office import page accepts (bytes); the command has no limit.

@@ -12,6 +12,7 @@ from ninja import Query, Router
 from ninja.pagination import paginate
 
 from greencert.certification.filters import CertificateFilters
+from greencert.certification.foreign import foreign_detail
 from greencert.certification.lookup import PUBLIC_RELATED, find_certificate, http_status
 from greencert.certification.models import Certificate
 from greencert.certification.presenters import detail_dict, lookup_error_dict, summary_dict
@@ -84,6 +85,9 @@ def get_certificate(request: HttpRequest, number: str, at: dt.date | None = None
     refuse_future_date("at", at)
     lookup = find_certificate(number)
     if lookup.certificate is None:
+        foreign = foreign_detail(lookup.normalised, at) if lookup.verdict == "not_found" else None
+        if foreign is not None:
+            return json_response(foreign)
         return json_response(lookup_error_dict(lookup, number), status=http_status(lookup))
     flags = flags_for(lookup.certificate)
     response = json_response(

@@ -255,3 +255,11 @@ class LogSigningKey(models.Model):
 
     def __str__(self) -> str:
         return self.verifier_key
+
+
+# Replication's models live beside its code; importing them here registers them with the app.
+from greencert.exchange.replication.models import (  # noqa: E402, F401
+    ForeignCertificate,
+    ForeignEvent,
+    ReplicatedLog,
+)
