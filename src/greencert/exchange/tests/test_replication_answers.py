@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import pytest
 
+from greencert.api.tests.contract import assert_documented
 from greencert.certification.foreign import AuthoritativeElsewhere
 from greencert.core.tests.fixtures import region
 from greencert.exchange.replication.details import fill_details
 from greencert.exchange.replication.follower import follow
+from greencert.exchange.tests.body_requests import EVENTS
 from greencert.exchange.tests.body_requests import issue as issue_request
 from greencert.exchange.tests.body_requests import record
 from greencert.exchange.tests.replica_peer import FakePeer, js_number, js_peer, use_peers
@@ -34,7 +36,7 @@ def test_the_api_answers_a_foreign_certificate_with_its_authority(client, jiangs
     response = client.get(f"/api/v1/certificates/{NUMBER}")
 
     assert response.status_code == 200
-    answer = response.json()
+    answer = assert_documented(response, "get", "/api/v1/certificates/{number}")
     assert answer["number"] == NUMBER
     assert answer["status"]["code"] == "02" and answer["status"]["label_en"] == "suspended"
     assert answer["status"]["reason_code"] == "S01" and answer["status"]["label_zh"] == "暂停"
@@ -103,7 +105,7 @@ def test_a_change_to_a_foreign_certificate_is_refused_naming_its_node(body_syste
     _, api = body_system
     response = record(api, NUMBER, event="revoked", reason_code="R01")
     assert response.status_code == 409
-    error = response.json()["error"]
+    error = assert_documented(response, "post", EVENTS)["error"]
     assert error["code"] == "authoritative_elsewhere"
     assert "江苏省节点" in error["message_zh"] and "Jiangsu node" in error["message_en"]
     assert error["authoritative_node"] == "yrd-js"
