@@ -156,3 +156,86 @@ FINDER = ForeignFinder(
     authority_of_province=authority_of_province,
     detail=detail_dict,
 )
+
+
+def _brief_status(code: str | None) -> dict[str, str] | None:
+    if code is None:
+        return None
+    label = lifecycle.status_label(code)
+    return {"code": code, "label_zh": label.zh, "label_en": label.en}
+
+
+def batch_briefs(
+    numbers: list[str], holders: list[str], at: dt.date | None
+) -> list[dict[str, Any]]:
+    """Replicated certificates with these registry numbers or of these holders, as batch
+    verification lists them, each with its authoritative node (``authority``)."""
+    from django.db.models import Q
+
+    if not numbers and not holders:
+        return []
+    known = {p.id: p for p in peers.peers()}
+    found = [
+        c
+        for c in ForeignCertificate.objects.filter(
+            Q(number__in=numbers) | Q(holder_credit_code__in=holders)
+        )
+        if c.peer_id in known
+    ]
+    if not found:
+        return []
+    states = {s.peer_id: s for s in ReplicatedLog.objects.filter(peer_id__in=known)}
+    status_at: dict[str, str] = {}
+    if at is not None:
+        history: dict[str, list[dict[str, Any]]] = {}
+        for foreign in ForeignEvent.objects.filter(
+            certificate_number__in=[c.number for c in found]
+        ).order_by("sequence"):
+            event = foreign.event
+            history.setdefault(foreign.certificate_number, []).append(
+                {
+                    "status_after": event["status_after"],
+                    "reason_code": event["reason_code"],
+                    "effective_at": effective_at(event),
+                }
+            )
+        for number, rows in history.items():
+            on = status_from_history(rows, at)
+            if on is not None:
+                status_at[number] = on.code
+    categories = {
+        c.code: c for c in Category.objects.filter(code__in={f.category_code for f in found})
+    }
+    answers = []
+    for certificate in found:
+        peer, details = known[certificate.peer_id], certificate.details
+        category = categories.get(certificate.category_code)
+        state = states.get(peer.id)
+        answers.append(
+            {
+                "number": certificate.number,
+                "body_number": details.get("body_number", ""),
+                "body": details.get("body", {"id": "", "name": ""}),
+                "status": _brief_status(certificate.status),
+                "status_at": _brief_status(status_at.get(certificate.number)) if at else None,
+                "holder": {
+                    "id": certificate.holder_credit_code,
+                    "name": details.get("holder_name", ""),
+                },
+                "category": {
+                    "code": certificate.category_code,
+                    "name_zh": category.name_zh if category else certificate.category_code,
+                    "name_en": category.name_en if category else certificate.category_code,
+                },
+                "issue_date": details.get("issue_date") or None,
+                "expiry_date": details.get("expiry_date") or None,
+                "blacklisted": False,
+                "authority": {
+                    "node": peer.id,
+                    "name_zh": peer.name_zh,
+                    "name_en": peer.name_en,
+                    "checkpoint_size": state.size if state else 0,
+                },
+            }
+        )
+    return answers

@@ -25,7 +25,7 @@ from greencert.marks.identity import did_for_url
 
 URL = "http://js.example"
 ORIGIN = "js.example/log"
-HOLDER = "91320500MA1XXXXX1A"
+HOLDER = "91320500MA1P2Q3R4J"  # a valid unified social credit code (GB 32100)
 
 
 def js_number(serial: int) -> str:

@@ -4,6 +4,9 @@ which node is authoritative as of which checkpoint; this node never writes to th
 
 from __future__ import annotations
 
+import base64
+import json
+
 import pytest
 
 from greencert.api.tests.contract import assert_documented
@@ -14,7 +17,7 @@ from greencert.exchange.replication.follower import follow
 from greencert.exchange.tests.body_requests import EVENTS
 from greencert.exchange.tests.body_requests import issue as issue_request
 from greencert.exchange.tests.body_requests import record
-from greencert.exchange.tests.replica_peer import FakePeer, js_number, js_peer, use_peers
+from greencert.exchange.tests.replica_peer import HOLDER, FakePeer, js_number, js_peer, use_peers
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +128,40 @@ def test_the_issuing_action_refuses_a_province_another_node_holds(issue, jiangsu
         issue(site="320500")
     assert "Jiangsu node" in refused.value.message_en
     assert issue(site=region("330500").code).province_code == "330000"
+
+
+def verify_batch_request(api, **body):
+    return api.post("/api/v1/verify", json.dumps(body), content_type="application/json")
+
+
+def test_batch_verification_finds_a_foreign_certificate_by_number(buyer, jiangsu):
+    _, api = buyer
+    response = verify_batch_request(api, numbers=[NUMBER], at="2025-02-28")
+    answer = assert_documented(response, "post", "/api/v1/verify")
+    item = answer["results"][0]
+    assert (item["result"], item["matched_by"]) == ("found", "number")
+    found = item["certificates"][0]
+    assert found["status"]["code"] == "02" and found["status_at"] is None
+    assert found["authority"] == {
+        "node": "yrd-js",
+        "name_zh": "江苏省节点",
+        "name_en": "Jiangsu node",
+        "checkpoint_size": 2,
+    }
+
+
+def test_batch_verification_lists_a_holders_foreign_certificates(buyer, jiangsu):
+    fill_details(js_peer(), jiangsu.get)
+    _, api = buyer
+    response = verify_batch_request(api, holders=[HOLDER], receipt=True)
+    item = assert_documented(response, "post", "/api/v1/verify")["results"][0]
+    assert [c["number"] for c in item["certificates"]] == [NUMBER]
+    assert item["certificates"][0]["expiry_date"] == "2030-02-28"
+    assert item["certificates"][0]["holder"]["name"] == "苏州绿涂料有限公司"
+    claims = receipt_claims(response.json()["receipt"])
+    assert claims["results"][0]["certificates"][0]["authoritativeNode"] == "yrd-js"
+
+
+def receipt_claims(token):
+    payload = token.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
