@@ -14,9 +14,8 @@ from greencert.certification.foreign import AuthoritativeElsewhere
 from greencert.core.tests.fixtures import region
 from greencert.exchange.replication.details import fill_details
 from greencert.exchange.replication.follower import follow
-from greencert.exchange.tests.body_requests import EVENTS
+from greencert.exchange.tests.body_requests import EVENTS, record
 from greencert.exchange.tests.body_requests import issue as issue_request
-from greencert.exchange.tests.body_requests import record
 from greencert.exchange.tests.replica_peer import HOLDER, FakePeer, js_number, js_peer, use_peers
 
 pytestmark = pytest.mark.django_db
