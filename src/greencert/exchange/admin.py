@@ -118,3 +118,7 @@ class LogSigningKeyAdmin(ReadOnlyAdmin):
 
     list_display = ["name", "verifier_key", "created_at"]
     fields = ("name", "verifier_key", "created_at")
+
+
+# The replicated logs of the other nodes register their own read-only pages.
+from greencert.exchange.replication import admin as replication_admin  # noqa: E402, F401
