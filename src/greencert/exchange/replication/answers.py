@@ -239,3 +239,54 @@ def batch_briefs(
             }
         )
     return answers
+
+
+SEARCH_LIMIT = 20
+
+
+def search_foreign(
+    q: str, *, status: str = "", province: str = "", category: str = "", language: str = "zh-hans"
+) -> list[dict[str, Any]]:
+    """Replicated certificates a search matches — by registry number (or its beginning), the
+    holder's credit code, or words of the holder's name or certified unit from the verified
+    details — each with its authoritative node; at most ``SEARCH_LIMIT``, newest event first."""
+    from django.db.models import Q
+
+    text = q.strip()
+    if len(text) < 2:
+        return []
+    code = text.upper().replace(" ", "")
+    matches = (
+        Q(number__startswith=code)
+        | Q(holder_credit_code=code)
+        | Q(details__holder_name__icontains=text)
+        | Q(details__certification_unit__icontains=text)
+    )
+    known = {p.id: p for p in peers.peers()}
+    found = ForeignCertificate.objects.filter(matches, peer_id__in=known)
+    if status:
+        found = found.filter(status=status)
+    if province:
+        found = found.filter(province_code=province)
+    if category:
+        found = found.filter(category_code=category)
+    english = language.startswith("en")
+    hits = []
+    for certificate in found.order_by("-last_sequence")[:SEARCH_LIMIT]:
+        peer, details = known[certificate.peer_id], certificate.details
+        hits.append(
+            {
+                "number": certificate.number,
+                "url": reverse("portal:verify", args=[certificate.number]),
+                "holder_name": details.get("holder_name", ""),
+                "holder_credit_code": certificate.holder_credit_code,
+                "unit": details.get("certification_unit", ""),
+                "status": certificate.status,
+                "status_label": lifecycle.status_label(certificate.status).get(language),
+                "category": _category(certificate.category_code)[
+                    "name_en" if english else "name_zh"
+                ],
+                "authority": peer.name_en if english else peer.name_zh,
+            }
+        )
+    return hits

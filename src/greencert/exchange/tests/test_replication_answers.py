@@ -164,3 +164,21 @@ def test_batch_verification_lists_a_holders_foreign_certificates(buyer, jiangsu)
 def receipt_claims(token):
     payload = token.split(".")[1]
     return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+
+
+def test_search_lists_foreign_certificates_with_their_node(client, jiangsu):
+    fill_details(js_peer(), jiangsu.get)
+    for q in (NUMBER[:8], HOLDER, "绿涂料"):
+        html = client.get("/search", {"q": q}).content.decode()
+        assert f'href="/verify/{NUMBER}"' in html, q
+        assert "其他省级节点的证书" in html and "权威节点：江苏省节点" in html
+    english = client.get("/search", {"q": HOLDER, "lang": "en"}).content.decode()
+    assert "Certificates of other provincial nodes" in english
+    assert "Authoritative node: Jiangsu node" in english
+
+
+def test_search_filters_apply_to_foreign_certificates(client, jiangsu):
+    for params in ({"status": "01"}, {"kind": "enterprise"}, {"city": "320500"}):
+        html = client.get("/search", {"q": HOLDER, **params}).content.decode()
+        assert NUMBER not in html, params
+    assert NUMBER in client.get("/search", {"q": HOLDER, "status": "02"}).content.decode()
