@@ -18,7 +18,6 @@ from greencert.portal.filters import SearchFilters
 from greencert.portal.search import Search, SearchPages
 from greencert.regions.models import Region
 
-
 # Filters the copies of other nodes' certificates cannot answer (their details are labels from a
 # credential, not indexed records): a search using one lists this node's certificates only.
 FILTERS_NOT_IN_COPIES = frozenset(
