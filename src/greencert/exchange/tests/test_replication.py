@@ -3,14 +3,17 @@ against the root, are applied; every refusal applies nothing and says why."""
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from greencert.core.canonical import canonical_json
 from greencert.core.merkle import tree_root
+from greencert.exchange import tasks
 from greencert.exchange.models import ForeignCertificate, ForeignEvent, ReplicatedLog
-from greencert.exchange.replication import checkpoints
+from greencert.exchange.replication import checkpoints, runner
 from greencert.exchange.replication.follower import follow
 from greencert.exchange.replication.runner import replicate
 from greencert.exchange.tests.replica_peer import FakePeer, js_number, js_peer, use_peers
@@ -246,3 +249,43 @@ class TestCheckCheckpoint:
         other = FakePeer(events=jiangsu.events)
         with pytest.raises(checkpoints.CheckpointRefused, match="no signature"):
             checkpoints.check_checkpoint(js_peer(), None, other.checkpoint())
+
+
+def test_the_periodic_replication_is_off_without_peers():
+    tasks.schedule_replication_rounds.call_local()
+    assert not ReplicatedLog.objects.exists()
+
+
+def test_the_periodic_replication_is_off_at_zero_seconds(jiangsu, settings, monkeypatch):
+    monkeypatch.setattr(runner, "http_getter", lambda: jiangsu.get)
+    settings.GREENCERT_REPLICATE_SECONDS = 0
+    jiangsu.add(js_number(1))
+    tasks.schedule_replication_rounds.call_local()
+    assert not ReplicatedLog.objects.exists()
+
+
+def test_the_periodic_replication_follows_the_peers(jiangsu, settings, monkeypatch):
+    monkeypatch.setattr(runner, "http_getter", lambda: jiangsu.get)
+    settings.GREENCERT_REPLICATE_SECONDS = 30
+    jiangsu.add(js_number(1))
+    tasks.schedule_replication_rounds.call_local()
+    assert state().size == 1
+    assert ForeignCertificate.objects.get().number == js_number(1)
+
+
+def test_the_replicate_command_runs_one_round(jiangsu, monkeypatch):
+    monkeypatch.setattr(runner, "http_getter", lambda: jiangsu.get)
+    jiangsu.add(js_number(1))
+    out = io.StringIO()
+    call_command("replicate", "--once", stdout=out)
+    assert "yrd-js: applied 1, 1 entries in all" in out.getvalue()
+    jiangsu.down = True
+    with pytest.raises(CommandError, match="1 peer"):
+        call_command("replicate", "--once", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="yrd-zz"):
+        call_command("replicate", "--once", "--peer", "yrd-zz")
+
+
+def test_the_replicate_command_needs_peers():
+    with pytest.raises(CommandError, match="no peers to follow"):
+        call_command("replicate", "--once")
