@@ -2,6 +2,23 @@
 
 from django.db import migrations, models
 
+# The events applied from the other nodes' logs are never changed or removed.
+APPEND_ONLY = ("exchange_foreignevent",)
+
+
+def forwards(apps, schema_editor):
+    from greencert.core.triggers import create_append_only_triggers
+
+    for table in APPEND_ONLY:
+        create_append_only_triggers(schema_editor, table)
+
+
+def backwards(apps, schema_editor):
+    from greencert.core.triggers import drop_append_only_triggers
+
+    for table in APPEND_ONLY:
+        drop_append_only_triggers(schema_editor, table)
+
 
 class Migration(migrations.Migration):
 
@@ -76,4 +93,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('peer_id', 'sequence'), name='foreign_event_position')],
             },
         ),
+        migrations.RunPython(forwards, backwards),
     ]

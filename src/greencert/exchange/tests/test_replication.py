@@ -289,3 +289,17 @@ def test_the_replicate_command_runs_one_round(jiangsu, monkeypatch):
 def test_the_replicate_command_needs_peers():
     with pytest.raises(CommandError, match="no peers to follow"):
         call_command("replicate", "--once")
+
+
+def test_applied_events_are_never_changed_or_removed(jiangsu):
+    from django.db import DatabaseError, transaction
+
+    jiangsu.add(js_number(1))
+    follow(js_peer(), jiangsu.get)
+    for change in (
+        lambda: ForeignEvent.objects.update(leaf="{}"),
+        lambda: ForeignEvent.objects.all().delete(),
+    ):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            change()
+    assert ForeignEvent.objects.get().leaf.encode() == jiangsu.leaves()[0]
