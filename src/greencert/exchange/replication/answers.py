@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import Q
 from django.urls import reverse
 
 from greencert.catalog.models import Category
@@ -170,8 +171,6 @@ def batch_briefs(
 ) -> list[dict[str, Any]]:
     """Replicated certificates with these registry numbers or of these holders, as batch
     verification lists them, each with its authoritative node (``authority``)."""
-    from django.db.models import Q
-
     if not numbers and not holders:
         return []
     known = {p.id: p for p in peers.peers()}
@@ -250,8 +249,6 @@ def search_foreign(
     """Replicated certificates a search matches — by registry number (or its beginning), the
     holder's credit code, or words of the holder's name or certified unit from the verified
     details — each with its authoritative node; at most ``SEARCH_LIMIT``, newest event first."""
-    from django.db.models import Q
-
     text = q.strip()
     if len(text) < 2:
         return []
