@@ -12,7 +12,7 @@ PYTEST_WORKERS ?= 1
 PYTEST := $(BIN)/pytest $(if $(filter-out 1,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS))
 export GREENCERT_HOME := $(CURDIR)
 
-.PHONY: demo test bench install system-deps lint typecheck migrations-check pytest lock clean messages openapi
+.PHONY: demo federation-demo test bench install system-deps lint typecheck migrations-check pytest lock clean messages openapi
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "greencert needs Python 3.11 (Django 5.2 LTS); found " + sys.version.split()[0])'
@@ -45,6 +45,11 @@ demo: install
 	@echo "  Worker (webhooks, mail, daily jobs) runs beside the server; its log: var/worker.log"
 	@$(GREENCERT) worker > var/worker.log 2>&1 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn greencert.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --worker-class gthread --access-logfile -
+
+# Four provincial nodes on 127.0.0.1:8001-8004, each with its own database, keys, server and
+# worker, following each other's logs; prints where one node shows another's certificates.
+federation-demo: install
+	$(BIN)/python -m greencert.exchange.replication.federation --root var/federation
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check src bench conftest.py

@@ -232,6 +232,8 @@ GREENCERT_WITNESS_NAME = os.environ.get(
 )
 GREENCERT_WITNESS_QUORUM = int(os.environ.get("GREENCERT_WITNESS_QUORUM", "2"))
 GREENCERT_WITNESS_TIMEOUT = float(os.environ.get("GREENCERT_WITNESS_TIMEOUT", "5"))
+# Seconds between replication rounds (following the peers' logs); 0 turns the periodic task off.
+GREENCERT_REPLICATE_SECONDS = int(os.environ.get("GREENCERT_REPLICATE_SECONDS", "5"))
 # Certificate numbers: prefix + province code + year + serial + ISO/IEC 7064 check character.
 GREENCERT_CERTIFICATE_PREFIX = os.environ.get("GREENCERT_CERTIFICATE_PREFIX", "GC")
 # The largest file the office import page accepts (bytes); the command has no limit.

@@ -24,6 +24,7 @@ from greencert.certification.citations import (
     default_standard,
 )
 from greencert.certification.due import cite_due, settle_due
+from greencert.certification.foreign import refuse_foreign_province
 from greencert.certification.lifecycle import EventType
 from greencert.certification.lifecycle.log import (
     NewEvent,
@@ -332,6 +333,7 @@ def _check_issue(
             expected_en=f"a category {body} is authorised for (not {category.name_en})",
         )
     require_active_body(body)
+    refuse_foreign_province("site_region", issue.site_region.province_code)
     require_certification_unit(category, issue.certification_unit)
     if category.pk not in listed:
         # Read through the prefetch cache where the caller prefetched the category's standards.

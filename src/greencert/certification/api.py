@@ -12,6 +12,7 @@ from ninja import Query, Router
 from ninja.pagination import paginate
 
 from greencert.certification.filters import CertificateFilters
+from greencert.certification.foreign import foreign_detail
 from greencert.certification.lookup import PUBLIC_RELATED, find_certificate, http_status
 from greencert.certification.models import Certificate
 from greencert.certification.presenters import detail_dict, lookup_error_dict, summary_dict
@@ -19,6 +20,7 @@ from greencert.certification.restrictions import flagged_certificate_ids, flags_
 from greencert.certification.schemas import (
     CertificateDetail,
     CertificateSummary,
+    ForeignCertificateDetail,
     SeveralCertificatesBody,
 )
 from greencert.core.errors import refuse_future_date
@@ -57,7 +59,11 @@ def list_certificates(
 
 @router.get(
     "/{number}",
-    response={200: CertificateDetail, 300: SeveralCertificatesBody, ERROR_STATUSES: ErrorBody},
+    response={
+        200: CertificateDetail | ForeignCertificateDetail,
+        300: SeveralCertificatesBody,
+        ERROR_STATUSES: ErrorBody,
+    },
     url_name="certificate",
     summary="One certificate 证书详情",
 )
@@ -78,12 +84,19 @@ def get_certificate(request: HttpRequest, number: str, at: dt.date | None = None
     the registry number of the certificate whose body matches. (A body number holding a `/`
     cannot be part of this path: find it with `GET /api/v1/certificates?body_number=…`.)
 
+    A certificate another provincial node is authoritative for (外省证书) is answered from this
+    node's copy of that node's verified log, with `authority`: the node, its verify page, and
+    the checkpoint of its log the answer rests on (`ForeignCertificateDetail`).
+
     The `ETag` header is the certificate's last event sequence (`"123"`): a body's system sends
     it back as `If-Match` when it records a change, which is refused if another came in between.
     """
     refuse_future_date("at", at)
     lookup = find_certificate(number)
     if lookup.certificate is None:
+        foreign = foreign_detail(lookup.normalised, at) if lookup.verdict == "not_found" else None
+        if foreign is not None:
+            return json_response(foreign)
         return json_response(lookup_error_dict(lookup, number), status=http_status(lookup))
     flags = flags_for(lookup.certificate)
     response = json_response(

@@ -23,6 +23,7 @@ from greencert.catalog.models import Category, Standard
 from greencert.certification import actions, audits
 from greencert.certification.actions import Issue, default_expiry, issue_certificates
 from greencert.certification.body_numbers import normalise_body_number, require_body_number
+from greencert.certification.foreign import refuse_foreign_number
 from greencert.certification.lifecycle import EventType
 from greencert.certification.lookup import find_certificate
 from greencert.certification.models import Audit, Certificate
@@ -504,6 +505,7 @@ def find_own_certificate(body: CertificationBody, number: str, *, field_name: st
     """The body's certificate with this registry or body number; bodies see only their own."""
     found = _predecessor(body, number)
     if found is None:
+        refuse_foreign_number(field_name, number)
         raise ValidationFailed(
             field=field_name,
             value=number,

@@ -120,6 +120,48 @@ class CertificateSummary(Schema):
     )
 
 
+class AuthorityOut(Schema):
+    """The node authoritative for a replicated certificate, and the checkpoint of its log the
+    copy this node answers from rests on."""
+
+    node: str = Field(examples=["yrd-js"], description="the node's id in the peers file")
+    name_zh: str = Field(examples=["江苏省节点"])
+    name_en: str = Field(examples=["Jiangsu node"])
+    url: str = Field(description="the node's public URL")
+    verify_url: str = Field(description="the certificate's verify page on that node")
+    log_origin: str = Field(examples=["127.0.0.1:8002/log"])
+    checkpoint_size: int = Field(description="entries of the node's log applied here")
+    checkpoint_root_hash: str = Field(description="root hash (hex) of that tree")
+    verified_at: dt.datetime | None = Field(description="when its signed checkpoint was verified")
+
+
+class ForeignCertificateDetail(Schema):
+    """外省证书: a certificate another provincial node is authoritative for, answered from this
+    node's copy of that node's verified log. Status and history come from the log; holder name,
+    body, products and dates from the node's signed credential once verified
+    (`details_verified`), empty until then."""
+
+    number: str
+    body_number: str
+    status: StatusOut
+    holder: PartyOut
+    body: PartyOut
+    category: CategoryOut
+    certification_unit: str
+    issue_date: dt.date | None
+    expiry_date: dt.date | None
+    grade: str
+    province_code: str
+    city_code: str
+    verify_url: str
+    products: list[dict[str, Any]]
+    standard: str | None
+    history: list[EventOut]
+    details_verified: bool
+    authority: AuthorityOut
+    at: StatusAtOut | None = None
+
+
 class CertificateDetail(CertificateSummary):
     products: list[dict[str, Any]]
     service_site: str

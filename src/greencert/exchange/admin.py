@@ -168,3 +168,7 @@ class LogCosignatureAdmin(ReadOnlyAdmin):
     list_display = ["checkpoint", "peer_id", "timestamp", "received_at"]
     fields = ("checkpoint", "peer_id", "timestamp", "received_at", "signature")
     list_select_related = ["checkpoint"]
+
+
+# The replicated logs of the other nodes register their own read-only pages.
+from greencert.exchange.replication import admin as replication_admin  # noqa: E402, F401

@@ -32,6 +32,16 @@ def _brief(item: dict[str, Any]) -> dict[str, Any]:
                 "status": c["status"]["code"] if c["status"] else None,
                 "status_at": c["status_at"]["code"] if c["status_at"] else None,
                 "expiry_date": c["expiry_date"],
+                # A certificate another node is authoritative for: that node, and the checkpoint
+                # of its log this node's copy rests on.
+                **(
+                    {
+                        "authoritativeNode": c["authority"]["node"],
+                        "asOfCheckpoint": c["authority"]["checkpoint_size"],
+                    }
+                    if c.get("authority")
+                    else {}
+                ),
             }
             for c in item["certificates"]
         ],

@@ -19,6 +19,7 @@ from greencert.certification.lifecycle.log import last_sequence
 from greencert.certification.models import Certificate
 from greencert.certification.numbers import check_number
 from greencert.core.checkchars import normalise_code, uscc_problem
+from greencert.exchange.replication.answers import batch_briefs
 from greencert.supervision.blacklist import flagged_certificate_ids
 
 MAX_ITEMS = 1000
@@ -85,6 +86,9 @@ def verify_batch(numbers: list[str], holders: list[str], at: dt.date | None) -> 
     status_at = statuses_on(at, [r["id"] for r in rows]) if at else {}
     flagged = flagged_certificate_ids(r["id"] for r in rows)
     by_number = {r["number"]: r for r in rows}
+    # Certificates other nodes are authoritative for, from this node's copy of their logs.
+    foreign = batch_briefs([n for n in wanted if n not in by_number], valid_holders, at)
+    foreign_by_number = {f["number"]: f for f in foreign}
     by_holder: dict[str, list[dict[str, Any]]] = {}
     by_body_number: dict[str, list[dict[str, Any]]] = {}
     for r in rows:
@@ -96,6 +100,10 @@ def verify_batch(numbers: list[str], holders: list[str], at: dt.date | None) -> 
         return [
             _certificate(r, status_at, at, flagged) for r in sorted(found, key=lambda r: r[order])
         ]
+
+    foreign_by_holder: dict[str, list[dict[str, Any]]] = {}
+    for f in foreign:
+        foreign_by_holder.setdefault(f["holder"]["id"], []).append(f)
 
     results: list[dict[str, Any]] = []
     for raw, check in checks:
@@ -120,6 +128,10 @@ def verify_batch(numbers: list[str], holders: list[str], at: dt.date | None) -> 
             item["certificates"] = [
                 _certificate(by_number[check.normalised], status_at, at, flagged)
             ]
+        elif check.normalised in foreign_by_number:
+            item["result"] = "found"
+            item["matched_by"] = "number"
+            item["certificates"] = [foreign_by_number[check.normalised]]
         else:
             item["result"] = "unknown"
         results.append(item)
@@ -128,10 +140,12 @@ def verify_batch(numbers: list[str], holders: list[str], at: dt.date | None) -> 
         problem = uscc_problem(code)
         if problem is not None:
             item["result"] = "mistyped" if problem.kind == "check" else "malformed"
-        elif code in by_holder:
+        elif code in by_holder or code in foreign_by_holder:
             item["result"] = "found"
             item["matched_by"] = "holder"
-            item["certificates"] = answer(by_holder[code], "number")
+            item["certificates"] = answer(by_holder.get(code, []), "number") + sorted(
+                foreign_by_holder.get(code, []), key=lambda f: str(f["number"])
+            )
         else:
             item["result"] = "unknown"
         results.append(item)

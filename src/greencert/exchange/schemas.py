@@ -50,6 +50,13 @@ class CategoryBrief(Schema):
     name_en: str
 
 
+class AuthorityBrief(Schema):
+    node: str = Field(examples=["yrd-js"])
+    name_zh: str = Field(examples=["江苏省节点"])
+    name_en: str = Field(examples=["Jiangsu node"])
+    checkpoint_size: int = Field(description="entries of that node's log applied here")
+
+
 class VerifiedCertificate(Schema):
     number: str = Field(description="证书编号: the registry's number (GC…)")
     body_number: str = Field(
@@ -62,10 +69,19 @@ class VerifiedCertificate(Schema):
     )
     holder: PartyBrief
     category: CategoryBrief
-    issue_date: dt.date
-    expiry_date: dt.date
+    issue_date: dt.date | None = Field(
+        description="null only for a certificate of another node whose details have not arrived"
+    )
+    expiry_date: dt.date | None = Field(
+        description="null only for a certificate of another node whose details have not arrived"
+    )
     blacklisted: bool = Field(
         description="the holder or the issuing body is on the blacklist (黑名单) today"
+    )
+    authority: AuthorityBrief | None = Field(
+        None,
+        description="外省证书: the node authoritative for a certificate this node answers from "
+        "its copy of that node's verified log; absent for this node's own certificates",
     )
 
 

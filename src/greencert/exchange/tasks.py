@@ -1,7 +1,8 @@
 """The exchange's tasks: a webhook round every two seconds, one delivery task per subscription, the
-hourly purge of idempotency keys past their lifetime, and the transparency log's catch-up after
-every commit that appends events (and once a minute), and the submission of each new checkpoint to
-the peers' witnesses (and once a minute, for witnesses that were down)."""
+hourly purge of idempotency keys past their lifetime, the transparency log's catch-up after every
+commit that appends events (and once a minute), the submission of each new checkpoint to the
+peers' witnesses (and once a minute, for witnesses that were down), and replication rounds
+following the peers' logs."""
 
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ ROUND_EXPIRES = 30
 # A catch-up waiting longer than this is dropped: a later one logs the same events.
 LOG_CATCH_UP_EXPIRES = 60
 LOG_CATCH_UP_RETRY_SECONDS = 0.5
+# A replication round that could not start within this long is skipped: the next one catches up.
+REPLICATION_EXPIRES = 30
 
 
 @db_periodic_task(crontab(minute="*"))
@@ -77,6 +80,32 @@ def catch_up_log() -> None:
     if logged:
         logger.info("logged %d events in the transparency log", logged)
         witness_checkpoint()
+
+
+@db_periodic_task(crontab(minute="*"))
+def schedule_replication_rounds() -> None:
+    """Every minute, when the peers file lists other nodes: a replication round now and one every
+    ``GREENCERT_REPLICATE_SECONDS`` until the next minute."""
+    from django.conf import settings
+
+    from greencert.exchange import peers
+
+    seconds = settings.GREENCERT_REPLICATE_SECONDS
+    if seconds <= 0 or not peers.peers():
+        return
+    replication_round()
+    for offset in range(seconds, 60, seconds):
+        replication_round.schedule(delay=offset, expires=offset + REPLICATION_EXPIRES)
+
+
+@db_task(expires=REPLICATION_EXPIRES)
+def replication_round() -> None:
+    """Follow every peer's log once; a peer that is down is recorded and retried next round."""
+    from greencert.exchange.replication.runner import replicate
+
+    for result in replicate():
+        if result.applied:
+            logger.info("applied %d events of %s", result.applied, result.peer_id)
 
 
 @db_periodic_task(crontab(minute="*"))

@@ -25,7 +25,12 @@ def node_id() -> str:
 
 
 def node_did() -> str:
-    parts = urlsplit(public_url())
+    return did_for_url(public_url())
+
+
+def did_for_url(url: str) -> str:
+    """The ``did:web`` identifier of the node serving at ``url``."""
+    parts = urlsplit(url.rstrip("/"))
     did = "did:web:" + quote(parts.netloc.lower(), safe="")
     for segment in parts.path.strip("/").split("/"):
         if segment:

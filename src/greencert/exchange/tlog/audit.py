@@ -4,13 +4,17 @@ and consistency with a checkpoint saved earlier (an RFC 6962 consistency proof f
 
 from __future__ import annotations
 
-import json
-import urllib.request
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from greencert.core.merkle import leaf_hash, node_hash, root_from_leaf_hashes
 from greencert.exchange.tlog import note, proofs
+from greencert.exchange.tlog.client import (
+    Fetch,
+    FetchFailed,
+    entry_sequence,
+    fetch_checkpoint,
+    http_fetcher,
+)
 from greencert.exchange.tlog.tiles import (
     HEIGHT,
     WIDTH,
@@ -20,26 +24,7 @@ from greencert.exchange.tlog.tiles import (
     tiles_for_size,
 )
 
-Fetch = Callable[[str], bytes]
-
-
-class FetchFailed(RuntimeError):
-    """A tile, bundle or checkpoint could not be fetched from the audited node."""
-
-
-def http_fetcher(base_url: str, timeout: float = 30.0) -> Fetch:
-    base = base_url.rstrip("/")
-
-    def fetch(path: str) -> bytes:
-        url = f"{base}/{path}"
-        try:
-            with urllib.request.urlopen(url, timeout=timeout) as response:
-                data: bytes = response.read()
-                return data
-        except OSError as error:
-            raise FetchFailed(f"{url}: {error}") from error
-
-    return fetch
+__all__ = ["AuditReport", "Fetch", "FetchFailed", "audit", "http_fetcher"]
 
 
 @dataclass
@@ -69,9 +54,8 @@ def audit(
     report = report or AuditReport()
     try:
         verifier = note.parse_verifier_key(verifier_key)
-        report.checkpoint_note = fetch("checkpoint").decode()
-        checkpoint = note.open_checkpoint(report.checkpoint_note, verifier)
-    except (note.NoteError, UnicodeDecodeError, FetchFailed) as error:
+        report.checkpoint_note, checkpoint = fetch_checkpoint(fetch, verifier)
+    except (note.NoteError, FetchFailed) as error:
         report.failures.append(f"checkpoint: {error}")
         return report
     report.size = size = checkpoint.size
@@ -90,10 +74,7 @@ def audit(
             return report
         for offset, entry in enumerate(entries):
             index = bundle.index * WIDTH + offset
-            try:
-                sequence = json.loads(entry).get("sequence")
-            except (ValueError, AttributeError):
-                sequence = None
+            sequence = entry_sequence(entry)
             if sequence != index + 1:
                 report.failures.append(
                     f"{path}: entry {index} has sequence {sequence!r} where {index + 1} belongs"

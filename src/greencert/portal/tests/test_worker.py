@@ -33,8 +33,13 @@ def periodic_at(moment: dt.datetime) -> set[str]:
     return {task.name for task in HUEY.read_periodic(moment.replace(tzinfo=None))}
 
 
-def test_the_daily_jobs_run_each_hour_in_order_and_the_webhook_rounds_and_log_catch_up_every_minute():
-    every_minute = {"heartbeat", "schedule_webhook_rounds", "catch_up_log_every_minute"}
+def test_the_daily_jobs_run_each_hour_in_order_and_the_rounds_and_log_catch_up_every_minute():
+    every_minute = {
+        "heartbeat",
+        "schedule_webhook_rounds",
+        "catch_up_log_every_minute",
+        "schedule_replication_rounds",
+    }
     assert periodic_at(dt.datetime(2026, 6, 1, 16, 0)) == every_minute
     assert periodic_at(dt.datetime(2026, 6, 1, 16, 1)) == every_minute | {
         "expire_certificates",

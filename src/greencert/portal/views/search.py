@@ -12,10 +12,26 @@ from greencert.catalog.models import Category
 from greencert.certification import lifecycle
 from greencert.core.errors import UserFacingError
 from greencert.core.query import read_query
+from greencert.exchange.replication.answers import search_foreign
 from greencert.parties.models import CertificationBody
 from greencert.portal.filters import SearchFilters
 from greencert.portal.search import Search, SearchPages
 from greencert.regions.models import Region
+
+# Filters the copies of other nodes' certificates cannot answer (their details are labels from a
+# credential, not indexed records): a search using one lists this node's certificates only.
+FILTERS_NOT_IN_COPIES = frozenset(
+    {
+        "city",
+        "body",
+        "grade",
+        "issued_from",
+        "issued_to",
+        "pilot_zone",
+        "demonstration_zone",
+        "holder",
+    }
+)
 
 
 def _options(language: str) -> dict[str, object]:
@@ -57,6 +73,20 @@ def search_page(request: HttpRequest) -> HttpResponse:
         context["echo"] = {k: v for k, v in request.GET.items() if k != "cursor"}
         return render(request, "portal/search.html", context, status=400)
     context["echo"] = echo
+    if (
+        page is not None
+        and not request.GET.get("cursor")
+        and echo.get("kind", "certificate") == "certificate"
+        and not set(echo) & FILTERS_NOT_IN_COPIES
+    ):
+        # Certificates other provincial nodes are authoritative for, from this node's copy.
+        context["foreign_hits"] = search_foreign(
+            echo.get("q", ""),
+            status=echo.get("status", ""),
+            province=echo.get("province", ""),
+            category=echo.get("category", ""),
+            language=language,
+        )
     if page is not None:
         hits = page["items"]
         for hit in hits:

@@ -21,6 +21,7 @@ from greencert.core.actors import Actor
 from greencert.core.jobs import worker_health
 from greencert.exchange.adoption_data import adoption_rows
 from greencert.exchange.permissions import can_see_adoptions
+from greencert.exchange.replication.answers import foreign_certificate, page_context
 from greencert.exchange.tlog.presenters import log_standing
 from greencert.exchange.webhooks import oldest_due_delivery
 from greencert.governance.cited_documents import cited_documents
@@ -112,6 +113,10 @@ def verify(request: HttpRequest, number: str) -> HttpResponse:
         ]
         return render(request, "portal/verify_several.html", context)
     if lookup.certificate is None:
+        foreign = foreign_certificate(lookup.normalised) if lookup.verdict == "not_found" else None
+        if foreign is not None:
+            context.update(page_context(foreign, language))
+            return render(request, "portal/verify_foreign.html", context)
         zh, en = explain(lookup)
         context["message"] = en if language.startswith("en") else zh
         context["suggestions"] = suggestions(lookup.candidates, language)
