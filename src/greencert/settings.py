@@ -232,6 +232,9 @@ GREENCERT_WITNESS_NAME = os.environ.get(
 )
 GREENCERT_WITNESS_QUORUM = int(os.environ.get("GREENCERT_WITNESS_QUORUM", "2"))
 GREENCERT_WITNESS_TIMEOUT = float(os.environ.get("GREENCERT_WITNESS_TIMEOUT", "5"))
+# Replication applies a peer's new entries only under a checkpoint its witnesses cosigned
+# (GREENCERT_WITNESS_QUORUM of them); off, the peer's own signature suffices.
+GREENCERT_REPLICATE_WITNESSED_ONLY = env_bool("GREENCERT_REPLICATE_WITNESSED_ONLY", True)
 # Seconds between replication rounds (following the peers' logs); 0 turns the periodic task off.
 GREENCERT_REPLICATE_SECONDS = int(os.environ.get("GREENCERT_REPLICATE_SECONDS", "5"))
 # Certificate numbers: prefix + province code + year + serial + ISO/IEC 7064 check character.

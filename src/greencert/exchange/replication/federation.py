@@ -224,6 +224,10 @@ def main() -> None:
         for node in nodes:
             node.start(worker=True)
             print(f"  {node.id} ({node.name_en}) serves {node.url}", flush=True)
+        # Each node's checkpoint is cosigned by the other three, then each follows the others:
+        # replication applies entries only under a witnessed checkpoint.
+        for node in nodes:
+            node.run("log", "witness-submit")
         for node in nodes:
             node.replicate()
         print("\nEach node shows the other nodes' certificates:")

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -38,7 +39,10 @@ from greencert.exchange.tlog.client import (
     fetch_entries,
     fetcher,
 )
+from greencert.exchange.tlog.cosigners import cosigners
+from greencert.exchange.witness import cosignature
 from greencert.exchange.witness.evidence import record_inconsistent_checkpoint
+from greencert.exchange.witness.keys import witness_vkey
 
 logger = logging.getLogger(__name__)
 
@@ -95,6 +99,41 @@ def follow(peer: Peer, get: Get, *, batch: int = BATCH) -> FollowResult:
     return FollowResult(peer.id, applied, state.size)
 
 
+def witnesses_of(peer: Peer, offered_note: str) -> list[str]:
+    """The nodes whose cosignature on the peer's checkpoint verifies under the witness key this
+    node pins for them — this node's own witness included — other than the peer itself."""
+    found = [
+        c.peer.id
+        for c in cosigners(offered_note)
+        if c.verified and c.peer is not None and c.peer.id != peer.id
+    ]
+    text = offered_note.partition("\n\n")[0] + "\n"
+    own = witness_vkey()
+    for line in cosignature.signature_lines(offered_note):
+        try:
+            cosignature.verify_cosignature(text, line, own)
+        except cosignature.CosignatureError:
+            continue
+        found.append(str(settings.GREENCERT_NODE_ID))
+        break
+    return found
+
+
+def require_witnessed(peer: Peer, offered_note: str) -> None:
+    """New entries are applied only under a witnessed checkpoint: cosigned by at least
+    ``GREENCERT_WITNESS_QUORUM`` other nodes, each of which checked it is consistent with what it
+    saw before (``GREENCERT_REPLICATE_WITNESSED_ONLY`` off: the peer's own signature suffices)."""
+    if not settings.GREENCERT_REPLICATE_WITNESSED_ONLY:
+        return
+    quorum = int(settings.GREENCERT_WITNESS_QUORUM)
+    witnesses = witnesses_of(peer, offered_note)
+    if len(witnesses) < quorum:
+        raise ReplicationRefused(
+            f"the checkpoint of {peer.id} is cosigned by {len(witnesses)} of the {quorum} "
+            f"witnesses needed ({', '.join(witnesses) or 'none'}); waiting for its witnesses"
+        )
+
+
 def _follow(peer: Peer, state: ReplicatedLog, fetch: Fetch, batch: int) -> int:
     if state.origin != peer.log_origin:
         raise ReplicationRefused(
@@ -119,6 +158,8 @@ def _follow(peer: Peer, state: ReplicatedLog, fetch: Fetch, batch: int) -> int:
         raise ReplicationRefused(
             f"the log of {peer.id} shrank from {state.size} to {offered.size} entries"
         )
+    if offered.size > state.size:
+        require_witnessed(peer, offered_note)
     edge = RightEdge.from_hex(state.size, state.right_edge)
     if offered.size == state.size:
         if edge.root() != offered.root_hash:

@@ -175,8 +175,11 @@ class FakePeer:
         return self.serve(url.removeprefix(URL))
 
 
-def use_peers(settings: Any, tmp_path: Path, peer: FakePeer) -> Callable[[], None]:
-    """Name ``peer`` as Jiangsu's node in this node's peers file."""
+def use_peers(
+    settings: Any, tmp_path: Path, peer: FakePeer, witnesses: str = ""
+) -> Callable[[], None]:
+    """Name ``peer`` as Jiangsu's node in this node's peers file (and ``witnesses``, more peer
+    entries). Its checkpoints are taken on its own signature unless a test asks for witnesses."""
     path = tmp_path / "peers.yaml"
     path.write_text(
         f"""- id: yrd-js
@@ -184,10 +187,12 @@ def use_peers(settings: Any, tmp_path: Path, peer: FakePeer) -> Callable[[], Non
   name: {{zh: 江苏省节点, en: Jiangsu node}}
   url: {URL}
   log_vkey: {peer.vkey}
-""",
+"""
+        + witnesses,
         encoding="utf-8",
     )
     settings.GREENCERT_PEERS_FILE = str(path)
+    settings.GREENCERT_REPLICATE_WITNESSED_ONLY = False
     peers.clear_cache()
     return peers.clear_cache
 

@@ -320,3 +320,61 @@ def test_applied_events_are_never_changed_or_removed(jiangsu):
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
             change()
     assert ForeignEvent.objects.get().leaf.encode() == jiangsu.leaves()[0]
+
+
+WITNESS_PEERS = """- id: yrd-zj
+  province_code: "330000"
+  name: {{zh: 浙江省节点, en: Zhejiang node}}
+  url: http://zj.example
+  log_vkey: zj.example/log+0a1b2c3d+AbCd
+  witness_vkey: {zj}
+- id: yrd-ah
+  province_code: "340000"
+  name: {{zh: 安徽省节点, en: Anhui node}}
+  url: http://ah.example
+  log_vkey: ah.example/log+0a1b2c3d+AbCd
+  witness_vkey: {ah}
+"""
+
+
+def test_new_entries_wait_for_a_checkpoint_their_witnesses_cosigned(settings, tmp_path):
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from greencert.exchange.replication.models import ForeignCertificate
+    from greencert.exchange.tlog.note import public_bytes
+    from greencert.exchange.witness import cosignature
+
+    keys = {name: Ed25519PrivateKey.generate() for name in ("zj", "ah")}
+    vkeys = {
+        name: cosignature.cosigner_vkey(f"{name}.example/witness", public_bytes(k.public_key()))
+        for name, k in keys.items()
+    }
+    peer = FakePeer()
+    clear = use_peers(settings, tmp_path, peer, WITNESS_PEERS.format(**vkeys))
+    settings.GREENCERT_REPLICATE_WITNESSED_ONLY = True
+    try:
+        peer.add(js_number(1))
+        result = follow(js_peer(), peer.get)
+        assert not result.ok and "cosigned by 0 of the 2 witnesses" in result.error
+        assert not ForeignCertificate.objects.exists()
+
+        signed = peer.checkpoint()
+        text = signed.partition("\n\n")[0] + "\n"
+
+        def cosigned_by(name: str, key: Ed25519PrivateKey) -> str:
+            return cosignature.cosign(text, f"{name}.example/witness", key, 1_700_000_000)
+
+        one = signed + cosigned_by("zj", keys["zj"])
+        forged = one + cosigned_by("ah", Ed25519PrivateKey.generate())  # not Anhui's key
+        for note_text in (one, forged):
+            peer.overrides["/log/checkpoint"] = note_text.encode()
+            result = follow(js_peer(), peer.get)
+            assert "cosigned by 1 of the 2 witnesses needed (yrd-zj)" in result.error
+            assert not ForeignCertificate.objects.exists()
+
+        peer.overrides["/log/checkpoint"] = (one + cosigned_by("ah", keys["ah"])).encode()
+        result = follow(js_peer(), peer.get)
+        assert (result.ok, result.applied) == (True, 1)
+        assert ForeignCertificate.objects.get().number == js_number(1)
+    finally:
+        clear()

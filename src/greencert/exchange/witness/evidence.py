@@ -11,6 +11,37 @@ from greencert.exchange.tlog import note
 from greencert.exchange.witness.models import WitnessAlert
 
 
+def keep_alert(
+    *,
+    origin: str,
+    peer_id: str,
+    kind: str,
+    held_size: int,
+    held_note: str,
+    offered: note.Checkpoint,
+    offered_note: str,
+    offered_proof: str = "",
+) -> None:
+    """Keep the checkpoint held and the one refused, both as signed; a refused checkpoint
+    already on record is kept once."""
+    try:
+        with transaction.atomic():
+            WitnessAlert.objects.create(
+                origin=origin,
+                peer_id=peer_id,
+                kind=kind,
+                held_size=held_size,
+                held_note=held_note,
+                offered_size=offered.size,
+                offered_root_hash=offered.root_hash,
+                offered_note=offered_note,
+                offered_proof=offered_proof,
+                detected_at=timezone.now(),
+            )
+    except IntegrityError:  # this checkpoint is already on record
+        pass
+
+
 def record_inconsistent_checkpoint(
     peer: Peer,
     held: note.Checkpoint,
@@ -18,24 +49,16 @@ def record_inconsistent_checkpoint(
     offered: note.Checkpoint,
     offered_note: str,
 ) -> None:
-    """Keep both signed checkpoints: a smaller one than held (history rewritten) or one of the
-    same size with another root (a split view). A checkpoint already on record is kept once."""
-    kind = (
-        WitnessAlert.Kind.SPLIT_VIEW if offered.size == held.size else WitnessAlert.Kind.REWRITTEN
+    """What replication saw: a smaller checkpoint than held (history rewritten) or one of the
+    same size with another root (a split view)."""
+    keep_alert(
+        origin=peer.log_origin,
+        peer_id=peer.id,
+        kind=WitnessAlert.Kind.SPLIT_VIEW
+        if offered.size == held.size
+        else WitnessAlert.Kind.REWRITTEN,
+        held_size=held.size,
+        held_note=held_note,
+        offered=offered,
+        offered_note=offered_note,
     )
-    try:
-        with transaction.atomic():
-            WitnessAlert.objects.create(
-                origin=peer.log_origin,
-                peer_id=peer.id,
-                kind=kind,
-                held_size=held.size,
-                held_note=held_note,
-                offered_size=offered.size,
-                offered_root_hash=offered.root_hash,
-                offered_note=offered_note,
-                offered_proof="",
-                detected_at=timezone.now(),
-            )
-    except IntegrityError:  # this checkpoint is already on record
-        pass

@@ -23,6 +23,7 @@ from django.utils import timezone
 from greencert.exchange import peers
 from greencert.exchange.tlog import note, proofs
 from greencert.exchange.witness import cosignature, keys
+from greencert.exchange.witness.evidence import keep_alert
 from greencert.exchange.witness.models import HeldCheckpoint, WitnessAlert
 
 MAX_BODY = 64 * 1024
@@ -119,22 +120,16 @@ def _text_of(signed: str) -> note.Checkpoint:
 def _alert(
     held: HeldCheckpoint, submission: Submission, offered: note.Checkpoint, kind: str
 ) -> None:
-    try:
-        with transaction.atomic():
-            WitnessAlert.objects.create(
-                origin=held.origin,
-                peer_id=held.peer_id,
-                kind=kind,
-                held_size=held.size,
-                held_note=held.note,
-                offered_size=offered.size,
-                offered_root_hash=offered.root_hash,
-                offered_note=submission.note,
-                offered_proof=submission.proof_text,
-                detected_at=timezone.now(),
-            )
-    except IntegrityError:  # this checkpoint is already on record
-        pass
+    keep_alert(
+        origin=held.origin,
+        peer_id=held.peer_id,
+        kind=kind,
+        held_size=held.size,
+        held_note=held.note,
+        offered=offered,
+        offered_note=submission.note,
+        offered_proof=submission.proof_text,
+    )
 
 
 def _cosign(checkpoint: note.Checkpoint) -> str:
