@@ -224,3 +224,22 @@ def test_matches_below_the_newest_window_are_found_too(issue, monkeypatch):
     first = search(q="涂料", kind="certificate", limit=4)
     rest = search(q="涂料", kind="certificate", limit=4, cursor=first["next_cursor"])
     assert [hit["key"] for hit in first["items"] + rest["items"]] == found
+
+
+def test_the_page_shows_expiry_dates_status_words_and_exports_the_result(client, lamp):
+    import csv
+    import io
+
+    page = client.get("/search?q=灯具&lang=zh-hans").content.decode()
+    assert f"<time>{lamp.expiry_date:%Y-%m-%d}</time>" in page
+    assert ">01 有效<" not in page and ">有效</option>" in page
+    assert 'id="export-csv"' in page and "format=csv" in page
+    response = client.get("/search?q=灯具&format=csv")
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][0] == "类型 kind" and "有效期至 expiry_date" in rows[0]
+    record = dict(zip(rows[0], rows[1], strict=True))
+    assert record["证书编号 number"] == lamp.number
+    assert record["有效期至 expiry_date"] == lamp.expiry_date.isoformat()
+    assert record["持证人 holder"] == lamp.holder.name
+    assert len(rows) == 2  # the header and the one certificate that matches

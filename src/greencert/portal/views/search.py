@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from greencert.catalog.models import Category
@@ -52,6 +55,65 @@ def _options(language: str) -> dict[str, object]:
     }
 
 
+# The most rows one export of a search holds (the newest first).
+EXPORT_LIMIT = 1000
+EXPORT_COLUMNS = (
+    ("kind", "类型"),
+    ("name", "名称"),
+    ("holder", "持证人"),
+    ("holder_credit_code", "统一社会信用代码"),
+    ("number", "证书编号"),
+    ("body_number", "机构证书编号"),
+    ("status", "证书状态"),
+    ("category", "认证类别"),
+    ("city", "地市"),
+    ("body", "认证机构"),
+    ("issue_date", "颁证日期"),
+    ("expiry_date", "有效期至"),
+    ("grade", "等级"),
+    ("url", "查验地址"),
+)
+
+
+def _export(filters: SearchFilters, echo: dict[str, str], language: str) -> HttpResponse:
+    """The current search's results as CSV (UTF-8 with BOM, for Excel), newest first."""
+    en = language.startswith("en")
+    rows = SearchPages().present(Search(filters).page(None, EXPORT_LIMIT))
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([f"{zh} {key}" for key, zh in EXPORT_COLUMNS])
+    for hit in rows:
+        status = hit.get("status") or {}
+        category = hit.get("category") or {}
+        city = hit.get("city") or {}
+        holder = hit.get("holder") or {}
+        body = hit.get("body") or {}
+        writer.writerow(
+            [
+                hit.get("kind", ""),
+                hit.get("name", ""),
+                holder.get("name", ""),
+                holder.get("id", ""),
+                hit.get("key", "") if hit.get("kind") == "certificate" else "",
+                hit.get("body_number", ""),
+                status.get("label_en" if en else "label_zh", ""),
+                category.get("name_en" if en else "name_zh", ""),
+                city.get("name_en" if en else "name_zh", ""),
+                body.get("name", ""),
+                hit.get("issue_date") or "",
+                hit.get("expiry_date") or "",
+                hit.get("grade", ""),
+                hit.get("url", ""),
+            ]
+        )
+    response = HttpResponse(
+        ("\ufeff" + out.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
+    )
+    day = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="search-{day}.csv"'
+    return response
+
+
 def search_page(request: HttpRequest) -> HttpResponse:
     language = get_language() or "zh-hans"
     en = language.startswith("en")
@@ -87,6 +149,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
             category=echo.get("category", ""),
             language=language,
         )
+    if page is not None and request.GET.get("format") == "csv":
+        return _export(filters, echo, language)
     if page is not None:
         hits = page["items"]
         for hit in hits:
@@ -98,6 +162,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
         context.update(
             hits=hits,
             searched=True,
+            export_url="?" + urlencode({**echo, "format": "csv"}),
+            export_limit=EXPORT_LIMIT,
             next_url=(
                 "?" + urlencode({**echo, "cursor": page["next_cursor"]})
                 if page["next_cursor"]
