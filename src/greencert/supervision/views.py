@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from greencert.certification import lifecycle
@@ -212,6 +212,13 @@ def credit(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+# What a published plan's state means to the public (the model's labels are for the admin).
+PLAN_STATES = {
+    "committed": pgettext_lazy("inspection plan state", "seed committed, to be drawn"),
+    "drawn": pgettext_lazy("inspection plan state", "drawn"),
+}
+
+
 def plans(request: HttpRequest) -> HttpResponse:
     rows = (
         InspectionPlan.objects.exclude(state=InspectionPlan.State.DRAFT)
@@ -221,9 +228,14 @@ def plans(request: HttpRequest) -> HttpResponse:
             & Exists(InspectionCheck.objects.filter(plan=OuterRef("pk"), result=""))
         )
     )
-    return render(
-        request, "supervision/plans.html", {"plans": rows.order_by("-committed_at")[:200]}
-    )
+    plans = list(rows.order_by("-committed_at")[:200])
+    english = is_english()
+    for plan in plans:
+        plan.state_label = PLAN_STATES.get(plan.state, plan.state)  # type: ignore[attr-defined]
+        plan.region_name = (  # type: ignore[attr-defined]
+            plan.region.name_en if english and plan.region.name_en else plan.region.name_zh
+        )
+    return render(request, "supervision/plans.html", {"plans": plans})
 
 
 def plan_detail(request: HttpRequest, code: str) -> HttpResponse:
