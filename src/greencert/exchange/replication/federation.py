@@ -164,6 +164,9 @@ def prepare(root: Path, ports: list[int], certificates: int = 3) -> list[Node]:
     """Four nodes under ``root``: one database migrated and copied to each, each node's log key
     made and pinned in the shared peers file, and ``certificates`` issued on each in its own
     province (the log caught up). Nothing is started."""
+    # Each node's commands run in its own directory: the paths they are given must not depend
+    # on it.
+    root = root.resolve()
     root.mkdir(parents=True, exist_ok=True)
     peers_file = root / "peers.yaml"
     peers_file.write_text("", encoding="utf-8")

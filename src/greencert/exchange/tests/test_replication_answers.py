@@ -80,7 +80,9 @@ def test_the_verify_page_names_the_authoritative_node_in_chinese(client, jiangsu
     assert "暂停" in html and "该证书已暂停" in html
     assert "权威节点：江苏省节点，截至检查点 2" in html
     assert f'href="http://js.example/verify/{NUMBER}"' in html
-    assert "S01" in html
+    # The reason in words with its code as a title; the log position in words, as locally.
+    assert 'title="S01">' in html and ">S01 " not in html
+    assert "日志第 2 条" in html and ">#2<" not in html
 
 
 def test_the_verify_page_names_the_authoritative_node_in_english(client, jiangsu):
