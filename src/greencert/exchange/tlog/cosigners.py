@@ -23,6 +23,12 @@ class Cosigner:
     peer: peers.Peer | None  # the peer whose pinned witness key has this name and id
     verified: bool | None  # None: present, not checked
 
+    @classmethod
+    def of_peer(cls, peer: peers.Peer) -> Cosigner:
+        """The verified cosigner a peer's pinned witness key names."""
+        name, key_id, _key = peer.witness_vkey.split("+", 2)
+        return cls(name, key_id, peer, True)
+
     def describe(self, language: str = "zh-hans") -> str:
         who = self.peer.name(language) if self.peer else self.name
         if self.verified:

@@ -33,15 +33,16 @@ def public_bytes(key: Ed25519PublicKey) -> bytes:
     return key.public_bytes(Encoding.Raw, PublicFormat.Raw)
 
 
-def key_id(name: str, public_key: bytes) -> bytes:
-    return hashlib.sha256(name.encode() + b"\n" + bytes([ED25519]) + public_key).digest()[:4]
+def key_id(name: str, public_key: bytes, key_type: int = ED25519) -> bytes:
+    """The id of a key of ``key_type`` (0x01 Ed25519 notes; C2SP tlog-cosignature uses 0x04)."""
+    return hashlib.sha256(name.encode() + b"\n" + bytes([key_type]) + public_key).digest()[:4]
 
 
-def verifier_key(name: str, public_key: bytes) -> str:
+def verifier_key(name: str, public_key: bytes, key_type: int = ED25519) -> str:
     if not _valid_name(name):
         raise NoteError(f"key name {name!r} is empty or holds a space or a plus sign")
-    encoded = base64.b64encode(bytes([ED25519]) + public_key).decode()
-    return f"{name}+{key_id(name, public_key).hex()}+{encoded}"
+    encoded = base64.b64encode(bytes([key_type]) + public_key).decode()
+    return f"{name}+{key_id(name, public_key, key_type).hex()}+{encoded}"
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,8 @@ class Verifier:
         return True
 
 
-def parse_verifier_key(vkey: str) -> Verifier:
+def parse_verifier_key(vkey: str, key_type: int = ED25519) -> Verifier:
+    """The key ``name+keyid+base64key`` names, which must be an Ed25519 key of ``key_type``."""
     parts = vkey.strip().split("+", 2)
     if len(parts) != 3 or not _valid_name(parts[0]) or not re.fullmatch(r"[0-9a-f]{8}", parts[1]):
         raise NoteError(f"verifier key {vkey!r} is not name+keyid+base64key")
@@ -67,9 +69,9 @@ def parse_verifier_key(vkey: str) -> Verifier:
         raw = base64.b64decode(encoded, validate=True)
     except ValueError as error:
         raise NoteError(f"verifier key {vkey!r}: the key is not base64") from error
-    if len(raw) != 33 or raw[0] != ED25519:
-        raise NoteError(f"verifier key {vkey!r} is not an Ed25519 key")
-    if key_id(name, raw[1:]).hex() != hex_id:
+    if len(raw) != 33 or raw[0] != key_type:
+        raise NoteError(f"verifier key {vkey!r} is not an Ed25519 key of type 0x{key_type:02x}")
+    if key_id(name, raw[1:], key_type).hex() != hex_id:
         raise NoteError(f"verifier key {vkey!r}: the key id does not match the name and key")
     return Verifier(name, bytes.fromhex(hex_id), Ed25519PublicKey.from_public_bytes(raw[1:]))
 

@@ -10,8 +10,8 @@ from django.conf import settings
 from django.urls import reverse
 
 from greencert.exchange.tlog import storage
-from greencert.exchange.tlog.cosigners import cosigners
-from greencert.exchange.witness.submit import cosigned_note, is_witnessed
+from greencert.exchange.tlog.cosigners import Cosigner
+from greencert.exchange.witness.submit import verified_cosignatures
 
 
 def log_standing(number: str, history: list[dict[str, Any]], language: str) -> dict[str, Any]:
@@ -26,19 +26,18 @@ def log_standing(number: str, history: list[dict[str, Any]], language: str) -> d
         "origin": storage.origin(),
     }
     if checkpoint is not None:
+        # Checked once: every cosignature the page names was verified under its pinned key.
+        witnesses = [peer for peer, _line in verified_cosignatures(checkpoint)]
+        quorum = int(settings.GREENCERT_WITNESS_QUORUM)
         standing |= {
             "size": checkpoint.size,
             "signed_at": checkpoint.signed_at,
             "root_hash": base64.b64encode(bytes(checkpoint.root_hash)).decode(),
-            "cosigners": [
-                c.describe(language) for c in cosigners(cosigned_note(checkpoint)) if c.verified
-            ],
+            "cosigners": [Cosigner.of_peer(peer).describe(language) for peer in witnesses],
             "cosigner_names": (", " if language.startswith("en") else "、").join(
-                c.peer.name(language)
-                for c in cosigners(cosigned_note(checkpoint))
-                if c.verified and c.peer is not None
+                peer.name(language) for peer in witnesses
             ),
-            "witnessed": is_witnessed(checkpoint),
-            "quorum": int(settings.GREENCERT_WITNESS_QUORUM),
+            "witnessed": len(witnesses) >= quorum,
+            "quorum": quorum,
         }
     return standing

@@ -10,18 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from functools import lru_cache
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from cryptography.hazmat.primitives.serialization import (
-    Encoding,
-    NoEncryption,
-    PrivateFormat,
-    load_pem_private_key,
-)
 from django.conf import settings
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
@@ -29,7 +21,7 @@ from greencert.certification.lifecycle.log import last_sequence
 from greencert.certification.lifecycle.tree_head import event_leaf, feed_events
 from greencert.core.merkle import empty_root, leaf_hash, node_hash
 from greencert.exchange.models import LogCheckpoint, LogHash, LogSigningKey
-from greencert.exchange.tlog import note, proofs
+from greencert.exchange.tlog import keys, note, proofs
 from greencert.exchange.tlog.tiles import WIDTH, Tile
 
 # Events hashed per transaction by ``catch_up``: a long catch-up commits as it goes.
@@ -54,25 +46,11 @@ def origin() -> str:
 
 def ensure_log_key() -> LogSigningKey:
     """The key that signs checkpoints for this origin, created on first use."""
-    name = origin()
-    key = LogSigningKey.objects.filter(name=name).first()
-    if key is not None:
-        return key
-    private = Ed25519PrivateKey.generate()
-    pem = private.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()).decode()
-    vkey = note.verifier_key(name, note.public_bytes(private.public_key()))
-    try:
-        with transaction.atomic():
-            return LogSigningKey.objects.create(name=name, private_key_pem=pem, verifier_key=vkey)
-    except IntegrityError:  # another process created it first
-        return LogSigningKey.objects.get(name=name)
-
-
-@lru_cache(maxsize=4)
-def _private_key(pem: str) -> Ed25519PrivateKey:
-    key = load_pem_private_key(pem.encode(), password=None)
-    assert isinstance(key, Ed25519PrivateKey)
+    key: LogSigningKey = keys.ensure_key(LogSigningKey, origin(), note.verifier_key)
     return key
+
+
+_private_key = keys.private_key
 
 
 def verifier_key() -> str:

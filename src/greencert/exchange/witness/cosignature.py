@@ -11,14 +11,13 @@ lines up to the blank line, extension lines included). A cosigner's verifier key
 from __future__ import annotations
 
 import base64
-import hashlib
-import re
 import struct
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from greencert.exchange.tlog import note
 from greencert.exchange.tlog.note import SIGNATURE_PREFIX, public_bytes
 
 COSIGNATURE_V1 = 0x04
@@ -31,41 +30,25 @@ class CosignatureError(ValueError):
 
 
 def key_id(name: str, public_key: bytes) -> bytes:
-    return hashlib.sha256(name.encode() + b"\n" + bytes([COSIGNATURE_V1]) + public_key).digest()[:4]
-
-
-def _valid_name(name: str) -> bool:
-    return bool(name) and not any(c.isspace() or c == "+" for c in name)
+    return note.key_id(name, public_key, COSIGNATURE_V1)
 
 
 def cosigner_vkey(name: str, public_key: bytes) -> str:
-    if not _valid_name(name):
-        raise CosignatureError(f"cosigner name {name!r} is empty or holds a space or a plus sign")
-    encoded = base64.b64encode(bytes([COSIGNATURE_V1]) + public_key).decode()
-    return f"{name}+{key_id(name, public_key).hex()}+{encoded}"
+    try:
+        return note.verifier_key(name, public_key, COSIGNATURE_V1)
+    except note.NoteError as error:
+        raise CosignatureError(str(error)) from error
 
 
-@dataclass(frozen=True)
-class Cosigner:
-    name: str
-    key_id: bytes
-    public_key: Ed25519PublicKey
+# A cosigner's key: its name, key id and public key, as a note verifier holds them.
+Cosigner = note.Verifier
 
 
 def parse_cosigner_vkey(vkey: str) -> Cosigner:
-    parts = vkey.strip().split("+", 2)
-    if len(parts) != 3 or not _valid_name(parts[0]) or not re.fullmatch(r"[0-9a-f]{8}", parts[1]):
-        raise CosignatureError(f"cosigner key {vkey!r} is not name+keyid+base64key")
-    name, hex_id, encoded = parts
     try:
-        raw = base64.b64decode(encoded, validate=True)
-    except ValueError as error:
-        raise CosignatureError(f"cosigner key {vkey!r}: the key is not base64") from error
-    if len(raw) != 33 or raw[0] != COSIGNATURE_V1:
-        raise CosignatureError(f"cosigner key {vkey!r} is not an Ed25519 cosignature/v1 key")
-    if key_id(name, raw[1:]).hex() != hex_id:
-        raise CosignatureError(f"cosigner key {vkey!r}: the key id does not match name and key")
-    return Cosigner(name, bytes.fromhex(hex_id), Ed25519PublicKey.from_public_bytes(raw[1:]))
+        return note.parse_verifier_key(vkey, COSIGNATURE_V1)
+    except note.NoteError as error:
+        raise CosignatureError(f"cosigner key: {error}") from error
 
 
 def signed_message(checkpoint_text: str, timestamp: int) -> bytes:

@@ -169,7 +169,9 @@ def submit_latest(post: Post | None = None) -> dict[str, bool]:
     return results
 
 
-def _verified(checkpoint: LogCheckpoint) -> list[tuple[peers.Peer, str]]:
+def verified_cosignatures(checkpoint: LogCheckpoint) -> list[tuple[peers.Peer, str]]:
+    """Each stored cosignature line on ``checkpoint`` that verifies under its peer's pinned
+    witness key, with the peer (one query)."""
     text = checkpoint_text(checkpoint)
     stored = {c.peer_id: c.signature for c in checkpoint.cosignatures.all()}
     found = []
@@ -187,7 +189,7 @@ def _verified(checkpoint: LogCheckpoint) -> list[tuple[peers.Peer, str]]:
 
 def witnessed(checkpoint: LogCheckpoint) -> list[peers.Peer]:
     """The peers whose cosignature on ``checkpoint`` verifies under their pinned witness key."""
-    return [peer for peer, _line in _verified(checkpoint)]
+    return [peer for peer, _line in verified_cosignatures(checkpoint)]
 
 
 def is_witnessed(checkpoint: LogCheckpoint) -> bool:
@@ -196,4 +198,4 @@ def is_witnessed(checkpoint: LogCheckpoint) -> bool:
 
 def cosigned_note(checkpoint: LogCheckpoint) -> str:
     """The checkpoint's note with the verified cosignatures appended after the log's signature."""
-    return checkpoint.note + "".join(line for _peer, line in _verified(checkpoint))
+    return checkpoint.note + "".join(line for _peer, line in verified_cosignatures(checkpoint))
