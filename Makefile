@@ -33,6 +33,7 @@ system-deps:
 demo: install
 	@mkdir -p var
 	$(GREENCERT) migrate --no-input -v 0
+	$(GREENCERT) seal_keys
 	$(GREENCERT) seed --certificates $(DEMO_CERTIFICATES) --seed 2021 --if-empty
 	$(GREENCERT) collectstatic --no-input -v 0
 	$(GREENCERT) expire_certificates

@@ -8,10 +8,14 @@ from typing import Any
 
 import dj_database_url
 
+from greencert.core.private_files import private_directory, private_file
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = Path(os.environ.get("GREENCERT_HOME", Path.cwd())).resolve()
 VAR_DIR = Path(os.environ.get("GREENCERT_VAR_DIR", BASE_DIR / "var"))
 # The embedded database, uploads and collected static files live here; a fresh clone has none.
+# Only the node's own user may enter it (0700).
+private_directory(VAR_DIR)
 (VAR_DIR / "static").mkdir(parents=True, exist_ok=True)
 
 
@@ -160,6 +164,28 @@ HUEY = {
         "max_delay": 0.5,
     },
 }
+
+# Keys, files and database roles. Private keys in the database are sealed (Fernet) under
+# GREENCERT_KEY_ENCRYPTION_KEY, or else the key in GREENCERT_KEY_ENCRYPTION_KEY_FILE (created 0600
+# when missing). The SQLite database and uploads are 0600. On PostgreSQL the tables' owner role
+# connects at GREENCERT_MIGRATE_DATABASE_URL (`greencert migrate` and the other schema commands
+# use it) and the application as a role that owns nothing (set up by `greencert db_roles`), so it
+# cannot create the task queue's tables itself: the owner's `greencert migrate` creates them.
+GREENCERT_KEY_ENCRYPTION_KEY = os.environ.get("GREENCERT_KEY_ENCRYPTION_KEY", "")
+GREENCERT_KEY_ENCRYPTION_KEY_FILE = Path(
+    os.environ.get("GREENCERT_KEY_ENCRYPTION_KEY_FILE", VAR_DIR / "key-encryption.key")
+)
+GREENCERT_MIGRATE_DATABASE_URL = os.environ.get("GREENCERT_MIGRATE_DATABASE_URL", "")
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and str(
+    DATABASES["default"]["NAME"]
+) not in {"", ":memory:"}:
+    private_file(Path(DATABASES["default"]["NAME"]))
+if HUEY["huey_class"] == "huey.SqliteHuey":
+    private_file(Path(HUEY["filename"]))
+if GREENCERT_MIGRATE_DATABASE_URL and HUEY.get("dsn") not in {None, GREENCERT_MIGRATE_DATABASE_URL}:
+    HUEY["create_tables"] = False
 
 REDIS_URL = os.environ.get("GREENCERT_REDIS_URL", "")
 if REDIS_URL:

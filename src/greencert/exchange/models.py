@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from greencert.core.sealing import SealedTextField
+
 # certify: a certification body's own system issues and changes the body's certificates; a client
 # holding it is bound to that one body (``ApiClient.body``).
 SCOPES = ("verify", "feed", "webhooks", "adoption", "certify")
@@ -245,7 +247,7 @@ class LogSigningKey(models.Model):
     origin, as C2SP tlog-checkpoint asks."""
 
     name = models.CharField("名称 key name (log origin)", max_length=300, unique=True)
-    private_key_pem = models.TextField("私钥 private key (PKCS#8 PEM)")
+    private_key_pem = SealedTextField("私钥 private key (PKCS#8 PEM, encrypted at rest)")
     verifier_key = models.CharField("验证密钥 note verifier key", max_length=400)
     created_at = models.DateTimeField("创建时间 created at", auto_now_add=True)
 

@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from joserfc.jwk import OKPKey
 
 from greencert.certification.models import Certificate
 from greencert.core.actors import Actor
@@ -33,15 +34,13 @@ def _new_key(number: int) -> SigningKey:
     raw = private.public_key().public_bytes(
         serialization.Encoding.Raw, serialization.PublicFormat.Raw
     )
-    kid = key_id(number)
-    jwk = {
+    public: dict[str, str | list[str]] = {
         "kty": "OKP",
         "crv": "Ed25519",
         "x": base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii"),
-        "kid": kid,
-        "alg": ALGORITHM,
-        "use": "sig",
     }
+    kid = key_id(OKPKey.import_key(public).thumbprint())
+    jwk: dict[str, object] = {**public, "kid": kid, "alg": ALGORITHM, "use": "sig"}
     return SigningKey.objects.create(number=number, kid=kid, private_key_pem=pem, public_jwk=jwk)
 
 

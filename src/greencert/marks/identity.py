@@ -2,7 +2,8 @@
 
 ``did:web`` (W3C CCG did-method-web) turns the host of ``GREENCERT_PUBLIC_URL`` into the DID:
 ``http://127.0.0.1:8000`` → ``did:web:127.0.0.1%3A8000``; its DID document is served at
-``/.well-known/did.json``. Key ids are ``<did>#key-<n>``.
+``/.well-known/did.json``. Key ids are ``<did>#<JWK thumbprint>`` (RFC 7638), so one id never
+names two keys; keys made before that keep their ``<did>#key-<n>`` ids.
 """
 
 from __future__ import annotations
@@ -38,5 +39,5 @@ def did_for_url(url: str) -> str:
     return did
 
 
-def key_id(number: int) -> str:
-    return f"{node_did()}#key-{number}"
+def key_id(thumbprint: str) -> str:
+    return f"{node_did()}#{thumbprint}"

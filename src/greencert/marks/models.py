@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from django.db import models
 
+from greencert.core.sealing import SealedTextField
+
 
 class SigningKey(models.Model):
     """签名密钥 signing key: an Ed25519 key of this node. Retired keys stay published."""
 
     number = models.PositiveIntegerField("序号 key number", unique=True)
     kid = models.CharField("密钥标识 key id", max_length=300, unique=True)
-    private_key_pem = models.TextField("私钥 private key (PKCS#8 PEM)")
+    private_key_pem = SealedTextField("私钥 private key (PKCS#8 PEM, encrypted at rest)")
     public_jwk = models.JSONField("公钥 public key (JWK)")
     created_at = models.DateTimeField("创建时间 created at", auto_now_add=True)
     retired_at = models.DateTimeField("停用时间 retired at", null=True, blank=True)

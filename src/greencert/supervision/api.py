@@ -94,7 +94,8 @@ def list_plans(request: HttpRequest) -> list[dict]:
 )
 def plan_draw(request: HttpRequest, code: str) -> dict:
     """Pools, fingerprints and the seed's commitment; after the draw the seed, the drawn objects
-    and inspectors and each result. Re-run it with `greencert inspections verify-draw FILE`."""
+    and inspectors and each result, without the inspectors' declared conflicts of interest.
+    Re-run it with `greencert inspections verify-draw FILE`."""
     plan = get_object_or_404(
         InspectionPlan.objects.exclude(state=InspectionPlan.State.DRAFT), code=code
     )

@@ -31,6 +31,15 @@ Algorithm ``greencert-draw-v1``:
    whose ``affiliation`` or declared ``conflicts`` names one of the object's ``parties`` — are
    shuffled the same way on stream ``inspectors:<object id>`` and the first
    ``inspectors_per_check`` taken.
+
+Publication (双随机、一公开): what is drawn, by which method and seed, who inspects and the
+results are public; the inspectors' declared conflicts of interest are not. 双随机 requires that
+conflicts be avoided (回避), not published, so the public record (``public_record``) lists the
+inspector directory without them, and its fingerprint ``inspector_directory`` (committed with the
+others from 2026-12) lets anyone check that directory was frozen at commitment. Anyone re-runs
+the object draw in full; the inspector assignment is re-run in full by regulators, who hold the
+record with the conflicts, and checked by the public against the directory (each inspector in
+it, enough of them, none working for the object).
 """
 
 from __future__ import annotations
@@ -61,6 +70,14 @@ def fingerprint(pool: list[dict[str, Any]]) -> str:
     return hashlib.sha256(canonical_json(sorted(pool, key=lambda e: e["id"]))).hexdigest()
 
 
+PRIVATE_INSPECTOR_FIELDS = ("conflicts",)
+
+
+def directory_entry(inspector: dict[str, Any]) -> dict[str, Any]:
+    """An inspector as the public record lists them: without declared conflicts."""
+    return {k: v for k, v in inspector.items() if k not in PRIVATE_INSPECTOR_FIELDS}
+
+
 def fingerprints(
     items: list[dict[str, Any]], objects: list[dict[str, Any]], inspectors: list[dict[str, Any]]
 ) -> dict[str, str]:
@@ -68,7 +85,20 @@ def fingerprints(
         "items": hashlib.sha256(canonical_json(sorted(items, key=lambda i: i["code"]))).hexdigest(),
         "objects": fingerprint(objects),
         "inspectors": fingerprint(inspectors),
+        "inspector_directory": fingerprint([directory_entry(i) for i in inspectors]),
     }
+
+
+def public_record(document: dict[str, Any]) -> dict[str, Any]:
+    """The published draw without the inspectors' declared conflicts of interest."""
+    return document | {
+        "inspector_pool": [directory_entry(i) for i in document["inspector_pool"]],
+        "inspector_conflicts": "withheld",
+    }
+
+
+def _conflicts_withheld(document: dict[str, Any]) -> bool:
+    return document.get("inspector_conflicts") == "withheld"
 
 
 class Stream:
@@ -267,9 +297,16 @@ def verify_published(document: dict[str, Any]) -> list[str]:
         document["object_pool"],
         document["inspector_pool"],
     )
+    withheld = _conflicts_withheld(document)
     computed = fingerprints(items, objects, inspectors)
+    published_prints = document.get("fingerprints", {})
+    if withheld:
+        # The full inspector pool's fingerprint covers the conflicts: regulators check it.
+        del computed["inspectors"]
+    if "inspector_directory" not in published_prints:
+        del computed["inspector_directory"]  # plans committed before it was published
     for name, value in computed.items():
-        published = document.get("fingerprints", {}).get(name)
+        published = published_prints.get(name)
         if published != value:
             problems.append(f"pools: {name} pool fingerprint is {value}, published {published}")
     per_check = int(document["inspectors_per_check"])
@@ -290,8 +327,34 @@ def verify_published(document: dict[str, Any]) -> list[str]:
             )
     except (DrawError, KeyError, ValueError) as exc:
         return [*problems, f"draw: {exc}"]
-    if result != document.get("result"):
+    published_result = document.get("result") or []
+    if withheld:
+        problems += _check_assignment(published_result, objects, inspectors, per_check)
+        result = [{**c, "inspectors": []} for c in result]
+        published_result = [{**c, "inspectors": []} for c in published_result]
+    if result != published_result:
         problems.append("draw: re-running the draw gives different objects or inspectors")
     if algorithm == ALGORITHM and strata != document.get("strata"):
         problems.append("draw: the published counts by credit class differ from the re-run")
+    return problems
+
+
+def _check_assignment(
+    result: list[dict[str, Any]],
+    objects: list[dict[str, Any]],
+    inspectors: list[dict[str, Any]],
+    per_check: int,
+) -> list[str]:
+    """What the public can check of the inspectors drawn without their declared conflicts."""
+    by_id = {o["id"]: o for o in objects}
+    problems = []
+    for check in result:
+        obj = by_id.get(check.get("object", ""), {})
+        named = check.get("inspectors", [])
+        allowed = set(eligible(obj, inspectors))
+        if len(set(named)) != per_check or not set(named) <= allowed:
+            problems.append(
+                f"draw: the inspectors of {check.get('object')} ({', '.join(named)}) are not "
+                f"{per_check} distinct inspectors of the directory free of ties to it"
+            )
     return problems

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from greencert.supervision import draw
 from greencert.supervision.actions import early_removal_opens
 from greencert.supervision.codes import labels
 from greencert.supervision.inspections import published_draw
@@ -90,9 +91,14 @@ def check_rows(plan: InspectionPlan) -> list[dict[str, Any]]:
     ]
 
 
-def draw_document(plan: InspectionPlan) -> dict[str, Any]:
-    """What the plan's page offers for download and ``verify-draw`` reads."""
-    return published_draw(plan) | {"checks": check_rows(plan)}
+def draw_document(plan: InspectionPlan, *, with_conflicts: bool = False) -> dict[str, Any]:
+    """What the plan's page offers for download and ``verify-draw`` reads: the public record,
+    or for the plan's regulators (``with_conflicts``) the record with the inspectors' declared
+    conflicts of interest, from which the inspector assignment re-runs in full."""
+    document = published_draw(plan)
+    if not with_conflicts:
+        document = draw.public_record(document)
+    return document | {"checks": check_rows(plan)}
 
 
 def complaint_dict(complaint: Complaint) -> dict[str, Any]:

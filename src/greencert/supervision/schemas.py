@@ -109,7 +109,15 @@ class PublishedDrawOut(Schema):
     items: list[dict[str, Any]]
     inspectors_per_check: int
     object_pool: list[dict[str, Any]]
-    inspector_pool: list[dict[str, Any]]
+    inspector_pool: list[dict[str, Any]] = Field(
+        description="the inspector directory of the draw: code, name, region and employer; "
+        "declared conflicts of interest are kept to the plan's regulators"
+    )
+    inspector_conflicts: str | None = Field(
+        None,
+        description="'withheld' in the public record: the inspector assignment is checked "
+        "against the directory, and re-run in full by the plan's regulators",
+    )
     fingerprints: dict[str, str]
     commitment: str
     committed_at: str | None

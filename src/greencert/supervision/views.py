@@ -52,7 +52,7 @@ from greencert.supervision.models import (
     RegulatoryOrder,
 )
 from greencert.supervision.office_alerts import office_alerts
-from greencert.supervision.permissions import is_regulator, regions_in_scope
+from greencert.supervision.permissions import acts_for_region, is_regulator, regions_in_scope
 from greencert.supervision.presenters import check_rows, complaint_dict, draw_document, entry_dict
 
 
@@ -324,7 +324,9 @@ def plan_draw(request: HttpRequest, code: str) -> JsonResponse:
     plan = get_object_or_404(
         InspectionPlan.objects.exclude(state=InspectionPlan.State.DRAFT), code=code
     )
-    response = json_response(draw_document(plan), indent=1)
+    actor = Actor.for_user(request.user) if request.user.is_authenticated else None
+    regulator = actor is not None and is_regulator(actor) and acts_for_region(actor, plan.region)
+    response = json_response(draw_document(plan, with_conflicts=regulator), indent=1)
     response["Content-Disposition"] = f'attachment; filename="draw-{plan.code}.json"'
     return response
 

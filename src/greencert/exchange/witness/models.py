@@ -6,13 +6,15 @@ from __future__ import annotations
 
 from django.db import models
 
+from greencert.core.sealing import SealedTextField
+
 
 class WitnessKey(models.Model):
     """见证密钥 the Ed25519 key this node cosigns peers' checkpoints with (C2SP
     tlog-cosignature); its name is the node's witness name."""
 
     name = models.CharField("名称 witness name", max_length=300, unique=True)
-    private_key_pem = models.TextField("私钥 private key (PKCS#8 PEM)")
+    private_key_pem = SealedTextField("私钥 private key (PKCS#8 PEM, encrypted at rest)")
     verifier_key = models.CharField("验证密钥 cosigner verifier key", max_length=400)
     created_at = models.DateTimeField("创建时间 created at", auto_now_add=True)
 

@@ -161,7 +161,71 @@ def test_verify_draw_fails_on_a_tampered_pool(plan, zhejiang_regulator, tmp_path
     err = StringIO()
     with pytest.raises(CommandError):
         call_command("inspections", "verify-draw", str(path), stdout=StringIO(), stderr=err)
-    assert "inspectors pool fingerprint" in err.getvalue()
+    assert "inspector_directory pool fingerprint" in err.getvalue()
+
+
+def _drawn(plan, regulator, at_draw_time):
+    commit_draw(regulator, plan)
+    at_draw_time(plan)
+    perform_draw(regulator, plan)
+
+
+def test_the_public_draw_record_withholds_inspectors_declared_conflicts(
+    plan, zhejiang_regulator, holder, at_draw_time
+):
+    _drawn(plan, zhejiang_regulator, at_draw_time)
+    for url in (
+        f"/supervision/inspections/{plan.code}/draw.json",
+        f"/api/v1/supervision/inspections/{plan.code}/draw",
+    ):
+        document = json.loads(Client().get(url).content)
+        assert document["inspector_conflicts"] == "withheld"
+        assert all("conflicts" not in i for i in document["inspector_pool"])
+        assert {"id": "ZJ-000", "name": "检查员0"}.items() <= document["inspector_pool"][0].items()
+        # The holder's credit code appears only where the holder is an object or an affiliation.
+        assert '"conflicts"' not in Client().get(url).text
+        assert draw.verify_published(document) == []
+
+
+def test_the_plans_regulator_downloads_the_record_with_conflicts_and_reruns_it_in_full(
+    plan, zhejiang_regulator, shanghai_regulator, holder, at_draw_time
+):
+    _drawn(plan, zhejiang_regulator, at_draw_time)
+    url = f"/supervision/inspections/{plan.code}/draw.json"
+    regulator = Client()
+    regulator.force_login(zhejiang_regulator.user)
+    document = json.loads(regulator.get(url).content)
+    assert "inspector_conflicts" not in document
+    assert document["inspector_pool"][0]["conflicts"] == [holder.credit_code]
+    assert draw.verify_published(document) == []
+    elsewhere = Client()
+    elsewhere.force_login(shanghai_regulator.user)
+    assert "conflicts" not in json.loads(elsewhere.get(url).content)["inspector_pool"][0]
+
+
+def test_a_conflicted_inspector_swapped_into_a_check_fails_the_full_rerun(
+    plan, zhejiang_regulator, at_draw_time
+):
+    _drawn(plan, zhejiang_regulator, at_draw_time)
+    full = draw_document(plan, with_conflicts=True)
+    full["result"][0]["inspectors"] = ["ZJ-000", full["result"][0]["inspectors"][1]]
+    assert "draw: re-running the draw gives different objects or inspectors" in (
+        draw.verify_published(full)
+    )
+
+
+def test_the_public_rerun_refuses_an_inspector_outside_the_directory_or_tied_to_the_object(
+    plan, zhejiang_regulator, at_draw_time
+):
+    _drawn(plan, zhejiang_regulator, at_draw_time)
+    public = draw_document(plan)
+    first = public["result"][0]
+    first["inspectors"] = ["ZJ-002", "ZJ-999"]  # ZJ-002 works for the holder
+    problems = draw.verify_published(public)
+    assert problems == [
+        f"draw: the inspectors of {first['object']} (ZJ-002, ZJ-999) are not 2 distinct "
+        "inspectors of the directory free of ties to it"
+    ]
 
 
 def test_a_failed_result_is_published_enters_credit_and_orders_the_body_to_suspend(

@@ -92,6 +92,12 @@ class Command(BaseCommand):
                 f"{len(checks_drawn)} objects and their inspectors"
             )
         )
+        if document.get("inspector_conflicts") == "withheld":
+            self.stdout.write(
+                "  inspectors checked against the directory (each in it, none working for the "
+                "object); declared conflicts are withheld from the public record, so the "
+                "plan's regulators re-run the assignment in full"
+            )
         for check in checks_drawn:
             self.stdout.write(
                 f"  {check['object']}  items {','.join(check['items'])}  "
