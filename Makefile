@@ -13,7 +13,7 @@ PYTEST_WORKERS ?= 2
 PYTEST := $(BIN)/pytest $(if $(filter-out 1,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS))
 export GREENCERT_HOME := $(CURDIR)
 
-.PHONY: demo federation-demo test bench install system-deps lint typecheck migrations-check pytest lock clean messages openapi
+.PHONY: soak demo federation-demo test bench install system-deps lint typecheck migrations-check pytest lock clean messages openapi
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "greencert needs Python 3.11 (Django 5.2 LTS); found " + sys.version.split()[0])'
@@ -78,6 +78,11 @@ test: install lint typecheck migrations-check pytest
 
 bench: install
 	$(BIN)/python bench/run.py
+
+# Mixed load against gunicorn on a PostgreSQL of its own while a worker is killed, the master and
+# PostgreSQL restarted (bench/bench_soak.py); SOAK_SECONDS=600 by default.
+soak: install
+	$(BIN)/python bench/run.py --only soak
 
 # The published API contract: rewrite it after an API change, review the diff and commit it.
 openapi: $(VENV)/.installed
