@@ -477,7 +477,8 @@ def report(
         "",
         f"{dt.date.today().isoformat()} · {platform.node()} · {os.cpu_count()} cores · "
         f"PostgreSQL 15 in a temporary directory · gunicorn gthread 2 workers × 4 threads · "
-        f"{CLIENTS} clients for {SECONDS} s on {CERTIFICATES:,} seeded certificates.",
+        f"{CLIENTS} clients for {SECONDS} s on {CERTIFICATES:,} seeded certificates; "
+        f"load average {os.getloadavg()[0]:.1f} at the end (other processes share the machine).",
         "",
         f"Requests: {len(records):,}; answers: "
         + ", ".join(f"{k} × {v:,}" for k, v in sorted(statuses.items())),
@@ -513,6 +514,8 @@ def report(
         f"{log['certificates made']:,} certificates made "
         f"({'one each' if answered == log['certificates made'] else 'MISMATCH'}).",
         "",
+        "A request counts in the window where it started (one in flight when a fault strikes "
+        "counts as before it). "
         "An office write's latency includes its retries with the same key until it is answered "
         "(up to 20, half a second apart). Not in this soak: webhook deliveries and import rows "
         "(the loss/duplicate check covers the event log and the write API's certificates).",
