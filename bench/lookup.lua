@@ -1,7 +1,8 @@
--- wrk script for bench_lookup.py: `wrk ... -s lookup.lua URL -- FILE` requests
--- GET /api/v1/certificates/{number} with numbers drawn at random from FILE (one a line);
--- `-- healthz` requests GET /healthz. It counts non-2xx answers (wrk itself counts only >= 400)
--- and prints one machine-readable line at the end.
+-- wrk script for bench_lookup.py: `wrk ... -s lookup.lua URL -- PATH [FILE]` requests PATH, or,
+-- with FILE, PATH followed by a number drawn at random from FILE (one a line), e.g.
+-- `-- /api/v1/certificates/ numbers.txt`, `-- /verify/ numbers.txt`, `-- /healthz`.
+-- It counts answers outside 200-399 (wrk itself counts only >= 400; `/V/{n}` answers with a
+-- redirect to the verify page) and prints one machine-readable line at the end.
 local threads = {}
 
 function setup(thread)
@@ -10,10 +11,11 @@ function setup(thread)
 end
 
 function init(args)
+  path = args[1]
   numbers = {}
-  non2xx = 0
-  if args[1] ~= "healthz" then
-    for line in io.lines(args[1]) do
+  bad = 0
+  if args[2] ~= nil then
+    for line in io.lines(args[2]) do
       numbers[#numbers + 1] = line
     end
   end
@@ -22,27 +24,27 @@ end
 
 function request()
   if #numbers == 0 then
-    return wrk.format("GET", "/healthz")
+    return wrk.format("GET", path)
   end
-  return wrk.format("GET", "/api/v1/certificates/" .. numbers[math.random(#numbers)])
+  return wrk.format("GET", path .. numbers[math.random(#numbers)])
 end
 
 function response(status, headers, body)
-  if status < 200 or status > 299 then
-    non2xx = non2xx + 1
+  if status < 200 or status > 399 then
+    bad = bad + 1
   end
 end
 
 function done(summary, latency, requests)
-  local bad = 0
+  local total_bad = 0
   for _, thread in ipairs(threads) do
-    bad = bad + thread:get("non2xx")
+    total_bad = total_bad + thread:get("bad")
   end
   local e = summary.errors
   io.write(string.format(
-    "GREENCERT requests=%d duration_us=%d non2xx=%d p50_us=%.0f p90_us=%.0f p99_us=%.0f "
+    "GREENCERT requests=%d duration_us=%d bad=%d p50_us=%.0f p90_us=%.0f p99_us=%.0f "
       .. "connect=%d read=%d write=%d timeout=%d\n",
-    summary.requests, summary.duration, bad,
+    summary.requests, summary.duration, total_bad,
     latency:percentile(50), latency:percentile(90), latency:percentile(99),
     e.connect, e.read, e.write, e.timeout))
 end

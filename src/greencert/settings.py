@@ -59,17 +59,20 @@ INSTALLED_APPS = [
     "greencert.portal",
 ]
 
+# Session, language, authentication and messages are Django's own middlewares, subclassed in
+# greencert.core.middleware to pass the JSON paths (/api/v1/, /log/, /healthz) straight through:
+# those answers read no session, user or language (core.middleware.LEAN_PATHS says which paths).
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "greencert.core.middleware.SessionMiddleware",
     "greencert.portal.middleware.QueryLanguageMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "greencert.core.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "greencert.core.middleware.RefuseNulCharacterMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "greencert.core.middleware.AuthenticationMiddleware",
+    "greencert.core.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -107,12 +110,47 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             " PRAGMA foreign_keys=ON;"
         ),
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Django keeps one connection per thread, so a gunicorn gthread worker holds one per thread
+    # and none is shared; the PRAGMAs above run once per connection, not once per request (opening
+    # a connection parses the whole schema). A health check before reuse drops a broken one.
+    DATABASES["default"]["CONN_MAX_AGE"] = None
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # A file (not :memory:) so threads in transactional tests share it; one per test process.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-greencert-{os.getpid()}.sqlite3")}
 else:
+    # Parameters bound on the server, and a statement run PREPARE_THRESHOLD times on a connection
+    # prepared there: a lookup's six-table join is then planned once per connection instead of on
+    # every request (planning cost ten times its execution). A transaction-mode pooler in front
+    # (PgBouncer < 1.21) cannot keep prepared statements: GREENCERT_DATABASE_PREPARE_THRESHOLD=off.
+    PREPARE_THRESHOLD = os.environ.get("GREENCERT_DATABASE_PREPARE_THRESHOLD", "2")
+    if PREPARE_THRESHOLD.strip().lower() not in {"off", "none", ""}:
+        DATABASES["default"]["OPTIONS"] = {
+            "server_side_binding": True,
+            "prepare_threshold": int(PREPARE_THRESHOLD),
+        }
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # One test database per test process, so two suites can run side by side on one server.
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
+
+# PostgreSQL streaming replicas for public reads (core.routers): comma-separated URLs, each added
+# as replica_1, replica_2, … with the primary's options; tests run against the primary alone.
+REPLICA_URLS = [
+    u.strip() for u in os.environ.get("GREENCERT_DATABASE_REPLICA_URLS", "").split(",") if u.strip()
+]
+if REPLICA_URLS:
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise RuntimeError(
+            "GREENCERT_DATABASE_REPLICA_URLS 须与 PostgreSQL 主库一起使用 / "
+            "GREENCERT_DATABASE_REPLICA_URLS needs a PostgreSQL primary in GREENCERT_DATABASE_URL"
+        )
+    for number, url in enumerate(REPLICA_URLS, start=1):
+        replica = dj_database_url.parse(url, conn_max_age=600)
+        replica["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+        replica["CONN_HEALTH_CHECKS"] = True
+        replica["TEST"] = {"MIRROR": "default"}
+        DATABASES[f"replica_{number}"] = replica
+    DATABASE_ROUTERS = ["greencert.core.routers.ReplicaRouter"]
+    MIDDLEWARE.insert(0, "greencert.core.routers.ReplicaReadMiddleware")
 
 # Background tasks run on huey: webhook deliveries, notification mail and the daily jobs, each
 # app's in its own tasks.py, run by `greencert worker`. The queue lives beside the database unless
@@ -267,6 +305,9 @@ GREENCERT_REPLICATE_SECONDS = int(os.environ.get("GREENCERT_REPLICATE_SECONDS", 
 GREENCERT_CERTIFICATE_PREFIX = os.environ.get("GREENCERT_CERTIFICATE_PREFIX", "GC")
 # The largest file the office import page accepts (bytes); the command has no limit.
 GREENCERT_IMPORT_MAX_BYTES = int(os.environ.get("GREENCERT_IMPORT_MAX_BYTES", 50 * 1024 * 1024))
+
+# bench_lookup's control: /bench/control, a bare view, served only when this is on.
+GREENCERT_BENCH_CONTROL = env_bool("GREENCERT_BENCH_CONTROL", False)
 
 LOGGING = {
     "version": 1,

@@ -1,8 +1,10 @@
 """URL map: public portal, /api/v1, the back office (admin), the transparency log (/log/), the
 witness (/witness/) and the health check."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
 
 from greencert.api.api import api
@@ -34,3 +36,11 @@ urlpatterns = [
     path("", include("greencert.catalog.urls")),
     path("", include("greencert.portal.urls")),
 ]
+
+if settings.GREENCERT_BENCH_CONTROL:
+
+    def bench_control(request: HttpRequest) -> JsonResponse:
+        """What a request costs before any work: the benchmark's control (bench_lookup)."""
+        return JsonResponse({"ok": True})
+
+    urlpatterns.insert(0, path("bench/control", bench_control))

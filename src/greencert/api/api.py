@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable
 from typing import Any
 
+import orjson
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI, renderers
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.responses import NinjaJSONEncoder
 
 from greencert.api.errors import describe
 from greencert.catalog import api as catalog_api
@@ -27,9 +30,20 @@ from greencert.supervision import api as supervision_api
 
 
 class JSONRenderer(renderers.JSONRenderer):
-    """UTF-8 JSON with Chinese left readable."""
+    """UTF-8 JSON with Chinese left readable, written by orjson (about twenty times faster than
+    the standard library's encoder). Dates and times, decimals and lazy strings are handed to
+    Ninja's encoder, so they read exactly as Django writes them (milliseconds, ``Z`` for UTC)."""
 
-    json_dumps_params = {"ensure_ascii": False}
+    encoder = NinjaJSONEncoder()
+    options = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
+
+    def render(self, request: HttpRequest, data: Any, *, response_status: int) -> bytes:
+        try:
+            return orjson.dumps(data, default=self.encoder.default, option=self.options)
+        except orjson.JSONEncodeError:
+            # What orjson cannot write (an integer beyond 64 bits echoed from a request in a
+            # validation error) the standard library can.
+            return json.dumps(data, cls=NinjaJSONEncoder, ensure_ascii=False).encode()
 
 
 def _one_view(views: list[Callable[..., HttpResponse]]) -> Callable[..., HttpResponse]:

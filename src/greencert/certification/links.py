@@ -16,7 +16,7 @@ from functools import cache
 from typing import Any
 
 import yaml
-from django.db import connection, transaction
+from django.db import connections, router, transaction
 from django.db.models import Q, Sum
 
 from greencert.certification import actions, lifecycle, notifications
@@ -293,7 +293,7 @@ def _has_links(certificate_id: int) -> bool:
     """Whether the certificate cites or is cited by another: fixed SQL, since most certificates
     have no links and compiling the query below costs more than this whole probe."""
     table = SupplyChainLink._meta.db_table
-    with connection.cursor() as cursor:
+    with connections[router.db_for_read(SupplyChainLink)].cursor() as cursor:
         cursor.execute(
             f"SELECT 1 FROM {table} WHERE downstream_id = %s OR upstream_id = %s LIMIT 1",
             [certificate_id, certificate_id],

@@ -10,9 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.contrib.auth import middleware as auth
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.messages import middleware as messages
+from django.contrib.sessions import middleware as sessions
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware import locale
+from django.utils.deprecation import MiddlewareMixin
 
 NUL = "\x00"
+ANONYMOUS = AnonymousUser()
 
 
 def _offending_field(request: HttpRequest) -> str | None:
@@ -59,3 +66,52 @@ class RefuseNulCharacterMiddleware:
         return HttpResponse(
             f"{zh}\n{en}\n".encode(), status=422, content_type="text/plain; charset=utf-8"
         )
+
+
+# Paths answered to API tokens and anonymous readers in JSON or plain text, which read no
+# session, user, flash message or language: the session, language, authentication and messages
+# middlewares are skipped there (each costs time on every request and sets nothing those answers
+# use). Security, CommonMiddleware, the NUL check, CSRF and clickjacking still run on them.
+# ``/log/witness/`` is an office page under ``/log/`` and ``/api/v1/docs`` a browser page: both
+# keep the full chain.
+LEAN_PATHS = ("/api/v1/", "/log/", "/healthz")
+FULL_CHAIN_PATHS = ("/log/witness/", "/api/v1/docs")
+
+
+def is_lean_path(path: str) -> bool:
+    return path.startswith(LEAN_PATHS) and not path.startswith(FULL_CHAIN_PATHS)
+
+
+class SkippedOnLeanPaths(MiddlewareMixin):
+    """Mixed into a middleware class: on a lean path the request goes straight to the next one.
+
+    Subclasses keep the original's name in their bases, so Django's checks that look for the
+    session, authentication and messages middlewares still find them."""
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if is_lean_path(request.path_info):
+            return self.get_response(request)  # type: ignore[return-value]
+        return super().__call__(request)  # type: ignore[return-value]
+
+
+class SessionMiddleware(SkippedOnLeanPaths, sessions.SessionMiddleware):
+    pass
+
+
+class LocaleMiddleware(SkippedOnLeanPaths, locale.LocaleMiddleware):
+    pass
+
+
+class AuthenticationMiddleware(SkippedOnLeanPaths, auth.AuthenticationMiddleware):
+    """On a lean path ``request.user`` is the anonymous user: an API answer depends on its token
+    (``request.auth``) alone, never on a browser's login session."""
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if is_lean_path(request.path_info):
+            request.user = ANONYMOUS
+            return self.get_response(request)  # type: ignore[return-value]
+        return super().__call__(request)
+
+
+class MessageMiddleware(SkippedOnLeanPaths, messages.MessageMiddleware):
+    pass

@@ -110,5 +110,10 @@ class KeysetPagination(PaginationBase):
         rows = rows[: pagination.limit]
         return {
             "items": self.present(rows),
-            "next_cursor": self.encode(getattr(rows[-1], self.key)) if more else None,
+            "next_cursor": self.encode(_key_of(rows[-1], self.key)) if more else None,
         }
+
+
+def _key_of(row: Any, key: str) -> Any:
+    """A row's keyset position: a model instance's attribute or a ``values()`` row's item."""
+    return row[key] if isinstance(row, dict) else getattr(row, key)

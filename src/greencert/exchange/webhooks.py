@@ -22,7 +22,7 @@ import time
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -387,12 +387,21 @@ def deliver_subscription(subscription_id: int, seconds: float | None = None) -> 
 
 
 def oldest_due_delivery(now: dt.datetime | None = None) -> dt.datetime | None:
-    """When the longest-waiting due delivery became due (None: nothing is due); one index read."""
-    return (
-        WebhookDelivery.objects.filter(
-            state=DeliveryState.PENDING, next_attempt_at__lte=now or timezone.now()
-        )
-        .order_by("next_attempt_at")
-        .values_list("next_attempt_at", flat=True)
-        .first()
+    """When the longest-waiting due delivery became due (None: nothing is due); one index read,
+    as fixed SQL: ``/healthz`` asks on every call, and building the query with the ORM would cost
+    several times its execution."""
+    field = WebhookDelivery._meta.get_field("next_attempt_at")
+    sql = (
+        f"SELECT {field.column} FROM {WebhookDelivery._meta.db_table} "
+        f"WHERE state = %s AND {field.column} <= %s ORDER BY {field.column} LIMIT 1"
     )
+    when = connection.ops.adapt_datetimefield_value(now or timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [DeliveryState.PENDING.value, when])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    value = row[0]
+    if isinstance(value, str):  # SQLite answers text
+        value = dt.datetime.fromisoformat(value)
+    return value if timezone.is_aware(value) else value.replace(tzinfo=dt.UTC)

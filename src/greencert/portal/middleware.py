@@ -7,6 +7,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
+from greencert.core.middleware import is_lean_path
+
 SUPPORTED = {code for code, _name in settings.LANGUAGES}
 ALIASES = {"zh": "zh-hans", "zh-cn": "zh-hans", "cn": "zh-hans"}
 
@@ -16,6 +18,8 @@ class QueryLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if is_lean_path(request.path_info):  # JSON answers, in both languages at once
+            return self.get_response(request)
         raw = request.GET.get("lang", "").lower()
         chosen = ALIASES.get(raw, raw)
         if chosen in SUPPORTED:

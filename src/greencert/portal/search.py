@@ -24,12 +24,36 @@ from greencert.portal.results import hit_dict, region_names
 from greencert.supervision.blacklist import flagged_certificate_ids, in_force
 from greencert.supervision.models import BlacklistEntry
 
-RESULT_RELATED = (
-    "certificate__holder",
-    "certificate__category",
-    "certificate__site_region",
-    "body",
-    "enterprise__region",
+# What a hit shows, read as one row per document through the joins (no model instances built).
+RESULT_FIELDS = (
+    "id",
+    "kind",
+    "key",
+    "province_code",
+    "city_code",
+    "in_pilot_zone",
+    "in_demonstration_zone",
+    "certificate_id",
+    "enterprise_id",
+    "body_id",
+    "certificate__number",
+    "certificate__certification_unit",
+    "certificate__body_number",
+    "certificate__status",
+    "certificate__status_reason_code",
+    "certificate__holder__credit_code",
+    "certificate__holder__name",
+    "certificate__category__code",
+    "certificate__category__name_zh",
+    "certificate__category__name_en",
+    "certificate__products",
+    "certificate__service_site",
+    "certificate__grade",
+    "certificate__issue_date",
+    "certificate__expiry_date",
+    "body__approval_number",
+    "body__name",
+    "enterprise__name",
 )
 # Every search query names the document table itself (no alias), as the filters' SQL does.
 T = fts.TABLE
@@ -46,13 +70,17 @@ class Search:
         self.query = parse_query(filters.q)
         self.conditions = filters.get_filter_expression()
 
-    def page(self, after: int | None, count: int) -> list[SearchDocument]:
+    def page(self, after: int | None, count: int) -> list[dict[str, Any]]:
+        """The page's documents as rows of ``RESULT_FIELDS``, in result order."""
         ids: list[int] = []
         if self.query.key:
             ids = self._ids(after, count, by_key=True)
         if not ids and (self.query.grams or not self.filters.q):
             ids = self._ids(after, count, by_key=False)
-        found = SearchDocument.objects.select_related(*RESULT_RELATED).in_bulk(ids)
+        if not ids:
+            return []
+        rows = SearchDocument.objects.filter(id__in=ids).values(*RESULT_FIELDS)
+        found = {row["id"]: row for row in rows}
         return [found[pk] for pk in ids if pk in found]
 
     def _ids(self, after: int | None, count: int, *, by_key: bool) -> list[int]:
@@ -109,10 +137,10 @@ class SearchPages(KeysetPagination):
     max_limit = 100
     salt = "greencert.portal.search"
 
-    def present(self, rows: list[SearchDocument]) -> list[dict[str, Any]]:
+    def present(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         names = region_names()
         flagged = blacklisted_documents(rows)
-        return [hit_dict(doc, names, blacklisted=doc.pk in flagged) for doc in rows]
+        return [hit_dict(row, names, blacklisted=row["id"] in flagged) for row in rows]
 
 
 # Documents the newest-first pass on PostgreSQL reads before it falls back to the GIN index.
@@ -181,7 +209,7 @@ def _index_keys(filters: SearchFilters) -> tuple[str, list[Any]]:
     return "".join(f"AND {k} " for k in keys), params
 
 
-def blacklisted_documents(documents: list[SearchDocument]) -> set[int]:
+def blacklisted_documents(documents: list[dict[str, Any]]) -> set[int]:
     """Which documents carry the blacklist flag today: certificates flagged because their holder
     or issuing body is listed, and enterprises and bodies listed themselves.
 
@@ -189,16 +217,18 @@ def blacklisted_documents(documents: list[SearchDocument]) -> set[int]:
     showing that day. At most two queries, however many documents.
     """
     certificates = {
-        d.certificate_id: d.pk
+        d["certificate_id"]: d["id"]
         for d in documents
-        if d.kind == DocumentKind.CERTIFICATE and d.certificate_id
+        if d["kind"] == DocumentKind.CERTIFICATE and d["certificate_id"]
     }
     enterprises = {
-        d.enterprise_id: d.pk
+        d["enterprise_id"]: d["id"]
         for d in documents
-        if d.kind == DocumentKind.ENTERPRISE and d.enterprise_id
+        if d["kind"] == DocumentKind.ENTERPRISE and d["enterprise_id"]
     }
-    bodies = {d.body_id: d.pk for d in documents if d.kind == DocumentKind.BODY and d.body_id}
+    bodies = {
+        d["body_id"]: d["id"] for d in documents if d["kind"] == DocumentKind.BODY and d["body_id"]
+    }
     flagged = {certificates[pk] for pk in flagged_certificate_ids(certificates)}
     if enterprises or bodies:
         listed = BlacklistEntry.objects.filter(

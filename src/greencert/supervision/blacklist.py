@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db import connection
+from django.db import connections, router
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -158,7 +158,7 @@ _OPEN_FLAG_SQL = (
 
 
 def _has_open_flag(certificate_id: int) -> bool:
-    with connection.cursor() as cursor:
+    with connections[router.db_for_read(BlacklistFlag)].cursor() as cursor:
         cursor.execute(_OPEN_FLAG_SQL, [certificate_id])
         return cursor.fetchone() is not None
 

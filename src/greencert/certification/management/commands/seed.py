@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from greencert.certification.models import Certificate
 from greencert.certification.seed import seed
+from greencert.core.bulk import refresh_statistics
 
 
 class Command(BaseCommand):
@@ -51,6 +52,9 @@ class Command(BaseCommand):
             self.stdout.write(f"  {wall:7.1f}s  (cpu {cpu:6.1f}s)  {stage}")
 
         result = seed(count, options["seed"], options["today"] or timezone.localdate(), progress)
+        # Autovacuum may be off or late after a bulk load; the planner needs the new row counts.
+        refresh_statistics(changed_rows=0)
+        progress("statistics")
         self.stdout.write(
             self.style.SUCCESS(
                 f"seeded {result['certificates']} certificates, {result['events']} events, "
