@@ -6,6 +6,8 @@ import datetime as dt
 
 from ninja import Field, Schema
 
+from greencert.core.schemas import RegistryDate
+
 
 class VerifyIn(Schema):
     numbers: list[str] = Field(
@@ -21,7 +23,7 @@ class VerifyIn(Schema):
         examples=[["91350100M000100Y43"]],
         description="holders' 统一社会信用代码; every certificate of each holder is returned",
     )
-    at: dt.date | None = Field(
+    at: RegistryDate | None = Field(
         None,
         examples=["2025-06-30"],
         description="bid date: adds each certificate's status on that date",
@@ -132,7 +134,13 @@ class ChangesOut(Schema):
 
 
 class WebhookIn(Schema):
-    url: str = Field(examples=["https://buyer.example/greencert/hooks"])
+    url: str = Field(
+        max_length=500,
+        pattern=r"^[Hh][Tt][Tt][Pp][Ss]?://",
+        examples=["https://buyer.example/greencert/hooks"],
+        description="the receiver: a public http(s) address (https in production); internal "
+        "addresses and names resolving to them are refused",
+    )
     holders: list[str] = Field(default_factory=list)
     categories: list[str] = Field(default_factory=list, examples=[["coatings"]])
     regions: list[str] = Field(
@@ -177,9 +185,12 @@ class AdoptionIn(Schema):
         examples=["procurement"], description="procurement, insurance, credit or other"
     )
     reference: str = Field(
-        examples=["ZJCG-2025-0456"], description="tender, policy or loan reference"
+        min_length=1,
+        max_length=120,
+        examples=["ZJCG-2025-0456"],
+        description="tender, policy or loan reference",
     )
-    adopted_on: dt.date = Field(examples=["2025-06-30"])
+    adopted_on: RegistryDate = Field(examples=["2025-06-30"])
     amount_band: str = Field(
         examples=["1m-10m"], description="lt-1m, 1m-10m, 10m-100m, ge-100m, undisclosed"
     )
