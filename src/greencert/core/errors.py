@@ -84,6 +84,10 @@ EXPECTATIONS: dict[str, tuple[str, str]] = {
     "date_from_datetime_parsing": ("应为日期 YYYY-MM-DD", "a date as YYYY-MM-DD"),
     "date_parsing": ("应为日期 YYYY-MM-DD", "a date as YYYY-MM-DD"),
     "date_type": ("应为日期 YYYY-MM-DD", "a date as YYYY-MM-DD"),
+    "nothing_to_verify": (
+        "至少一个证书编号或持证人信用代码",
+        "at least one certificate number or holder's credit code",
+    ),
     "date_out_of_range": (
         "应为 {earliest} 至 {latest} 之间的日期",
         "a date from {earliest} to {latest}",

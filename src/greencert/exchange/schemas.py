@@ -5,11 +5,18 @@ from __future__ import annotations
 import datetime as dt
 
 from ninja import Field, Schema
+from pydantic import model_validator
+from pydantic_core import PydanticCustomError
 
 from greencert.core.schemas import RegistryDate
 
 
 class VerifyIn(Schema):
+    """At least one number or holder (``minProperties`` keeps an empty object out, and the
+    validator an object whose lists are both empty)."""
+
+    model_config = {"json_schema_extra": {"minProperties": 1}}
+
     numbers: list[str] = Field(
         default_factory=list,
         max_length=1000,
@@ -33,6 +40,14 @@ class VerifyIn(Schema):
         description="also return a signed receipt (compact JWS, `typ: receipt+jwt`) of the "
         "whole answer, checked with `greencert receipt verify`",
     )
+
+    @model_validator(mode="after")
+    def _asks_something(self) -> VerifyIn:
+        if not self.numbers and not self.holders:
+            raise PydanticCustomError(
+                "nothing_to_verify", "at least one certificate number or holder's credit code"
+            )
+        return self
 
 
 class StatusBrief(Schema):
@@ -148,7 +163,11 @@ class WebhookIn(Schema):
     )
     event_types: list[str] = Field(default_factory=list, examples=[["suspended", "revoked"]])
     from_sequence: int | None = Field(
-        None, ge=0, description="deliver events after this sequence; default: from now on"
+        None,
+        ge=0,
+        strict=True,
+        description="deliver events after this sequence (a whole number, not true or false); "
+        "default: from now on",
     )
 
 

@@ -102,3 +102,21 @@ def test_a_webhook_url_over_500_characters_is_refused_by_the_schema(buyer):
     response = post(api, "/api/v1/webhooks", {"url": url})
     assert_refused(response, "url", url, "at most 500 characters")
     assert not WebhookSubscription.objects.exists()
+
+
+@pytest.mark.parametrize("body", ["[null,null]", "{}", '{"numbers": [], "holders": []}'])
+def test_verify_refuses_a_request_asking_nothing(buyer, body):
+    _, api = buyer
+    response = api.post("/api/v1/verify", body, content_type="application/json")
+    assert response.status_code == 422, response.content[:300]
+    error = response.json()["error"]
+    assert "at least one certificate number or holder's credit code" in error["message_en"]
+    assert "至少一个证书编号或持证人信用代码" in error["message_zh"]
+
+
+@pytest.mark.parametrize("flag", [False, True])
+def test_from_sequence_must_be_a_whole_number_not_true_or_false(buyer, flag):
+    _, api = buyer
+    response = post(api, "/api/v1/webhooks", {"url": "https://a.example/", "from_sequence": flag})
+    assert_refused(response, "from_sequence", flag, "a whole number")
+    assert not WebhookSubscription.objects.exists()

@@ -171,9 +171,11 @@ def test_a_deleted_subscription_receives_no_more_retries(buyer, issue):
             webhooks.deliver_subscription(subscription.pk)
         assert receiver.answered == 1
     assert states(subscription) == [DeliveryState.CANCELLED]
-    replay = api.post(f"/api/v1/webhooks/{subscription.pk}/dead-letters/replay")
-    assert replay.status_code == 400
-    assert replay.json()["error"]["field"] == "subscription"
+    # Deleted: gone from the client's list, its dead letters and replay answer 404.
+    assert api.get("/api/v1/webhooks").json() == []
+    assert api.get(f"/api/v1/webhooks/{subscription.pk}/dead-letters").status_code == 404
+    assert api.post(f"/api/v1/webhooks/{subscription.pk}/dead-letters/replay").status_code == 404
+    assert api.delete(f"/api/v1/webhooks/{subscription.pk}").status_code == 404
 
 
 @pytest.mark.parametrize("stop", ["subscription", "client", "tokens"])
