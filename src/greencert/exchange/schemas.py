@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from ninja import Field, Schema
-from pydantic import model_validator
+from pydantic import StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
 from greencert.core.schemas import RegistryDate
+
+# 统一社会信用代码 (GB 32100-2015): 18 characters of its alphabet; the check character is checked
+# where the code is looked up.
+CreditCode = Annotated[
+    str, StringConstraints(pattern=r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+]
+# GB/T 2260 region codes: six digits.
+RegionCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")]
 
 
 class VerifyIn(Schema):
@@ -151,17 +160,28 @@ class ChangesOut(Schema):
 class WebhookIn(Schema):
     url: str = Field(
         max_length=500,
-        pattern=r"^[Hh][Tt][Tt][Pp][Ss]?://",
         examples=["https://buyer.example/greencert/hooks"],
         description="the receiver: a public http(s) address (https in production); internal "
         "addresses and names resolving to them are refused",
     )
-    holders: list[str] = Field(default_factory=list)
-    categories: list[str] = Field(default_factory=list, examples=[["coatings"]])
-    regions: list[str] = Field(
-        default_factory=list, examples=[["330000"]], description="province or city codes"
+    holders: list[CreditCode] = Field(
+        default_factory=list,
+        max_length=1000,
+        examples=[["91350100M000100Y43"]],
+        description="holders' 统一社会信用代码 (18 characters)",
     )
-    event_types: list[str] = Field(default_factory=list, examples=[["suspended", "revoked"]])
+    categories: list[Annotated[str, StringConstraints(min_length=1, max_length=64)]] = Field(
+        default_factory=list, max_length=1000, examples=[["coatings"]]
+    )
+    regions: list[RegionCode] = Field(
+        default_factory=list,
+        max_length=1000,
+        examples=[["330000"]],
+        description="province or city codes (GB/T 2260, six digits)",
+    )
+    event_types: list[Annotated[str, StringConstraints(min_length=1, max_length=32)]] = Field(
+        default_factory=list, max_length=100, examples=[["suspended", "revoked"]]
+    )
     from_sequence: int | None = Field(
         None,
         ge=0,

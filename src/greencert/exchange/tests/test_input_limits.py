@@ -120,3 +120,14 @@ def test_from_sequence_must_be_a_whole_number_not_true_or_false(buyer, flag):
     response = post(api, "/api/v1/webhooks", {"url": "https://a.example/", "from_sequence": flag})
     assert_refused(response, "from_sequence", flag, "a whole number")
     assert not WebhookSubscription.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("regions", "33000"), ("regions", "浙江"), ("holders", "91350100M000100Y4"), ("holders", "x")],
+)
+def test_a_webhook_filter_code_of_the_wrong_form_is_refused(buyer, field, value):
+    _, api = buyer
+    response = post(api, "/api/v1/webhooks", {"url": "https://a.example/", field: [value]})
+    assert_refused(response, f"{field}.0", value, "text matching")
+    assert not WebhookSubscription.objects.exists()

@@ -237,12 +237,13 @@ def test_a_url_with_credentials_is_refused(buyer):
 
 
 def test_a_url_over_500_characters_is_refused_naming_its_length(buyer):
+    """Refused by the schema on the API; ``check_webhook_url`` refuses it on every other path."""
     _, api = buyer
     url = "https://hooks.buyer.example/" + "a" * 500
     response = api.post(
         "/api/v1/webhooks", json.dumps({"url": url}), content_type="application/json"
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     error = response.json()["error"]
     assert error["field"] == "url"
     assert "500" in error["message_en"]
@@ -343,3 +344,9 @@ def test_the_admin_form_refuses_an_internal_address_as_the_api_does(buyer):
     [message] = form.errors["url"]
     assert "169.254.169.254 is a link-local address" in message
     assert "应为公网地址" in message
+
+
+def test_the_subscribe_action_refuses_a_url_over_500_characters(buyer):
+    client, _ = buyer
+    with pytest.raises(ValidationFailed, match="at most 500 characters"):
+        subscribe_webhook(client, url="https://hooks.buyer.example/" + "a" * 480)
