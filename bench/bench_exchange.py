@@ -123,7 +123,12 @@ def webhooks(registry: lookup.Registry) -> dict[str, float]:
     """Run ``_webhooks_child`` with the registry's settings; returns its figures."""
     result = subprocess.run(
         [sys.executable, __file__, "--webhooks-child"],
-        env=registry.env | {"DJANGO_SETTINGS_MODULE": "greencert.settings"},
+        env=registry.env
+        | {
+            "DJANGO_SETTINGS_MODULE": "greencert.settings",
+            # The benchmark's receiver listens on this machine.
+            "GREENCERT_WEBHOOK_ALLOWED_HOSTS": "127.0.0.1",
+        },
         cwd=lookup.ROOT,
         capture_output=True,
         text=True,

@@ -226,3 +226,10 @@ def empty_task_queue() -> Iterator[None]:
     yield
     HUEY.storage.flush_all()
     forget_heartbeat()
+
+
+@pytest.fixture
+def loopback_receivers(settings: Any) -> None:
+    """Webhook receivers on this machine (the tests' own, on 127.0.0.1), which an operator's
+    ``GREENCERT_WEBHOOK_ALLOWED_HOSTS`` allows; every other internal address stays refused."""
+    settings.GREENCERT_WEBHOOK_ALLOWED_HOSTS = ["127.0.0.1"]

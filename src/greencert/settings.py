@@ -302,6 +302,11 @@ GREENCERT_REPLICATE_WITNESSED_ONLY = env_bool("GREENCERT_REPLICATE_WITNESSED_ONL
 # Seconds between replication rounds (following the peers' logs); 0 turns the periodic task off.
 GREENCERT_REPLICATE_SECONDS = int(os.environ.get("GREENCERT_REPLICATE_SECONDS", "5"))
 # Certificate numbers: prefix + province code + year + serial + ISO/IEC 7064 check character.
+# Internal hosts webhooks may be sent to although they are loopback or private (comma-separated
+# names or addresses); every other receiver must be a public address.
+GREENCERT_WEBHOOK_ALLOWED_HOSTS = [
+    h.strip() for h in os.environ.get("GREENCERT_WEBHOOK_ALLOWED_HOSTS", "").split(",") if h.strip()
+]
 GREENCERT_CERTIFICATE_PREFIX = os.environ.get("GREENCERT_CERTIFICATE_PREFIX", "GC")
 # The largest file the office import page accepts (bytes); the command has no limit.
 GREENCERT_IMPORT_MAX_BYTES = int(os.environ.get("GREENCERT_IMPORT_MAX_BYTES", 50 * 1024 * 1024))

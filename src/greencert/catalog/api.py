@@ -12,7 +12,7 @@ from ninja import Field, Query, Router, Schema
 from greencert.catalog.editions import citable_until, edition_on, in_force_on
 from greencert.catalog.models import Category, EvaluationScheme, MarkActivity, Standard
 from greencert.core.errors import ValidationFailed
-from greencert.core.schemas import ERROR_STATUSES, ErrorBody
+from greencert.core.schemas import ERROR_STATUSES, ErrorBody, RegistryDate
 from greencert.evaluation import SchemeError, SubmissionError, evaluate, load_shipped_schemes
 
 schemes_router = Router(tags=["evaluation 统一评价"])
@@ -70,13 +70,13 @@ class CategoryOut(Schema):
 
 
 class StandardsQuery(Schema):
-    on: dt.date | None = Field(None, description="the date asked about (default today)")
+    on: RegistryDate | None = Field(None, description="the date asked about (default today)")
     number: str | None = Field(None, description="one standard, e.g. GB/T 35607")
     in_force: bool | None = Field(None, description="only editions in force (or not) on `on`")
 
 
 class CategoriesQuery(Schema):
-    on: dt.date | None = Field(None, description="the date asked about (default today)")
+    on: RegistryDate | None = Field(None, description="the date asked about (default today)")
     pilot_zone: bool | None = Field(None, description="only the pilot zone's catalog (or not)")
 
 
@@ -192,7 +192,7 @@ class EvaluationIn(Schema):
     submission: dict[str, Any] = Field(
         examples=[{"certification_unit": "水性外墙涂料", "baseline": {}, "values": {}}]
     )
-    on: dt.date | None = Field(
+    on: RegistryDate | None = Field(
         None, description="without @VERSION: the version in force on this date"
     )
 
@@ -238,7 +238,7 @@ def _scheme_rows(day: dt.date, scheme_id: str | None = None) -> list[dict[str, A
     response={200: list[SchemeOut], ERROR_STATUSES: ErrorBody},
     summary="Evaluation schemes 评价方案",
 )
-def list_schemes(request: HttpRequest, on: dt.date | None = None) -> list[dict[str, Any]]:
+def list_schemes(request: HttpRequest, on: RegistryDate | None = None) -> list[dict[str, Any]]:
     """Every scheme with its versions and the one in force on `on` (default today)."""
     return _scheme_rows(on or timezone.localdate())
 
@@ -248,7 +248,9 @@ def list_schemes(request: HttpRequest, on: dt.date | None = None) -> list[dict[s
     response={200: SchemeDetailOut, ERROR_STATUSES: ErrorBody},
     summary="One scheme with its versions",
 )
-def get_scheme(request: HttpRequest, scheme_id: str, on: dt.date | None = None) -> dict[str, Any]:
+def get_scheme(
+    request: HttpRequest, scheme_id: str, on: RegistryDate | None = None
+) -> dict[str, Any]:
     rows = _scheme_rows(on or timezone.localdate(), scheme_id)
     if not rows:
         raise ValidationFailed(

@@ -3,7 +3,6 @@
 # No ``from __future__ import annotations``: Ninja resolves a paginated view's annotations in the
 # module of @paginate's wrapper, where names of this module are unknown.
 
-import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
@@ -26,7 +25,7 @@ from greencert.certification.schemas import (
 from greencert.core.errors import refuse_future_date
 from greencert.core.pagination import KeysetPagination
 from greencert.core.responses import json_response
-from greencert.core.schemas import ERROR_STATUSES, ErrorBody
+from greencert.core.schemas import ERROR_STATUSES, ErrorBody, RegistryDate
 
 router = Router(tags=["certificates 证书"])
 ROUTERS = {"/certificates": router}
@@ -67,7 +66,9 @@ def list_certificates(
     url_name="certificate",
     summary="One certificate 证书详情",
 )
-def get_certificate(request: HttpRequest, number: str, at: dt.date | None = None) -> JsonResponse:
+def get_certificate(
+    request: HttpRequest, number: str, at: RegistryDate | None = None
+) -> JsonResponse:
     """The certificate with its status history from the event log, found by either number: the
     registry's (`GC…`) or the issuing body's own (机构证书编号, as printed on the body's paper
     certificate; case, full-width characters and spaces do not matter).

@@ -84,6 +84,14 @@ EXPECTATIONS: dict[str, tuple[str, str]] = {
     "date_from_datetime_parsing": ("应为日期 YYYY-MM-DD", "a date as YYYY-MM-DD"),
     "date_parsing": ("应为日期 YYYY-MM-DD", "a date as YYYY-MM-DD"),
     "date_type": ("应为日期 YYYY-MM-DD", "a date as YYYY-MM-DD"),
+    "nothing_to_verify": (
+        "至少一个证书编号或持证人信用代码",
+        "at least one certificate number or holder's credit code",
+    ),
+    "date_out_of_range": (
+        "应为 {earliest} 至 {latest} 之间的日期",
+        "a date from {earliest} to {latest}",
+    ),
     "string_pattern_mismatch": ("应符合格式 {pattern}", "text matching {pattern}"),
     "string_too_long": ("最多 {max_length} 个字符", "at most {max_length} characters"),
     "string_too_short": ("至少 {min_length} 个字符", "at least {min_length} characters"),

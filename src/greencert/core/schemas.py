@@ -1,10 +1,42 @@
-"""The error body every endpoint answers with (documented for every 4xx status)."""
+"""The error body every endpoint answers with (documented for every 4xx status), and the input
+types every app's API reads dates with."""
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import Annotated, Any
 
 from ninja import Field, Schema
+from pydantic import AfterValidator
+from pydantic_core import PydanticCustomError
+
+# The dates the registry can mean: the GB/T 27065 era of certification and well beyond any
+# certificate's validity. Outside them date arithmetic (a month before, a day after) overflows.
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2199, 12, 31)
+
+
+def _within_registry_dates(day: dt.date) -> dt.date:
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise PydanticCustomError(
+            "date_out_of_range",
+            "a date from {earliest} to {latest}",
+            {"earliest": EARLIEST_DATE.isoformat(), "latest": LATEST_DATE.isoformat()},
+        )
+    return day
+
+
+# A date a client sends: YYYY-MM-DD from 1900-01-01 to 2199-12-31.
+RegistryDate = Annotated[
+    dt.date,
+    AfterValidator(_within_registry_dates),
+    Field(
+        json_schema_extra={
+            "formatMinimum": EARLIEST_DATE.isoformat(),
+            "formatMaximum": LATEST_DATE.isoformat(),
+        }
+    ),
+]
 
 
 class ErrorDetail(Schema):

@@ -27,7 +27,7 @@ from greencert.exchange.models import (
     WebhookSubscription,
 )
 from greencert.exchange.tokens import new_token
-from greencert.exchange.webhook_sender import BadTarget, parse_target
+from greencert.exchange.webhook_targets import BadTarget, check_subscription_url
 from greencert.exchange.webhooks import cancel_stopped
 from greencert.parties.models import CertificationBody
 from greencert.parties.permissions import is_alliance_admin
@@ -139,6 +139,27 @@ def new_webhook_secret() -> str:
     return "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
 
 
+def check_webhook_url(url: str) -> None:
+    """A receiver's URL fit to register: ``ValidationFailed`` on ``url`` otherwise."""
+    limit = WebhookSubscription._meta.get_field("url").max_length or 500
+    if len(url) > limit:
+        raise ValidationFailed(
+            field="url",
+            value=url[:80] + "…",
+            expected_zh=f"不超过 {limit} 个字符的地址（实为 {len(url)} 个）",
+            expected_en=f"a URL of at most {limit} characters (this one has {len(url)})",
+        )
+    try:
+        check_subscription_url(url)
+    except BadTarget as exc:
+        raise ValidationFailed(
+            field="url",
+            value=url,
+            expected_zh=f"可用的 http(s) 地址（{exc.problem_zh}）",
+            expected_en=f"a usable http(s) URL ({exc.problem_en})",
+        ) from None
+
+
 def _list_of_strings(field: str, value: Any) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ValidationFailed(
@@ -168,15 +189,7 @@ def subscribe_webhook(
             expected_zh="客户未获得 webhooks 权限范围",
             expected_en="the webhooks scope",
         )
-    try:
-        parse_target(url)
-    except BadTarget as exc:
-        raise ValidationFailed(
-            field="url",
-            value=url,
-            expected_zh=f"可用的 http(s) 地址（{exc.problem_zh}）",
-            expected_en=f"a usable http(s) URL ({exc.problem_en})",
-        ) from None
+    check_webhook_url(url)
     unknown = sorted(set(event_types or []) - set(lifecycle.transitions()))
     if unknown:
         raise ValidationFailed(

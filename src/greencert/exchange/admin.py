@@ -1,10 +1,12 @@
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from greencert.core.actors import Actor
+from greencert.core.errors import ValidationFailed
 from greencert.core.readonly_admin import ReadOnlyAdmin
 from greencert.exchange import actions
 from greencert.exchange.models import (
@@ -67,8 +69,35 @@ class ApiTokenAdmin(admin.ModelAdmin):
         return False
 
 
+class WebhookSubscriptionForm(forms.ModelForm):
+    """The receiver's URL checked as the API checks it: a public address, whatever the spelling."""
+
+    class Meta:
+        model = WebhookSubscription
+        fields = [
+            "client",
+            "url",
+            "holders",
+            "categories",
+            "regions",
+            "event_types",
+            "active",
+            "cursor",
+            "sending_until",
+        ]
+
+    def clean_url(self) -> str:
+        url: str = self.cleaned_data["url"]
+        try:
+            actions.check_webhook_url(url)
+        except ValidationFailed as exc:
+            raise forms.ValidationError(f"{exc.message_zh} / {exc.message_en}") from None
+        return url
+
+
 @admin.register(WebhookSubscription)
 class WebhookSubscriptionAdmin(admin.ModelAdmin):
+    form = WebhookSubscriptionForm
     list_display = ["client", "url", "active", "cursor", "created_at"]
     exclude = ["secret"]
 

@@ -113,9 +113,10 @@ def _webhook_out(sub: WebhookSubscription) -> dict:
 
 
 def _own_webhook(request: HttpRequest, webhook_id: int) -> tuple[Any, WebhookSubscription]:
-    """The calling client and its subscription ``webhook_id`` (404 for anyone else's)."""
+    """The calling client and its subscription ``webhook_id``: 404 for anyone else's, and for
+    one deleted (stopped), whose deliveries and dead letters are no longer the client's to see."""
     client = request.auth  # type: ignore[attr-defined]
-    return client, get_object_or_404(WebhookSubscription, pk=webhook_id, client=client)
+    return client, get_object_or_404(WebhookSubscription, pk=webhook_id, client=client, active=True)
 
 
 @webhooks_router.post(
@@ -144,7 +145,7 @@ def create_webhook(request: HttpRequest, body: WebhookIn) -> Status:
 )
 def list_webhooks(request: HttpRequest) -> list[dict]:
     client = request.auth  # type: ignore[attr-defined]
-    return [_webhook_out(s) for s in client.webhooks.all()]
+    return [_webhook_out(s) for s in client.webhooks.filter(active=True)]
 
 
 @webhooks_router.delete(

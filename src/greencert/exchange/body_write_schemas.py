@@ -6,7 +6,6 @@ system sends them; unknown fields are refused, so a misspelt field is never sile
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from ninja import Field, Schema
@@ -14,6 +13,7 @@ from pydantic import ConfigDict
 
 from greencert.certification.intake import CHANGE_EVENTS
 from greencert.certification.schemas import CertificateDetail
+from greencert.core.schemas import RegistryDate
 
 
 class ProductIn(Schema):
@@ -117,8 +117,10 @@ class IssueIn(Schema):
         description="认证模式; default: 初始检查+产品抽样检验+获证后监督",
     )
     grade: str = Field("", max_length=32, examples=[""], description="等级 (graded services)")
-    issue_date: dt.date = Field(examples=["2025-06-30"], description="颁证日期, today or earlier")
-    expiry_date: dt.date | None = Field(
+    issue_date: RegistryDate = Field(
+        examples=["2025-06-30"], description="颁证日期, today or earlier"
+    )
+    expiry_date: RegistryDate | None = Field(
         None,
         examples=["2030-06-29"],
         description="有效期至; default and latest: the category's term from the issue date",
@@ -159,7 +161,7 @@ class InspectionIn(Schema):
         description="the reference of the application (in this registry) whose on-site "
         "inspection of the new site passed",
     )
-    inspected_on: dt.date | None = Field(None, examples=["2026-11-20"], description="检查日期")
+    inspected_on: RegistryDate | None = Field(None, examples=["2026-11-20"], description="检查日期")
     report_number: str = Field(
         "", max_length=60, examples=["JC-2026-0113"], description="检查报告编号"
     )
@@ -205,11 +207,11 @@ class EventIn(Schema):
         "a default",
     )
     note: str = Field("", max_length=2000, examples=["监督抽样不合格"])
-    until: dt.date | None = Field(
+    until: RegistryDate | None = Field(
         None, examples=["2026-03-31"], description="suspended: the latest day of the suspension"
     )
     changes: ChangesIn | None = Field(None, description="changed: the new values")
-    effective_date: dt.date | None = Field(
+    effective_date: RegistryDate | None = Field(
         None,
         examples=["2025-07-15"],
         description="the day the change took effect when recorded after the fact; default: now",

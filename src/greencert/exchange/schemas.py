@@ -3,11 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from ninja import Field, Schema
+from pydantic import StringConstraints, model_validator
+from pydantic_core import PydanticCustomError
+
+from greencert.core.schemas import RegistryDate
+
+# 统一社会信用代码 (GB 32100-2015): 18 characters of its alphabet; the check character is checked
+# where the code is looked up.
+CreditCode = Annotated[
+    str, StringConstraints(pattern=r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+]
+# GB/T 2260 region codes: six digits.
+RegionCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")]
 
 
 class VerifyIn(Schema):
+    """At least one number or holder (``minProperties`` keeps an empty object out, and the
+    validator an object whose lists are both empty)."""
+
+    model_config = {"json_schema_extra": {"minProperties": 1}}
+
     numbers: list[str] = Field(
         default_factory=list,
         max_length=1000,
@@ -21,7 +39,7 @@ class VerifyIn(Schema):
         examples=[["91350100M000100Y43"]],
         description="holders' 统一社会信用代码; every certificate of each holder is returned",
     )
-    at: dt.date | None = Field(
+    at: RegistryDate | None = Field(
         None,
         examples=["2025-06-30"],
         description="bid date: adds each certificate's status on that date",
@@ -31,6 +49,14 @@ class VerifyIn(Schema):
         description="also return a signed receipt (compact JWS, `typ: receipt+jwt`) of the "
         "whole answer, checked with `greencert receipt verify`",
     )
+
+    @model_validator(mode="after")
+    def _asks_something(self) -> VerifyIn:
+        if not self.numbers and not self.holders:
+            raise PydanticCustomError(
+                "nothing_to_verify", "at least one certificate number or holder's credit code"
+            )
+        return self
 
 
 class StatusBrief(Schema):
@@ -132,15 +158,36 @@ class ChangesOut(Schema):
 
 
 class WebhookIn(Schema):
-    url: str = Field(examples=["https://buyer.example/greencert/hooks"])
-    holders: list[str] = Field(default_factory=list)
-    categories: list[str] = Field(default_factory=list, examples=[["coatings"]])
-    regions: list[str] = Field(
-        default_factory=list, examples=[["330000"]], description="province or city codes"
+    url: str = Field(
+        max_length=500,
+        examples=["https://buyer.example/greencert/hooks"],
+        description="the receiver: a public http(s) address (https in production); internal "
+        "addresses and names resolving to them are refused",
     )
-    event_types: list[str] = Field(default_factory=list, examples=[["suspended", "revoked"]])
+    holders: list[CreditCode] = Field(
+        default_factory=list,
+        max_length=1000,
+        examples=[["91350100M000100Y43"]],
+        description="holders' 统一社会信用代码 (18 characters)",
+    )
+    categories: list[Annotated[str, StringConstraints(min_length=1, max_length=64)]] = Field(
+        default_factory=list, max_length=1000, examples=[["coatings"]]
+    )
+    regions: list[RegionCode] = Field(
+        default_factory=list,
+        max_length=1000,
+        examples=[["330000"]],
+        description="province or city codes (GB/T 2260, six digits)",
+    )
+    event_types: list[Annotated[str, StringConstraints(min_length=1, max_length=32)]] = Field(
+        default_factory=list, max_length=100, examples=[["suspended", "revoked"]]
+    )
     from_sequence: int | None = Field(
-        None, ge=0, description="deliver events after this sequence; default: from now on"
+        None,
+        ge=0,
+        strict=True,
+        description="deliver events after this sequence (a whole number, not true or false); "
+        "default: from now on",
     )
 
 
@@ -177,9 +224,12 @@ class AdoptionIn(Schema):
         examples=["procurement"], description="procurement, insurance, credit or other"
     )
     reference: str = Field(
-        examples=["ZJCG-2025-0456"], description="tender, policy or loan reference"
+        min_length=1,
+        max_length=120,
+        examples=["ZJCG-2025-0456"],
+        description="tender, policy or loan reference",
     )
-    adopted_on: dt.date = Field(examples=["2025-06-30"])
+    adopted_on: RegistryDate = Field(examples=["2025-06-30"])
     amount_band: str = Field(
         examples=["1m-10m"], description="lt-1m, 1m-10m, 10m-100m, ge-100m, undisclosed"
     )

@@ -1,7 +1,9 @@
 """One webhook request: the receiver's URL checked, the Standard Webhooks signature, a total deadline.
 
-Whatever a receiver does, it can only make its own delivery fail. A URL that cannot be parsed is a
-``BadTarget`` naming what is wrong with it; a receiver that answers slowly — even one byte every few
+Whatever a receiver does, it can only make its own delivery fail. A URL that cannot be parsed, or
+whose host is or resolves to an internal address, is a ``BadTarget`` naming what is wrong with it;
+the request connects to the very address that was checked, and a redirect is an answer like any
+other (the delivery fails with its status), never followed. A receiver that answers slowly — even one byte every few
 seconds, which no socket timeout notices — is cut off when the delivery's deadline passes.
 """
 
@@ -11,27 +13,23 @@ import contextlib
 import datetime as dt
 import http.client
 import socket
+import ssl
 import threading
-import urllib.parse
-from dataclasses import dataclass
 
 from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
 
+from greencert.exchange.webhook_targets import (
+    BadTarget,
+    IPAddress,
+    Target,
+    checked_addresses,
+    parse_target,
+)
+
+__all__ = ["BadTarget", "DeadlineExceeded", "Target", "parse_target", "post", "signed_headers"]
+
 USER_AGENT = "greencert-webhooks/1"
-
-
-class BadTarget(ValueError):
-    """The URL cannot be used at all, so trying it again cannot help."""
-
-    def __init__(self, url: str, problem_zh: str, problem_en: str) -> None:
-        self.url = url
-        self.problem_zh = problem_zh
-        self.problem_en = problem_en
-        shown = url if len(url) <= 80 else url[:77] + "..."
-        super().__init__(
-            f"地址 {shown!r} 无法使用：{problem_zh} / URL {shown!r} unusable: {problem_en}"
-        )
 
 
 class DeadlineExceeded(TimeoutError):
@@ -40,38 +38,6 @@ class DeadlineExceeded(TimeoutError):
             f"接收方未在 {seconds:g} 秒总时限内答复 / "
             f"no complete answer within the {seconds:g} s deadline"
         )
-
-
-@dataclass(frozen=True)
-class Target:
-    scheme: str
-    host: str
-    port: int
-    path: str
-
-
-def parse_target(url: str) -> Target:
-    """The parts of an http(s) URL a request needs; ``BadTarget`` says what is wrong otherwise."""
-    try:
-        parts = urllib.parse.urlsplit(url)
-        port = parts.port
-    except ValueError as exc:
-        raise BadTarget(url, f"格式无效（{exc}）", f"malformed ({exc})") from None
-    if parts.scheme not in {"http", "https"}:
-        raise BadTarget(url, "应以 http:// 或 https:// 开头", "expected an http:// or https:// URL")
-    host = parts.hostname
-    if not host:
-        raise BadTarget(url, "缺少主机名", "the host name is missing")
-    try:
-        host.encode("idna")
-    except UnicodeError:
-        raise BadTarget(
-            url,
-            "主机名无效：每段须为 1 至 63 个字符",
-            "the host name is not valid: each dot-separated label must be 1 to 63 characters",
-        ) from None
-    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    return Target(parts.scheme, host, port or (443 if parts.scheme == "https" else 80), path)
 
 
 def signed_headers(secret: str, message_id: str, body: bytes, now: dt.datetime) -> dict[str, str]:
@@ -93,19 +59,62 @@ def verify_signature(secret: str, headers: dict[str, str], body: bytes) -> bool:
     return True
 
 
+def _connect(addresses: list[IPAddress], port: int, timeout: float | None) -> socket.socket:
+    """A connection to the first of the checked addresses that answers; never to a name, so
+    what the name resolves to a moment later does not matter."""
+    failure: OSError = OSError("no address")
+    for address in addresses:
+        try:
+            return socket.create_connection((str(address), port), timeout)
+        except OSError as exc:
+            failure = exc
+    raise failure
+
+
+class PinnedHTTPConnection(http.client.HTTPConnection):
+    """HTTP to ``target`` (its host name in the Host header) over a connection to an address
+    checked before the request."""
+
+    def __init__(self, target: Target, addresses: list[IPAddress], timeout: float) -> None:
+        super().__init__(target.host, target.port, timeout=timeout)
+        self.addresses = addresses
+
+    def connect(self) -> None:
+        self.sock = _connect(self.addresses, self.port, self.timeout)
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
+class PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """HTTPS likewise; the certificate is checked against the URL's host name."""
+
+    def __init__(self, target: Target, addresses: list[IPAddress], timeout: float) -> None:
+        self.tls = ssl.create_default_context()
+        super().__init__(target.host, target.port, timeout=timeout, context=self.tls)
+        self.addresses = addresses
+
+    def connect(self) -> None:
+        sock = _connect(self.addresses, self.port, self.timeout)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.sock = self.tls.wrap_socket(sock, server_hostname=self.host)
+
+
 def post(
     url: str, body: bytes, headers: dict[str, str], *, deadline: float, socket_timeout: float
 ) -> int:
     """POST ``body`` and return the answer's HTTP status, all within ``deadline`` seconds.
 
     Raises ``BadTarget``, ``DeadlineExceeded``, or ``OSError``/``http.client.HTTPException`` for
-    a receiver that cannot be reached or answers with something that is not HTTP.
+    a receiver that cannot be reached or answers with something that is not HTTP. A redirect is
+    returned as its status, not followed.
     """
     target = parse_target(url)
-    connection_class = (
-        http.client.HTTPSConnection if target.scheme == "https" else http.client.HTTPConnection
+    addresses = checked_addresses(url, target)
+    timeout = min(socket_timeout, deadline)
+    connection: http.client.HTTPConnection = (
+        PinnedHTTPSConnection(target, addresses, timeout)
+        if target.scheme == "https"
+        else PinnedHTTPConnection(target, addresses, timeout)
     )
-    connection = connection_class(target.host, target.port, timeout=min(socket_timeout, deadline))
     expired = threading.Event()
 
     def cut_off() -> None:

@@ -282,12 +282,11 @@ def _record_success(delivery: WebhookDelivery, status: int) -> None:
     )
 
 
-def _describe(exc: BaseException) -> str:
-    if isinstance(exc, ConnectionRefusedError):
-        return "接收方拒绝连接 / connection refused"
-    if isinstance(exc, TimeoutError):
-        return "连接超时 / timed out"
-    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+# One wording for every way a connection can fail (refused, filtered, reset, not HTTP): the
+# dead-letter list must not tell a client which ports of a host are open.
+UNREACHABLE = (
+    "无法连接接收方或其答复不是 HTTP / the receiver could not be reached or did not answer in HTTP"
+)
 
 
 class Outcome(enum.Enum):
@@ -321,12 +320,12 @@ def attempt(subscription: WebhookSubscription, delivery: WebhookDelivery) -> Out
     except DeadlineExceeded as exc:
         _record_failure(delivery, None, str(exc))
         return Outcome.FAILED
-    except (OSError, http.client.HTTPException) as exc:
-        _record_failure(delivery, None, _describe(exc))
+    except (OSError, http.client.HTTPException):
+        _record_failure(delivery, None, UNREACHABLE)
         return Outcome.FAILED
-    except Exception as exc:
+    except Exception:
         logger.exception("webhook delivery %s failed unexpectedly", delivery.message_id)
-        _record_failure(delivery, None, _describe(exc))
+        _record_failure(delivery, None, "发送失败 / the delivery failed")
         return Outcome.FAILED
     if 200 <= status < 300:
         _record_success(delivery, status)

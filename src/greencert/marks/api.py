@@ -14,7 +14,7 @@ from greencert.certification.presenters import lookup_error_dict, verify_url
 from greencert.certification.schemas import SeveralCertificatesBody
 from greencert.core.errors import UserFacingError
 from greencert.core.responses import json_response
-from greencert.core.schemas import ERROR_STATUSES, ErrorBody
+from greencert.core.schemas import ERROR_STATUSES, ErrorBody, RegistryDate
 from greencert.marks import printing
 from greencert.marks.credentials import MEDIA_TYPE, issue_credential
 from greencert.marks.scans import scan_summary
@@ -116,7 +116,7 @@ def certificate_credential(request: HttpRequest, number: str) -> HttpResponse:
 def certificate_receipt(
     request: HttpRequest,
     number: str,
-    at: dt.date | None = None,
+    at: RegistryDate | None = None,
     format: Literal["json", "pdf"] = "json",
 ) -> HttpResponse:
     """A signed statement: certificate N had status S on date D (default today), as recorded by

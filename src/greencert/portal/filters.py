@@ -17,6 +17,7 @@ from greencert.catalog.models import Category
 from greencert.certification.lifecycle import STATUS_CODES, STATUS_PATTERN
 from greencert.core.errors import ValidationFailed
 from greencert.core.filters import QueryFilters
+from greencert.core.schemas import RegistryDate
 from greencert.parties.models import CertificationBody, Enterprise
 from greencert.portal.models import DocumentKind
 from greencert.regions.models import Region
@@ -55,10 +56,10 @@ class SearchFilters(QueryFilters):
     grade: Annotated[str | None, FilterLookup("grade")] = Field(
         None, max_length=32, description="grade of a graded service"
     )
-    issued_from: Annotated[dt.date | None, FilterLookup("issue_date__gte")] = Field(
+    issued_from: Annotated[RegistryDate | None, FilterLookup("issue_date__gte")] = Field(
         None, description="issued on or after (YYYY-MM-DD)"
     )
-    issued_to: Annotated[dt.date | None, FilterLookup("issue_date__lte")] = Field(
+    issued_to: Annotated[RegistryDate | None, FilterLookup("issue_date__lte")] = Field(
         None, description="issued on or before (YYYY-MM-DD)"
     )
 

@@ -6,14 +6,12 @@ a credit grade is shown with the records behind it, a complaint only to whoever 
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
 from greencert.core.errors import refuse_future_date
-from greencert.core.schemas import ERROR_STATUSES, ErrorBody
+from greencert.core.schemas import ERROR_STATUSES, ErrorBody, RegistryDate
 from greencert.parties.models import CertificationBody, Enterprise
 from greencert.supervision.credit import explain_grade
 from greencert.supervision.filters import BlacklistFilters
@@ -57,7 +55,7 @@ def list_blacklist(
     response={200: CreditGradeOut, ERROR_STATUSES: ErrorBody},
     summary="Credit grade explained 信用等级",
 )
-def credit_grade(request: HttpRequest, code: str, at: dt.date | None = None) -> dict:
+def credit_grade(request: HttpRequest, code: str, at: RegistryDate | None = None) -> dict:
     """An enterprise's (by 统一社会信用代码) or body's (by approval number) credit grade on a
     date, with every record, the points it adds and the rule version applied."""
     refuse_future_date("at", at)

@@ -2,10 +2,13 @@
 
 Each generated request must get no server error, and every response must have a documented
 status code, content type and body shape. A registered client's token is sent so the adoption
-endpoints and the bodies' writes are exercised beyond their authentication.
+endpoints and the bodies' writes are exercised beyond their authentication. The suite generates
+``GREENCERT_FUZZ_EXAMPLES`` cases per operation (25 by default); ``make fuzz`` generates 1,000.
 """
 
 from __future__ import annotations
+
+import os
 
 import pytest
 import schemathesis
@@ -24,6 +27,9 @@ from greencert.exchange.actions import create_client
 from greencert.wsgi import application
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+# Cases generated per operation: a few dozen in the suite; ``make fuzz`` runs 1,000.
+EXAMPLES = int(os.environ.get("GREENCERT_FUZZ_EXAMPLES", "25"))
 
 CHECKS = [
     not_a_server_error,
@@ -58,7 +64,7 @@ def token(db: None, issued_certificate) -> str:  # a certificate exists to be fo
 @pytest.mark.django_db
 @schema.parametrize()
 @settings(
-    max_examples=25,
+    max_examples=EXAMPLES,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -18,9 +18,12 @@ from greencert.exchange.actions import subscribe_webhook
 from greencert.exchange.models import DeliveryState, WebhookDelivery
 from greencert.exchange.tests.receiver import Receiver
 from greencert.exchange.webhook_sender import verify_signature
-from greencert.exchange.webhooks import deliver_subscription, dispatch_all, next_delay
+from greencert.exchange.webhooks import UNREACHABLE, deliver_subscription, dispatch_all, next_delay
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_task_queue")]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("empty_task_queue", "loopback_receivers"),
+]
 
 
 def history(issue, body_staff):
@@ -154,7 +157,7 @@ def test_deliveries_failing_for_24_hours_are_parked_and_can_be_replayed(buyer, i
     delivery = WebhookDelivery.objects.get(subscription=subscription)
     assert delivery.state == DeliveryState.DEAD
     assert delivery.attempts >= 8
-    assert delivery.last_error == "接收方拒绝连接 / connection refused"
+    assert delivery.last_error == UNREACHABLE
     assert delivery.next_attempt_at is not None
     assert delivery.first_attempt_at is not None
     assert delivery.next_attempt_at - delivery.first_attempt_at >= dt.timedelta(hours=24)

@@ -39,7 +39,9 @@ def test_a_worker_silent_for_more_than_three_minutes_shows_as_stale(client):
     assert data["worker"]["state"] == "stale"
 
 
-def test_the_oldest_due_job_shows_how_long_it_has_waited(client, issue, time_machine):
+def test_the_oldest_due_job_shows_how_long_it_has_waited(
+    client, issue, time_machine, loopback_receivers
+):
     time_machine.move_to(dt.datetime(2026, 6, 1, 10, tzinfo=dt.UTC), tick=False)
     webhooks_client, _ = create_client(
         Actor.for_system("console"), name="buyer", scopes=["webhooks"]

@@ -22,7 +22,10 @@ from greencert.portal.tasks import export_open_data
 from greencert.supervision.actions import list_on_blacklist
 from greencert.supervision.models import BlacklistEntry
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_task_queue")]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("empty_task_queue", "loopback_receivers"),
+]
 
 LONG_AGO = dt.date(2019, 3, 1)  # five-year validity: expired by now
 
