@@ -53,7 +53,9 @@ IF_MATCH_PARAMETER = {
         "`based_on` says the same; given both, they must agree."
     ),
 }
-ENTITY_TAG = re.compile(r'"(\d{1,18})"')
+# The certificate's ETag: its last event sequence, then, when the certificates its document shows
+# changed since, the newest of theirs (``"123"``, ``"123.130"``); a change is based on the first.
+ENTITY_TAG = re.compile(r'"(\d{1,18})(?:\.\d{1,18})?"')
 
 
 class CertificateNotFound(UserFacingError):
