@@ -257,11 +257,12 @@ def _stop(server: subprocess.Popen[bytes]) -> None:
         os.killpg(server.pid, signal.SIGKILL)
 
 
-def wrk(base: str, target: str, seconds: int) -> dict[str, float]:
-    """One wrk run; ``target`` is a numbers file or 'healthz'."""
+def wrk(base: str, target: str, seconds: int, *mode: str) -> dict[str, float]:
+    """One wrk run; ``target`` is a numbers file or 'healthz'; ``mode`` 'conditional' for
+    lookups sent with ``If-None-Match: *`` (304 expected)."""
     script = str(BENCH_DIR / "lookup.lua")
     load = [f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency"]
-    command = ["wrk", *load, "-s", script, base, "--", target]
+    command = ["wrk", *load, "-s", script, base, "--", target, *mode]
     result = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
     line = re.search(r"^GREENCERT (.+)$", result.stdout, re.M)
     if result.returncode != 0 or not line:
@@ -287,20 +288,26 @@ def _check_answers(base: str, numbers: Path, body_numbers: Path) -> None:
 def measure(
     registry: Registry, numbers: Path, body_numbers: Path
 ) -> dict[str, list[dict[str, float]]]:
-    runs: dict[str, list[dict[str, float]]] = {"healthz": [], "lookup": [], "body_lookup": []}
-    targets = (
-        ("healthz", "healthz"),
-        ("lookup", str(numbers)),
-        ("body_lookup", str(body_numbers)),
+    runs: dict[str, list[dict[str, float]]] = {
+        "healthz": [],
+        "lookup": [],
+        "body_lookup": [],
+        "conditional": [],
+    }
+    targets: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+        ("healthz", "healthz", ()),
+        ("lookup", str(numbers), ()),
+        ("body_lookup", str(body_numbers), ()),
+        ("conditional", str(numbers), ("conditional",)),
     )
     with serving(registry) as base:
         _check_answers(base, numbers, body_numbers)
-        for _, target in targets:
-            wrk(base, target, WARM_UP_SECONDS)
+        for _, target, mode in targets:
+            wrk(base, target, WARM_UP_SECONDS, *mode)
         for i in range(RUNS):
             # Alternate them, so a change in the machine's load falls on each alike.
-            for name, target in targets:
-                figures = wrk(base, target, SECONDS)
+            for name, target, mode in targets:
+                figures = wrk(base, target, SECONDS, *mode)
                 runs[name].append(figures)
                 sys.stderr.write(
                     f"    {registry.engine} {name} run {i + 1}: {figures['rps']:,.0f} req/s, "
@@ -319,6 +326,7 @@ def _rows(registry: Registry, runs: dict[str, list[dict[str, float]]]) -> tuple[
         ("healthz", "`GET /healthz`"),
         ("lookup", "`GET /api/v1/certificates/{n}`"),
         ("body_lookup", "`GET /api/v1/certificates/{body n}`"),
+        ("conditional", "`GET /api/v1/certificates/{n}` with `If-None-Match` → 304"),
     )
     for name, path in endpoints:
         r = runs[name]
@@ -341,6 +349,14 @@ def _rows(registry: Registry, runs: dict[str, list[dict[str, float]]]) -> tuple[
             f"{GOAL_RATIO}), p99 = **{p99:.1f} ms** (goal ≤ {GOAL_P99_MS:.0f} ms), non-2xx = "
             f"{non2xx:.0f} → goal **{'met' if met else 'not met'}**."
         )
+    ratio = _median(runs["conditional"], "rps") / _median(runs["healthz"], "rps")
+    unexpected = sum(x["non2xx"] for x in runs["conditional"])
+    met = ratio >= 1 and unexpected == 0
+    verdicts.append(
+        f"- **{registry.engine}**, conditional lookup answered 304: 304/healthz = "
+        f"**{ratio:.2f}** (goal ≥ 1), answers other than 304 = {unexpected:.0f} → goal "
+        f"**{'met' if met else 'not met'}**."
+    )
     return rows, "\n".join(verdicts)
 
 

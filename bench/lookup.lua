@@ -1,7 +1,8 @@
 -- wrk script for bench_lookup.py: `wrk ... -s lookup.lua URL -- FILE` requests
 -- GET /api/v1/certificates/{number} with numbers drawn at random from FILE (one a line);
--- `-- healthz` requests GET /healthz. It counts non-2xx answers (wrk itself counts only >= 400)
--- and prints one machine-readable line at the end.
+-- `-- healthz` requests GET /healthz; `-- FILE conditional` sends each lookup with
+-- `If-None-Match: *` (answered 304 Not Modified from the certificate's stored version). It counts
+-- unexpected answers (wrk itself counts only >= 400) and prints one machine-readable line at the end.
 local threads = {}
 
 function setup(thread)
@@ -12,6 +13,7 @@ end
 function init(args)
   numbers = {}
   non2xx = 0
+  conditional = args[2] == "conditional"
   if args[1] ~= "healthz" then
     for line in io.lines(args[1]) do
       numbers[#numbers + 1] = line
@@ -24,11 +26,19 @@ function request()
   if #numbers == 0 then
     return wrk.format("GET", "/healthz")
   end
-  return wrk.format("GET", "/api/v1/certificates/" .. numbers[math.random(#numbers)])
+  local headers = nil
+  if conditional then
+    headers = { ["If-None-Match"] = "*" }
+  end
+  return wrk.format("GET", "/api/v1/certificates/" .. numbers[math.random(#numbers)], headers)
 end
 
 function response(status, headers, body)
-  if status < 200 or status > 299 then
+  local expected = status >= 200 and status <= 299
+  if conditional then
+    expected = status == 304
+  end
+  if not expected then
     non2xx = non2xx + 1
   end
 end

@@ -106,7 +106,7 @@ def get_certificate(
     sequence and the newest of theirs (`"123.130"`). A body's system sends it back as `If-Match`
     when it records a change, which is refused if another came in between. `Last-Modified`
     goes with it; `If-None-Match` or `If-Modified-Since` get **304 Not Modified** while nothing
-    changed. Public caches may keep an answer for a minute (`Cache-Control`).
+    changed. Shared caches may keep an answer for a minute (`Cache-Control: s-maxage=60`).
     """
     refuse_future_date("at", at)
     stored, lookup = _stored_document(number)

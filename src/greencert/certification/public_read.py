@@ -21,6 +21,7 @@ from django.db import connection
 
 from greencert.catalog.models import Category, Standard
 from greencert.certification.models import Certificate, PublicDocument
+from greencert.core.http_cache import entity_tag
 from greencert.parties.models import CertificationBody, Enterprise
 from greencert.regions.models import Region
 
@@ -128,3 +129,13 @@ def changed_at_value(value: Any) -> dt.datetime:
     if isinstance(value, dt.datetime):
         return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
     return dt.datetime.fromisoformat(str(value)).replace(tzinfo=dt.UTC)
+
+
+def certificate_validators(
+    certificate: Certificate, variant: str, *, weak: bool = False
+) -> tuple[str, dt.datetime]:
+    """The entity tag and last change of an answer about ``certificate`` alone (its mark, its
+    credential): its last event sequence and ``variant``, and when its document last changed."""
+    stored = document_of(certificate.pk)
+    changed = stored.changed_at if stored is not None else certificate.updated_at
+    return entity_tag(certificate.last_event_sequence, variant, weak=weak), changed

@@ -15,17 +15,20 @@ from django.http import HttpRequest, HttpResponseBase
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 
-# Public certificate views: long enough for a burst of scans of one product to be answered by a
-# cache, short enough that a suspension or revocation shows within a minute.
+# Public certificate views: a shared cache (a CDN) answers a burst of scans of one product for up
+# to a minute, so a suspension or revocation shows there within a minute; a browser asks again each
+# time (a 304 while nothing changed), so the person who made a change sees it at once.
 PUBLIC_LIFETIME = 60
-PUBLIC = f"public, max-age={PUBLIC_LIFETIME}"
+PUBLIC = f"public, max-age=0, s-maxage={PUBLIC_LIFETIME}"
 # A page that differs by person (a signed-in user sees more) is kept by no shared cache.
 PRIVATE = "private, no-cache"
 
 
-def entity_tag(*parts: object) -> str:
-    """A strong entity tag: the parts joined by dots, quoted (``"123"``, ``"123.en"``)."""
-    return '"' + ".".join(str(p) for p in parts if p not in (None, "")) + '"'
+def entity_tag(*parts: object, weak: bool = False) -> str:
+    """An entity tag: the parts joined by dots, quoted (``"123"``, ``"123.en"``). ``weak`` for
+    answers that say the same thing in bytes that differ (a signature's or printing's time)."""
+    tag = '"' + ".".join(str(p) for p in parts if p not in (None, "")) + '"'
+    return f"W/{tag}" if weak else tag
 
 
 def not_modified(

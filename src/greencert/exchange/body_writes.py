@@ -55,7 +55,8 @@ IF_MATCH_PARAMETER = {
 }
 # The certificate's ETag: its last event sequence, then, when the certificates its document shows
 # changed since, the newest of theirs (``"123"``, ``"123.130"``); a change is based on the first.
-ENTITY_TAG = re.compile(r'"(\d{1,18})(?:\.\d{1,18})?"')
+# A compressed answer carries it weak (``W/"123"``), as Django's GZipMiddleware marks it.
+ENTITY_TAG = re.compile(r'(?:W/)?"(\d{1,18})(?:\.\d{1,18})?"')
 
 
 class CertificateNotFound(UserFacingError):
