@@ -3,6 +3,8 @@ conditional request, public for visitors and private for people signed in."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -15,7 +17,7 @@ from greencert.exchange.tlog.storage import catch_up
 pytestmark = pytest.mark.django_db
 
 
-def page(certificate: Certificate, **headers: str) -> Client:
+def page(certificate: Certificate, **headers: str) -> Any:
     return Client().get(f"/verify/{certificate.number}", headers=headers)
 
 
