@@ -9,6 +9,9 @@ attaches them) and the same history rows as the ORM path, which the tests check.
 
 A body's own number (机构证书编号) is read the same way, by ``cert_body_number_idx``: one query
 for every certificate that carries it, since two bodies may have given out the same number.
+
+The API's answer itself is not built here: it is each certificate's public document, stored by
+``certification.public_document`` and read by one indexed query (``document_by_number``).
 """
 
 from __future__ import annotations
