@@ -2,7 +2,9 @@
 -- with FILE, PATH followed by a number drawn at random from FILE (one a line), e.g.
 -- `-- /api/v1/certificates/ numbers.txt`, `-- /verify/ numbers.txt`, `-- /healthz`.
 -- It counts answers outside 200-399 (wrk itself counts only >= 400; `/V/{n}` answers with a
--- redirect to the verify page) and prints one machine-readable line at the end.
+-- redirect to the verify page) and prints one machine-readable line at the end. A third argument
+-- `conditional` sends each request with `If-None-Match: *` and expects 304 Not Modified (answered
+-- from the certificate's stored version); any other answer then counts as bad.
 local threads = {}
 
 function setup(thread)
@@ -14,6 +16,7 @@ function init(args)
   path = args[1]
   numbers = {}
   bad = 0
+  conditional = args[3] == "conditional"
   if args[2] ~= nil then
     for line in io.lines(args[2]) do
       numbers[#numbers + 1] = line
@@ -26,11 +29,19 @@ function request()
   if #numbers == 0 then
     return wrk.format("GET", path)
   end
-  return wrk.format("GET", path .. numbers[math.random(#numbers)])
+  local headers = nil
+  if conditional then
+    headers = { ["If-None-Match"] = "*" }
+  end
+  return wrk.format("GET", path .. numbers[math.random(#numbers)], headers)
 end
 
 function response(status, headers, body)
-  if status < 200 or status > 399 then
+  local expected = status >= 200 and status <= 399
+  if conditional then
+    expected = status == 304
+  end
+  if not expected then
     bad = bad + 1
   end
 end

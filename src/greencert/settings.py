@@ -65,6 +65,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise, whose static files are compressed ahead of time; compresses pages and JSON.
+    "django.middleware.gzip.GZipMiddleware",
     "greencert.core.middleware.SessionMiddleware",
     "greencert.portal.middleware.QueryLanguageMiddleware",
     "greencert.core.middleware.LocaleMiddleware",
@@ -250,7 +252,7 @@ STATIC_ROOT = VAR_DIR / "static"
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "greencert.core.static_storage.VersionedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
 

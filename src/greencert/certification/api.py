@@ -3,18 +3,28 @@
 # No ``from __future__ import annotations``: Ninja resolves a paginated view's annotations in the
 # module of @paginate's wrapper, where names of this module are unknown.
 
+import datetime as dt
+import json
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from ninja import Query, Router
 from ninja.pagination import paginate
 
 from greencert.certification.filters import CertificateFilters
 from greencert.certification.foreign import foreign_detail
-from greencert.certification.lookup import PUBLIC_RELATED, find_certificate, http_status
+from greencert.certification.lookup import PUBLIC_RELATED, Lookup, find_certificate, http_status
 from greencert.certification.models import Certificate
-from greencert.certification.presenters import detail_dict, lookup_error_dict, summary_dict
+from greencert.certification.numbers import check_number
+from greencert.certification.presenters import (
+    detail_dict,
+    lookup_error_dict,
+    status_at_dict,
+    summary_dict,
+)
+from greencert.certification.public_document import encode
+from greencert.certification.public_read import StoredDocument, document_by_number, document_of
 from greencert.certification.restrictions import flagged_certificate_ids, flags_for
 from greencert.certification.schemas import (
     CertificateDetail,
@@ -23,6 +33,7 @@ from greencert.certification.schemas import (
     SeveralCertificatesBody,
 )
 from greencert.core.errors import refuse_future_date
+from greencert.core.http_cache import conditional, entity_tag, set_validators
 from greencert.core.pagination import KeysetPagination
 from greencert.core.responses import json_response
 from greencert.core.schemas import ERROR_STATUSES, ErrorBody, RegistryDate
@@ -68,7 +79,7 @@ def list_certificates(
 )
 def get_certificate(
     request: HttpRequest, number: str, at: RegistryDate | None = None
-) -> JsonResponse:
+) -> HttpResponseBase:
     """The certificate with its status history from the event log, found by either number: the
     registry's (`GC…`) or the issuing body's own (机构证书编号, as printed on the body's paper
     certificate; case, full-width characters and spaces do not matter).
@@ -89,11 +100,67 @@ def get_certificate(
     node's copy of that node's verified log, with `authority`: the node, its verify page, and
     the checkpoint of its log the answer rests on (`ForeignCertificateDetail`).
 
-    The `ETag` header is the certificate's last event sequence (`"123"`): a body's system sends
-    it back as `If-Match` when it records a change, which is refused if another came in between.
+    The answer is the certificate's public document as stored, kept up to date with every event
+    in the event's own transaction. Its `ETag` is the certificate's last event sequence (`"123"`)
+    or, once a certificate it shows (the same audit, the supply chain) has changed since, that
+    sequence and the newest of theirs (`"123.130"`). A body's system sends it back as `If-Match`
+    when it records a change, which is refused if another came in between. `Last-Modified`
+    goes with it; `If-None-Match` or `If-Modified-Since` get **304 Not Modified** while nothing
+    changed. Shared caches may keep an answer for a minute (`Cache-Control: s-maxage=60`).
     """
     refuse_future_date("at", at)
+    stored, lookup = _stored_document(number)
+    if stored is None:
+        return _without_document(number, at, lookup)
+    etag = document_etag(stored, at)
+    unchanged = conditional(request, etag, stored.changed_at)
+    if unchanged is not None:
+        return unchanged
+    body = stored.body if at is None else _with_status_at(stored.body, at)
+    response = HttpResponse(body, content_type="application/json")
+    set_validators(response, etag, stored.changed_at)
+    return response
+
+
+def document_etag(stored: StoredDocument, at: dt.date | None = None) -> str:
+    """The answer's entity tag; an answer with ``?at`` is a variant of its own."""
+    if at is not None:
+        return entity_tag(stored.own_sequence, stored.version, at.isoformat())
+    if stored.version == stored.own_sequence:
+        return entity_tag(stored.own_sequence)
+    return entity_tag(stored.own_sequence, stored.version)
+
+
+def _stored_document(number: str) -> tuple[StoredDocument | None, Lookup | None]:
+    """The stored document of the certificate ``number`` names, by one read for a registry
+    number; otherwise the lookup that found no single certificate, or found one by its body
+    number."""
+    check = check_number(number)
+    if check.verdict == "well_formed":
+        stored = document_by_number(check.normalised)
+        if stored is not None:
+            return stored, None
     lookup = find_certificate(number)
+    if lookup.certificate is None:
+        return None, lookup
+    return document_of(lookup.certificate.pk), lookup
+
+
+def _with_status_at(body: bytes, at: dt.date) -> bytes:
+    """The stored document with ``at``: the status at the end of that day, from its history."""
+    document = json.loads(body)
+    history = [
+        row | {"effective_at": dt.datetime.fromisoformat(row["effective_at"])}
+        for row in document["history"]
+    ]
+    document["at"] = status_at_dict(history, at)
+    return encode(document)
+
+
+def _without_document(number: str, at: dt.date | None, lookup: Lookup | None) -> HttpResponseBase:
+    """A foreign certificate, an error, or a certificate whose document is not yet built (a
+    database migrated but not rebuilt): computed as it is asked for."""
+    lookup = lookup or find_certificate(number)
     if lookup.certificate is None:
         foreign = foreign_detail(lookup.normalised, at) if lookup.verdict == "not_found" else None
         if foreign is not None:
@@ -103,7 +170,7 @@ def get_certificate(
     response = json_response(
         detail_dict(lookup.certificate, at) | {"blacklisted": bool(flags), "blacklist": flags}
     )
-    response["ETag"] = f'"{lookup.certificate.last_event_sequence}"'
+    response["ETag"] = entity_tag(lookup.certificate.last_event_sequence)
     return response
 
 

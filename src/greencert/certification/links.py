@@ -199,13 +199,16 @@ def link_upstream(
         },
         authorised=True,
     )
-    return SupplyChainLink.objects.create(
+    link = SupplyChainLink.objects.create(
         downstream=downstream,
         upstream=upstream,
         role=role,
         share=share_value,
         linked_sequence=downstream.last_event_sequence,
     )
+    # The link row follows its event: both ends' public documents show it from now on.
+    _refresh_documents([downstream.pk, upstream.pk])
+    return link
 
 
 @transaction.atomic
@@ -233,7 +236,15 @@ def unlink_upstream(
         authorised=True,
     )
     link.delete()
+    _refresh_documents([downstream.pk, upstream.pk])
     return downstream
+
+
+def _refresh_documents(ids: list[int]) -> None:
+    # Imported here: the public document is built from this module's sections.
+    from greencert.certification.public_document import refresh_documents
+
+    refresh_documents(ids)
 
 
 def notify_downstream(event: Any) -> None:
@@ -364,13 +375,22 @@ def verify_sections(certificate: Certificate, language: str) -> dict[str, Any]:
     }
 
 
-def api_sections(certificate: Certificate) -> dict[str, Any]:
-    """The certificate detail's ``programme``, ``same_audit``, ``upstream`` and ``downstream``."""
+def api_sections(
+    certificate: Certificate,
+    *,
+    chain: dict[str, list[LinkRow]] | None = None,
+    same_audit: list[dict[str, str]] | None = None,
+) -> dict[str, Any]:
+    """The certificate detail's ``programme``, ``same_audit``, ``upstream`` and ``downstream``;
+    ``chain`` and ``same_audit``, where given, as already read for many certificates at once."""
 
     def labelled(label: Label, code: str) -> dict[str, str]:
         return {"code": code, "label_zh": label.zh, "label_en": label.en}
 
-    chain = chain_of(certificate)
+    if chain is None:
+        chain = chain_of(certificate)
+    if same_audit is None:
+        same_audit = same_audit_of(certificate)
     return {
         "programme": labelled(programme_label(certificate.programme), certificate.programme),
         "same_audit": [
@@ -379,7 +399,7 @@ def api_sections(certificate: Certificate) -> dict[str, Any]:
                 "programme": labelled(programme_label(row["programme"]), row["programme"]),
                 "status": labelled(lifecycle.status_label(row["status"]), row["status"]),
             }
-            for row in same_audit_of(certificate)
+            for row in same_audit
         ],
         "upstream": [row.as_dict() for row in chain["upstream"]],
         "downstream": [row.as_dict() for row in chain["downstream"]],

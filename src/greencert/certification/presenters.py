@@ -87,8 +87,17 @@ def history_of(cert: Certificate) -> list[dict[str, Any]]:
     return history(cert.pk)
 
 
-def detail_dict(cert: Certificate, at: dt.date | None = None) -> dict[str, Any]:
-    history = history_of(cert)
+def detail_dict(
+    cert: Certificate,
+    at: dt.date | None = None,
+    *,
+    history: list[dict[str, Any]] | None = None,
+    sections: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The certificate as ``GET /api/v1/certificates/{number}`` shows it (without its blacklist
+    flags); ``history`` and ``sections`` (``api_sections``), where given, as already read."""
+    if history is None:
+        history = history_of(cert)
     region = cert.site_region
     data = summary_dict(cert) | {
         "products": cert.products,
@@ -114,7 +123,7 @@ def detail_dict(cert: Certificate, at: dt.date | None = None) -> dict[str, Any]:
         "recognitions": recognitions_of(cert, history),
         "at": None,
     }
-    data |= api_sections(cert)
+    data |= api_sections(cert) if sections is None else sections
     if at is not None:
         data["at"] = status_at_dict(history, at)
     return data

@@ -9,16 +9,22 @@ attaches them) and the same history rows as the ORM path, which the tests check.
 
 A body's own number (机构证书编号) is read the same way, by ``cert_body_number_idx``: one query
 for every certificate that carries it, since two bodies may have given out the same number.
+
+The API's answer itself is not built here: it is each certificate's public document, stored by
+``certification.public_document`` and read by one indexed query (``document_by_number``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
 
 from greencert.catalog.models import Category, Standard
-from greencert.certification.models import Certificate
+from greencert.certification.models import Certificate, PublicDocument
+from greencert.core.http_cache import entity_tag
 from greencert.parties.models import CertificationBody, Enterprise
 from greencert.regions.models import Region
 
@@ -81,3 +87,58 @@ def _attach_related(cert: Certificate) -> Certificate:
         # What select_related does: the related object is cached on the instance.
         cert._state.fields_cache[name] = related
     return cert
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    """A certificate's public document as stored (``certification.public_document``)."""
+
+    certificate_id: int
+    own_sequence: int
+    version: int
+    changed_at: dt.datetime
+    body: bytes
+
+
+_DOCUMENT_SQL = (
+    "SELECT certificate_id, own_sequence, version, changed_at, body "
+    f"FROM {PublicDocument._meta.db_table} WHERE {{key}} = %s"
+)
+DOCUMENT_BY_NUMBER_SQL = _DOCUMENT_SQL.format(key="number")
+DOCUMENT_BY_CERTIFICATE_SQL = _DOCUMENT_SQL.format(key="certificate_id")
+
+
+def _stored(sql: str, key: str | int) -> StoredDocument | None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    certificate_id, own, version, changed_at, body = row
+    return StoredDocument(certificate_id, own, version, changed_at_value(changed_at), bytes(body))
+
+
+def document_by_number(number: str) -> StoredDocument | None:
+    """The stored public document of the certificate with registry number ``number``."""
+    return _stored(DOCUMENT_BY_NUMBER_SQL, number)
+
+
+def document_of(certificate_id: int) -> StoredDocument | None:
+    return _stored(DOCUMENT_BY_CERTIFICATE_SQL, certificate_id)
+
+
+def changed_at_value(value: Any) -> dt.datetime:
+    """A time read by fixed SQL: SQLite gives text in UTC, PostgreSQL an aware datetime."""
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    return dt.datetime.fromisoformat(str(value)).replace(tzinfo=dt.UTC)
+
+
+def certificate_validators(
+    certificate: Certificate, variant: str, *, weak: bool = False
+) -> tuple[str, dt.datetime]:
+    """The entity tag and last change of an answer about ``certificate`` alone (its mark, its
+    credential): its last event sequence and ``variant``, and when its document last changed."""
+    stored = document_of(certificate.pk)
+    changed = stored.changed_at if stored is not None else certificate.updated_at
+    return entity_tag(certificate.last_event_sequence, variant, weak=weak), changed

@@ -53,7 +53,10 @@ IF_MATCH_PARAMETER = {
         "`based_on` says the same; given both, they must agree."
     ),
 }
-ENTITY_TAG = re.compile(r'"(\d{1,18})"')
+# The certificate's ETag: its last event sequence, then, when the certificates its document shows
+# changed since, the newest of theirs (``"123"``, ``"123.130"``); a change is based on the first.
+# A compressed answer carries it weak (``W/"123"``), as Django's GZipMiddleware marks it.
+ENTITY_TAG = re.compile(r'(?:W/)?"(\d{1,18})(?:\.\d{1,18})?"')
 
 
 class CertificateNotFound(UserFacingError):

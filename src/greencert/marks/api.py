@@ -5,14 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from ninja import Router, Schema
 
 from greencert.certification.lookup import find_certificate, http_status
 from greencert.certification.models import Certificate
 from greencert.certification.presenters import lookup_error_dict, verify_url
+from greencert.certification.public_read import certificate_validators
 from greencert.certification.schemas import SeveralCertificatesBody
 from greencert.core.errors import UserFacingError
+from greencert.core.http_cache import conditional, set_validators
 from greencert.core.responses import json_response
 from greencert.core.schemas import ERROR_STATUSES, ErrorBody, RegistryDate
 from greencert.marks import printing
@@ -88,7 +90,7 @@ def certificate_or_refusal(number: str) -> Certificate:
     url_name="certificate_credential",
     summary="Signed credential 可验证凭证",
 )
-def certificate_credential(request: HttpRequest, number: str) -> HttpResponse:
+def certificate_credential(request: HttpRequest, number: str) -> HttpResponseBase:
     """The certificate as a W3C Verifiable Credential 2.0 (UNTP Digital Conformity Credential).
 
     A compact JWS (`application/vc+jwt`, `alg: EdDSA`, `typ: vc+jwt`) signed with the node's key
@@ -101,9 +103,16 @@ def certificate_credential(request: HttpRequest, number: str) -> HttpResponse:
     answered 300 with both certificates, as `GET /certificates/{number}` answers it.
     """
     cert = certificate_or_refusal(number)
+    # A credential issued later proves the same event against a newer checkpoint: the same
+    # statement in other bytes, so its entity tag is weak.
+    etag, changed = certificate_validators(cert, "vc", weak=True)
+    unchanged = conditional(request, etag, changed)
+    if unchanged is not None:
+        return unchanged
     token = issue_credential(cert)
     response = HttpResponse(token, content_type=MEDIA_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{cert.number}.vc.jwt"'
+    set_validators(response, etag, changed)
     return response
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +14,8 @@ from django.views.decorators.cache import cache_control
 from greencert.certification.lookup import explain, find_certificate, http_status
 from greencert.certification.models import Certificate
 from greencert.certification.presenters import verify_url
+from greencert.certification.public_read import certificate_validators
+from greencert.core.http_cache import conditional, set_validators
 from greencert.marks import artwork, keys, printing, statuslist
 from greencert.marks.actions import record_scan
 from greencert.marks.artwork import BodyPanel, Logo, MarkContent
@@ -22,6 +24,10 @@ from greencert.marks.identity import node_id
 from greencert.marks.products import certificates_for_product
 from greencert.marks.qr import certificate_qr_url, product_qr_url
 from greencert.marks.scans import request_region
+
+# A certificate's mark and printable certificate: kept by caches as long as before, revalidated
+# by the certificate's last event.
+MARK_LIFETIME = "public, max-age=300"
 
 CONTENT_TYPES = {
     "svg": "image/svg+xml; charset=utf-8",
@@ -43,8 +49,15 @@ def _explain(
 
 
 def _valid_certificate(
-    request: HttpRequest, number: str, view: Callable[[Certificate], HttpResponse]
-) -> HttpResponse:
+    request: HttpRequest,
+    number: str,
+    view: Callable[[Certificate], HttpResponse],
+    variant: str,
+    *,
+    weak: bool = False,
+) -> HttpResponseBase:
+    """``view`` of the valid certificate ``number`` names, versioned by its last event and
+    ``variant`` (a 304 while that has not changed); ``weak`` where the bytes carry a time."""
     lookup = find_certificate(number)
     if lookup.certificate is None:
         zh, en = explain(lookup)
@@ -53,7 +66,11 @@ def _valid_certificate(
         require_valid(lookup.certificate)
     except CertificateNotValid as exc:
         return _explain(request, exc.http_status, exc.message_zh, exc.message_en)
-    return view(lookup.certificate)
+    etag, changed = certificate_validators(lookup.certificate, variant, weak=weak)
+    unchanged = conditional(request, etag, changed, cache_control=MARK_LIFETIME)
+    if unchanged is not None:
+        return unchanged
+    return set_validators(view(lookup.certificate), etag, changed, cache_control=MARK_LIFETIME)
 
 
 def body_logo(cert: Certificate) -> Logo | None:
@@ -114,19 +131,18 @@ def _artwork_response(content: MarkContent, fmt: str, filename: str, title: str)
     return response
 
 
-@cache_control(public=True, max_age=300)
-def certificate_mark_view(request: HttpRequest, number: str, fmt: str) -> HttpResponse:
+def certificate_mark_view(request: HttpRequest, number: str, fmt: str) -> HttpResponseBase:
     """``/certificates/<number>/mark.svg|png|pdf``: the mark of a valid certificate."""
 
     def draw(cert: Certificate) -> HttpResponse:
         title = f"绿色产品标识 {cert.number} {cert.body.name}"
         return _artwork_response(certificate_mark(cert), fmt, f"mark-{cert.number}", title)
 
-    return _valid_certificate(request, number, draw)
+    # A PDF carries the time it was made; the SVG and PNG are the same bytes each time.
+    return _valid_certificate(request, number, draw, f"mark-{fmt}", weak=fmt == "pdf")
 
 
-@cache_control(public=True, max_age=300)
-def certificate_pdf_view(request: HttpRequest, number: str) -> HttpResponse:
+def certificate_pdf_view(request: HttpRequest, number: str) -> HttpResponseBase:
     """``/certificates/<number>/certificate.pdf``: the printable A4 certificate."""
 
     def pdf(cert: Certificate) -> HttpResponse:
@@ -146,7 +162,7 @@ def certificate_pdf_view(request: HttpRequest, number: str) -> HttpResponse:
         response["Content-Disposition"] = f'inline; filename="certificate-{cert.number}.pdf"'
         return response
 
-    return _valid_certificate(request, number, pdf)
+    return _valid_certificate(request, number, pdf, "certificate-pdf", weak=True)
 
 
 def _no_product(request: HttpRequest, credit_code: str, model: str) -> HttpResponse:

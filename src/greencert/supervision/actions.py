@@ -20,6 +20,7 @@ from greencert.catalog.models import Category
 from greencert.certification.actions import record_annotation
 from greencert.certification.lifecycle import IN_FORCE, EventType
 from greencert.certification.models import Certificate
+from greencert.certification.public_document import refresh_documents
 from greencert.core.actors import Actor
 from greencert.core.errors import (
     PermissionRefused,
@@ -304,6 +305,8 @@ def list_on_blacklist(
         BlacklistFlag.objects.create(
             entry=entry, certificate=certificate, flagged_sequence=flagged.last_event_sequence
         )
+        # The flag row follows its event: the public document shows it from now on.
+        refresh_documents([certificate.pk])
     return entry
 
 
@@ -335,6 +338,7 @@ def _end_listing(
         BlacklistFlag.objects.filter(pk=flag.pk, unflagged_sequence__isnull=True).update(
             unflagged_sequence=certificate.last_event_sequence
         )
+        refresh_documents([certificate.pk])
     return entry
 
 

@@ -2,6 +2,7 @@
 
 from greencert.certification.lifecycle.models import CertificateEvent
 from greencert.certification.models.certificate import Certificate
+from greencert.certification.models.document import PublicDocument
 from greencert.certification.models.due import DueAction
 from greencert.certification.models.imports import ImportRun
 from greencert.certification.models.links import Audit, SupplyChainLink
@@ -29,6 +30,7 @@ __all__ = [
     "ImportRun",
     "Inspection",
     "Nonconformity",
+    "PublicDocument",
     "Sample",
     "SupplyChainLink",
     "SurveillanceTask",

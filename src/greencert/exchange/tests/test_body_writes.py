@@ -486,12 +486,24 @@ def test_if_match_and_based_on_that_disagree_are_refused(body_system, issued_cer
     assert response.json()["error"]["code"] == "based_on_mismatch"
 
 
-@pytest.mark.parametrize("value", ['W/"12"', "12", '"12", "13"', '"twelve"'])
+@pytest.mark.parametrize("value", ["12", '"12", "13"', '"twelve"', 'W/"twelve"'])
 def test_an_if_match_that_is_not_an_etag_is_refused(body_system, issued_certificate, value):
     _, api = body_system
     response = record(api, issued_certificate.number, event="surveillance_passed", if_match=value)
     assert response.status_code == 400
     assert response.json()["error"]["field"] == "If-Match"
+
+
+def test_the_etag_of_a_compressed_answer_is_taken_as_if_match(body_system, issued_certificate):
+    # A compressed answer carries its ETag weak (W/"12"); it names the same last event.
+    _, api = body_system
+    seen = issued_certificate.last_event_sequence
+    response = record(
+        api, issued_certificate.number, event="surveillance_passed", if_match=f'W/"{seen}"'
+    )
+    assert response.status_code == 200
+    issued_certificate.refresh_from_db()
+    assert issued_certificate.last_event_sequence > seen
 
 
 # -- the API around them ---------------------------------------------------------------------------

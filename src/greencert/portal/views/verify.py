@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.db.models import Count, Max
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,14 +19,18 @@ from greencert.certification.links import verify_sections
 from greencert.certification.lookup import explain, find_certificate, http_status
 from greencert.certification.models import Certificate
 from greencert.certification.presenters import history_of
+from greencert.certification.public_read import document_of
 from greencert.core.actors import Actor
+from greencert.core.http_cache import PRIVATE, PUBLIC, conditional, entity_tag, set_validators
 from greencert.core.jobs import worker_health
 from greencert.exchange.adoption_data import adoption_rows
+from greencert.exchange.models import LogCheckpoint
 from greencert.exchange.permissions import can_see_adoptions
 from greencert.exchange.replication.answers import foreign_certificate, page_context
 from greencert.exchange.tlog.presenters import log_standing
 from greencert.exchange.webhooks import oldest_due_delivery
 from greencert.governance.cited_documents import cited_documents
+from greencert.governance.models import DocumentCitation
 from greencert.governance.presenters import verify_recognitions
 from greencert.supervision.blacklist import flags_for
 
@@ -95,7 +101,7 @@ def status_change(cert: Any, history: list[dict[str, Any]]) -> dict[str, Any] | 
     return None
 
 
-def verify(request: HttpRequest, number: str) -> HttpResponse:
+def verify(request: HttpRequest, number: str) -> HttpResponseBase:
     """The page a phone opens from the mark's QR code, or a person's typed number: the registry
     number or the issuing body's own. A body number several bodies use is answered with a page
     naming each body's certificate (200: a page to choose from, not an error)."""
@@ -123,6 +129,11 @@ def verify(request: HttpRequest, number: str) -> HttpResponse:
         context["checked_at"] = timezone.localtime()
         return render(request, "portal/verify_missing.html", context, status=http_status(lookup))
     cert = lookup.certificate
+    validators = page_validators(request, cert, language)
+    if validators is not None:
+        unchanged = conditional(request, *validators, cache_control=_lifetime(request), vary=VARY)
+        if unchanged is not None:
+            return unchanged
     history = history_of(cert)
     for row in history:
         if row["type"] == lifecycle.EventType.RENEWED:
@@ -144,7 +155,47 @@ def verify(request: HttpRequest, number: str) -> HttpResponse:
     context.update(verify_sections(cert, language))
     if can_see_adoptions(Actor.for_user(request.user), cert):
         context["adoptions"] = adoption_rows(cert, language)
-    return render(request, "portal/verify.html", context)
+    response = render(request, "portal/verify.html", context)
+    if validators is not None:
+        set_validators(response, *validators, cache_control=_lifetime(request), vary=VARY)
+    return response
+
+
+# The page is in the visitor's language and shows a signed-in person more (adoptions).
+VARY = ("Accept-Language", "Cookie")
+
+
+def _lifetime(request: HttpRequest) -> str:
+    return PRIVATE if request.user.is_authenticated else PUBLIC
+
+
+def page_validators(
+    request: HttpRequest, cert: Certificate, language: str
+) -> tuple[str, dt.datetime] | None:
+    """The verify page's entity tag and last change: the certificate's public document, the
+    transparency log's newest checkpoint and its cosignatures, the documents the certificate
+    cites, and the language; None while its document is not built."""
+    stored = document_of(cert.pk)
+    if stored is None:
+        return None
+    checkpoint = (
+        LogCheckpoint.objects.order_by("-size")
+        .values("size", "signed_at")
+        .annotate(cosigned=Count("cosignatures"), last=Max("cosignatures__received_at"))
+        .first()
+    ) or {"size": 0, "signed_at": None, "cosigned": 0, "last": None}
+    cited = DocumentCitation.objects.filter(certificate_id=cert.pk).aggregate(
+        n=Count("id"), last=Max("cited_at")
+    )
+    etag = entity_tag(
+        stored.own_sequence,
+        stored.version,
+        f"L{checkpoint['size']}-{checkpoint['cosigned']}",
+        f"D{cited['n']}",
+        language,
+    )
+    times = [stored.changed_at, checkpoint["signed_at"], checkpoint["last"], cited["last"]]
+    return etag, max(t for t in times if t is not None)
 
 
 def transparency_log(request: HttpRequest) -> HttpResponse:
