@@ -40,10 +40,19 @@ def secret_key(environ: Mapping[str, str], testing: bool) -> str:
     if path:
         file = Path(path)
         if not file.exists():
+            # Written aside, then linked into place: of processes starting together, one key wins
+            # and none reads a half-written file.
             file.parent.mkdir(parents=True, exist_ok=True)
-            descriptor = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            draft = file.with_name(f".{file.name}.{os.getpid()}")
+            descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(descriptor, "w") as f:
                 f.write(secrets.token_urlsafe(64) + "\n")
+            try:
+                os.link(draft, file)
+            except FileExistsError:
+                pass
+            finally:
+                draft.unlink()
         key = file.read_text(encoding="utf-8").strip()
         if key:
             return key

@@ -16,6 +16,7 @@ from django.core.cache import caches
 from django.http import HttpRequest
 from django_ratelimit.core import is_ratelimited
 
+from greencert.certification.lifecycle.log import last_sequence
 from greencert.certification.models import Certificate
 from greencert.core.clients import client_address
 from greencert.core.errors import UserFacingError
@@ -51,8 +52,9 @@ def cached_receipt(
     request: HttpRequest, cert: Certificate, day: dt.date, fmt: str, make: Callable[[], Any]
 ) -> Any:
     """The receipt of ``cert`` on ``day`` in ``fmt``: made once per certificate, date, format and
-    change of the certificate (``updated_at``), then served from the shared cache."""
-    key = f"greencert.receipt:{cert.pk}:{cert.updated_at.isoformat()}:{day.isoformat()}:{fmt}"
+    state of the event log (a new event anywhere makes the next receipt anew, so a cached one
+    never states less than a fresh one would), then served from the shared cache."""
+    key = f"greencert.receipt:{cert.pk}:{last_sequence()}:{day.isoformat()}:{fmt}"
     cache = caches["shared"]
     found = cache.get(key)
     if found is not None:

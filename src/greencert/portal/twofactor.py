@@ -61,6 +61,7 @@ class LoginForm(AuthenticationForm):
     )
     error_messages = {
         **AuthenticationForm.error_messages,
+        "invalid_login": _("The user name or the password is not right. Both are case-sensitive."),
         "otp_required": _(
             "This account uses two-factor login: enter the six-digit code your authenticator "
             "app shows for greencert."
