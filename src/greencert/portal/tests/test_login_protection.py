@@ -110,8 +110,9 @@ def test_weak_passwords_are_refused(password: str):
         validate_password(password, user)
 
 
-def test_a_long_uncommon_password_is_accepted():
-    validate_password(PASSWORD, get_user_model()(username="wang"))
+@pytest.mark.parametrize("password", [PASSWORD, "风吹麦浪 " * 10 + "and a long sentence after it"])
+def test_a_long_uncommon_password_is_accepted(password: str):
+    validate_password(password, get_user_model()(username="wang"))
 
 
 def test_an_enrolled_person_needs_the_code(person):
@@ -224,3 +225,24 @@ def test_without_the_setting_no_one_is_made_to_enrol(regulator):
     client.force_login(regulator)
 
     assert client.get("/office/").status_code == 200
+
+
+def test_a_code_is_accepted_once(person):
+    device = enrolled(person)
+    code = code_of(device)
+    assert log_in(Client(), "wang", PASSWORD, code=code).status_code == 302
+
+    again = Client()
+    assert log_in(again, "wang", PASSWORD, code=code).status_code == 200
+    assert "_auth_user_id" not in again.session
+
+
+def test_logging_in_gives_a_new_session(person):
+    client = Client()
+    client.get("/login/")
+    client.session.save()
+    before = client.session.session_key
+
+    log_in(client, "wang", PASSWORD)
+
+    assert client.session.session_key != before
