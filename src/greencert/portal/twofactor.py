@@ -109,6 +109,8 @@ class TwoFactorRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not getattr(settings, "GREENCERT_REQUIRE_2FA", False):
+            return self.get_response(request)
         user = getattr(request, "user", None)
         if (
             user is not None

@@ -101,6 +101,17 @@ def test_the_admin_login_is_the_same_protected_login():
     assert response["Location"] == "/login/?next=/admin/"
 
 
+def test_a_signed_in_person_who_is_not_staff_gets_the_form_not_a_redirect_loop(person):
+    client = Client()
+    client.force_login(person)
+
+    to_admin = client.get("/admin/", follow=True)
+
+    assert to_admin.status_code == 200
+    assert to_admin.redirect_chain[-1][0] == "/login/?next=%2Fadmin%2F"
+    assert b'name="password"' in to_admin.content
+
+
 @pytest.mark.parametrize(
     "password", ["short1A", "12345678901234", "password12345", "wangwangwang1"]
 )

@@ -12,6 +12,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render, resolve_url
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -25,6 +26,19 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "portal/login.html"
     redirect_authenticated_user = True
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # The admin sends a signed-in person who is not staff here; sending them back would loop,
+        # so they get the form, to sign in with an account that may use the admin.
+        user: Any = request.user
+        admin = reverse("admin:index")
+        if (
+            user.is_authenticated
+            and not user.is_staff
+            and self.get_redirect_url().startswith(admin)
+        ):
+            self.redirect_authenticated_user = False
+        return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]
         response = super().form_valid(form)
