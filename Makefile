@@ -12,6 +12,10 @@ DEMO_CERTIFICATES ?= 5000
 PYTEST_WORKERS ?= 2
 PYTEST := $(BIN)/pytest $(if $(filter-out 1,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS))
 export GREENCERT_HOME := $(CURDIR)
+# The node's secret key for everything run from here (the demo, the tools): made once, kept in
+# var/secret-key readable by its owner only. A server started otherwise needs GREENCERT_SECRET_KEY
+# or GREENCERT_SECRET_KEY_FILE (docs/security.md).
+export GREENCERT_SECRET_KEY_FILE ?= $(CURDIR)/var/secret-key
 
 .PHONY: soak fuzz demo federation-demo test bench install system-deps lint typecheck migrations-check pytest lock clean messages openapi
 

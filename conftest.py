@@ -6,7 +6,7 @@ Fixtures of the domain (bodies, people, certificates, a browser) are in ``src/gr
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.utils import translation
 
@@ -16,6 +16,16 @@ def pytest_configure(config):
     suite's time. What tests check is who may do what, not how passwords are stored, so they
     hash with MD5 — here only, never in ``greencert.settings``."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The cache server processes share (rate limits, used challenges) is the database's or
+    # Redis's; a test that is not about sharing counts in this process's memory, cleared between
+    # tests, so no test's limit carries into the next. Tests of the sharing itself set it.
+    settings.CACHES = {
+        **settings.CACHES,
+        "shared": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "shared",
+        },
+    }
     database = settings.DATABASES["default"]
     if database["ENGINE"] == "django.db.backends.postgresql":
         # A test database need not survive a power cut: commits (migrations, transactional
@@ -26,8 +36,10 @@ def pytest_configure(config):
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
+    caches["shared"].clear()
     yield
     cache.clear()
+    caches["shared"].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -26,6 +26,7 @@ from greencert.certification.actions import (
 from greencert.certification.models import Certificate
 from greencert.core.actors import Actor
 from greencert.core.tests.fixtures import COATINGS_UNIT, LONG_AGO, in_days, region
+from greencert.core.tests.shared_stores import store_config
 from greencert.parties.factory import CertificationBodyFactory, EnterpriseFactory
 from greencert.parties.models import CertificationBody, Enterprise, Role, RoleAssignment
 
@@ -233,3 +234,10 @@ def loopback_receivers(settings: Any) -> None:
     """Webhook receivers on this machine (the tests' own, on 127.0.0.1), which an operator's
     ``GREENCERT_WEBHOOK_ALLOWED_HOSTS`` allows; every other internal address stays refused."""
     settings.GREENCERT_WEBHOOK_ALLOWED_HOSTS = ["127.0.0.1"]
+
+
+@pytest.fixture(params=["database", "redis"])
+def shared_store(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """The cache server processes share, once as the database table and once in Redis (skipped
+    when no Redis runs): pass it to ``shared_stores.server_process`` for each "process"."""
+    return store_config(request.param)

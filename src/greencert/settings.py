@@ -1,12 +1,14 @@
 """Settings for greencert, read from the environment (GREENCERT_*)."""
 
 import os
+import secrets
 import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from greencert.core.private_files import private_directory, private_file
 
@@ -24,11 +26,51 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 DEBUG = env_bool("GREENCERT_DEBUG", False)
-SECRET_KEY = os.environ.get("GREENCERT_SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG and os.environ.get("GREENCERT_REQUIRE_SECRET_KEY"):
-        raise RuntimeError("GREENCERT_SECRET_KEY must be set")
-    SECRET_KEY = "greencert-insecure-development-key-change-me-in-production"
+# Under a test runner a task runs where it is enqueued, in memory: a test sees its effect without a
+# worker and never writes to a real queue.
+TESTING = sys.argv[1:2] == ["test"] or "PYTEST_VERSION" in os.environ
+# The key only the test suite signs with; no server starts with it.
+TEST_SECRET_KEY = "greencert-test-suite-only-key-never-used-by-a-server"
+
+
+def secret_key(environ: Mapping[str, str], testing: bool) -> str:
+    """GREENCERT_SECRET_KEY, or the key kept in the file GREENCERT_SECRET_KEY_FILE names (created
+    once, readable by its owner only; `make demo` keeps one in var/). Without either a server
+    refuses to start: a key everyone knows lets anyone forge sessions, signed links and proofs."""
+    key = environ.get("GREENCERT_SECRET_KEY", "").strip()
+    if key:
+        return key
+    path = environ.get("GREENCERT_SECRET_KEY_FILE", "").strip()
+    if path:
+        file = Path(path)
+        if not file.exists():
+            # Written aside, then linked into place: of processes starting together, one key wins
+            # and none reads a half-written file.
+            file.parent.mkdir(parents=True, exist_ok=True)
+            draft = file.with_name(f".{file.name}.{os.getpid()}")
+            descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(descriptor, "w") as f:
+                f.write(secrets.token_urlsafe(64) + "\n")
+            try:
+                os.link(draft, file)
+            except FileExistsError:
+                pass
+            finally:
+                draft.unlink()
+        key = file.read_text(encoding="utf-8").strip()
+        if key:
+            return key
+    if testing:
+        return TEST_SECRET_KEY
+    raise ImproperlyConfigured(
+        "未设置密钥：请设置 GREENCERT_SECRET_KEY（至少 50 个随机字符），或以 GREENCERT_SECRET_KEY_FILE "
+        "指定保存密钥的文件（不存在时自动生成）。/ No secret key: set GREENCERT_SECRET_KEY (50 or "
+        "more random characters), or GREENCERT_SECRET_KEY_FILE to a file that keeps one (created "
+        "if missing). `make demo` keeps its key in var/secret-key."
+    )
+
+
+SECRET_KEY = secret_key(os.environ, TESTING)
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("GREENCERT_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
@@ -159,9 +201,6 @@ if REPLICA_URLS:
 # GREENCERT_TASKS_URL names another place: an SQLite file next to the embedded database, or huey's
 # tables in the same PostgreSQL database; redis://…, postgres://… or sqlite:///… choose for yourself.
 TASKS_URL = os.environ.get("GREENCERT_TASKS_URL", "")
-# Under a test runner a task runs where it is enqueued, in memory: a test sees its effect without a
-# worker and never writes to a real queue.
-TESTING = sys.argv[1:2] == ["test"] or "PYTEST_VERSION" in os.environ
 
 
 def task_queue(url: str, database: Mapping[str, Any], database_url: str) -> dict[str, Any]:
@@ -228,17 +267,29 @@ if GREENCERT_MIGRATE_DATABASE_URL and HUEY.get("dsn") not in {None, GREENCERT_MI
     HUEY["create_tables"] = False
 
 REDIS_URL = os.environ.get("GREENCERT_REDIS_URL", "")
+
+
+def shared_cache(redis_url: str) -> dict[str, Any]:
+    """The cache every server process shares (rate limits, used proof-of-work challenges, scan
+    visitors, receipts): Redis when GREENCERT_REDIS_URL is set, else a table in the database."""
+    if redis_url:
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": "greencert-shared",
+        }
+    return {"BACKEND": "greencert.core.cache.DatabaseCounterCache", "LOCATION": "greencert_cache"}
+
+
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES["shared"] = shared_cache(REDIS_URL)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-]
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -322,3 +373,106 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("GREENCERT_LOG_LEVEL", "WARNING")},
 }
+
+# --- Security: who a request is from, shared limits, login protection, the production switch. ---
+# Proxies in front of this node (addresses or networks, comma-separated). Only a request from one
+# of them may name the client's address (X-Forwarded-For) or region (GREENCERT_GEO_REGION_HEADER).
+GREENCERT_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("GREENCERT_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
+# Rate limits (django-ratelimit) count in the cache all processes share, per client address.
+RATELIMIT_USE_CACHE = "shared"
+RATELIMIT_IP_META_KEY = "greencert.core.clients.client_address"
+# Anonymous printable documents (PDF certificates, marks, status receipts) per client and minute.
+GREENCERT_DOCUMENTS_PER_MINUTE = int(os.environ.get("GREENCERT_DOCUMENTS_PER_MINUTE", "20"))
+# Seconds a status receipt for one certificate, date and format is served from the shared cache.
+GREENCERT_RECEIPT_CACHE_SECONDS = int(os.environ.get("GREENCERT_RECEIPT_CACHE_SECONDS", "300"))
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Wrong passwords lock the account (from any address) and the address (for any account) out for
+# an hour after AXES_FAILURE_LIMIT tries (django-axes); a right password resets the count.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("GREENCERT_LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = float(os.environ.get("GREENCERT_LOGIN_LOCKOUT_HOURS", "1"))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "greencert.core.clients.client_address"
+AXES_LOCKOUT_TEMPLATE = "portal/login_locked.html"
+AXES_VERBOSE = False
+# Two-factor login (TOTP, django-otp): whoever enrolled gives a code at login; with
+# GREENCERT_REQUIRE_2FA on, the roles in GREENCERT_2FA_ROLES (and staff) must enrol first.
+GREENCERT_REQUIRE_2FA = env_bool("GREENCERT_REQUIRE_2FA")
+GREENCERT_2FA_ROLES = [
+    r.strip()
+    for r in os.environ.get("GREENCERT_2FA_ROLES", "regulator,body_staff").split(",")
+    if r.strip()
+]
+OTP_TOTP_ISSUER = "greencert"
+INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp", "csp"]
+
+# Middlewares this section adds, and where (perf's path routing must keep them on these paths):
+# - OTPMiddleware: after AuthenticationMiddleware, on every path that has a session (pages, admin);
+# - TwoFactorRequiredMiddleware: after OTPMiddleware, on the same paths;
+# - AxesMiddleware: last; needed only on the login paths (/login/, /admin/login/);
+# - CSPMiddleware: after SecurityMiddleware, on every path (JSON answers too: it costs a header).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "csp.middleware.CSPMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1,
+    "greencert.portal.twofactor.TwoFactorRequiredMiddleware",
+)
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+
+# Every page's scripts and style sheets are files this node serves (vendored ECharts); charts draw
+# on canvas, marks are images or inline SVG. Style attributes stay allowed: ECharts' tooltips and
+# the scripts set them; no <style> element or inline script runs.
+CONTENT_SECURITY_POLICY: dict[str, Any] | None = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# GREENCERT_PRODUCTION=1: the node is served over HTTPS behind a proxy that sets
+# X-Forwarded-Proto; `greencert check --deploy` passes with no warning.
+PRODUCTION = env_bool("GREENCERT_PRODUCTION")
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = int(os.environ.get("GREENCERT_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("GREENCERT_HSTS_PRELOAD", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    X_FRAME_OPTIONS = "DENY"
+else:
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = CONTENT_SECURITY_POLICY
+    CONTENT_SECURITY_POLICY = None
+SESSION_COOKIE_HTTPONLY = True

@@ -6,8 +6,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from greencert.api.api import api
+from greencert.portal.views import accounts
 from greencert.portal.views.verify import healthz
 
 admin.site.site_header = "长三角绿色认证一体化平台 · 管理后台"
@@ -17,14 +19,11 @@ admin.site.index_title = "管理 Administration"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", api.urls),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="portal/login.html", redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("login/", accounts.LoginView.as_view(), name="login"),
+    path("login/two-factor/", accounts.two_factor, name="two_factor"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # One login for the site and the admin, with the lock-out and the two-factor step.
+    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("admin/", admin.site.urls),
     path("log/", include("greencert.exchange.tlog.urls")),
     path("witness/", include("greencert.exchange.witness.urls")),

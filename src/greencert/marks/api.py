@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.utils import timezone
 from ninja import Router, Schema
 
 from greencert.certification.lookup import find_certificate, http_status
@@ -19,6 +20,7 @@ from greencert.core.responses import json_response
 from greencert.core.schemas import ERROR_STATUSES, ErrorBody, RegistryDate
 from greencert.marks import printing
 from greencert.marks.credentials import MEDIA_TYPE, issue_credential
+from greencert.marks.limits import cached_receipt
 from greencert.marks.scans import scan_summary
 from greencert.marks.status_receipts import issue_receipt
 
@@ -138,26 +140,34 @@ def certificate_receipt(
     the event the stated status comes from, against the node's signed checkpoint.
     """
     cert = certificate_or_refusal(number)
-    token, statement = issue_receipt(cert, at)
+    day = at or timezone.localdate()
     if format == "pdf":
-        name = f"receipt-{cert.number}-{statement['date']}.json"
-        attachment = json_response(
-            {"receipt": token, "statement": statement}, indent=2
-        ).content.decode("utf-8")
-        pdf = printing.render_pdf(
-            "marks/receipt_pdf.html",
-            {
-                "s": statement,
-                "token": token,
-                "attachment": name,
-                "qr": printing.qr_data_uri(verify_url(cert.number)),
-            },
-            attachments={name: attachment},
-        )
+        name, pdf = cached_receipt(request, cert, day, "pdf", lambda: receipt_pdf(cert, at))
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{name[:-5]}.pdf"'
         return response
+    token, statement = cached_receipt(request, cert, day, "json", lambda: issue_receipt(cert, at))
     return json_response({"receipt": token, "statement": statement})
+
+
+def receipt_pdf(cert: Certificate, at: dt.date | None) -> tuple[str, bytes]:
+    """The receipt as a one-page PDF with the JSON attached: its attachment's name and the PDF."""
+    token, statement = issue_receipt(cert, at)
+    name = f"receipt-{cert.number}-{statement['date']}.json"
+    attachment = json_response({"receipt": token, "statement": statement}, indent=2).content.decode(
+        "utf-8"
+    )
+    pdf = printing.render_pdf(
+        "marks/receipt_pdf.html",
+        {
+            "s": statement,
+            "token": token,
+            "attachment": name,
+            "qr": printing.qr_data_uri(verify_url(cert.number)),
+        },
+        attachments={name: attachment},
+    )
+    return name, pdf
 
 
 @router.get(

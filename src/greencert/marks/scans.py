@@ -1,7 +1,10 @@
 """Scan counts of a certificate's mark: totals, recent days and the provinces scans came from.
 
 Many scans from a province where the holder does not sell, or a sudden jump, suggest the mark was
-copied onto counterfeit goods (假冒标识). Only daily counts per province are kept.
+copied onto counterfeit goods (假冒标识). Only daily counts per province are kept. Each client counts
+once a day per certificate (told apart by a keyed hash of its address and the day, kept in the
+shared cache until the day ends, never the address itself), and the province comes from the front
+proxy's header only when the request came through a trusted proxy (GREENCERT_TRUSTED_PROXIES).
 """
 
 from __future__ import annotations
@@ -14,12 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db import connection
 from django.http import HttpRequest
 from django.utils import timezone
 
 from greencert.certification.lifecycle.codes import Label
 from greencert.certification.models import Certificate
+from greencert.core.clients import client_fingerprint, from_trusted_proxy
 from greencert.marks.models import MarkScan
 
 PROVINCES = Path(__file__).parent / "data" / "provinces.csv"
@@ -34,13 +39,26 @@ def provinces() -> dict[str, Label]:
 
 
 def request_region(request: HttpRequest) -> str:
-    """The province (GB/T 2260, e.g. 320000) the front proxy placed the request in, or ""."""
+    """The province (GB/T 2260, e.g. 320000) the front proxy placed the request in, or "" (also
+    when the header did not come from a trusted proxy: a client could name any province)."""
+    if not from_trusted_proxy(request):
+        return ""
     header = getattr(settings, "GREENCERT_GEO_REGION_HEADER", "X-Geo-Region")
     match = REGION_CODE.match(request.headers.get(header, ""))
     if not match:
         return ""
     code = match.group(1) + "0000"
     return code if code in provinces() else ""
+
+
+def first_scan_today(request: HttpRequest, certificate: Certificate) -> bool:
+    """Whether this is the client's first scan of ``certificate`` today (and remember that it was)."""
+    now = timezone.localtime()
+    day = now.date()
+    fingerprint = client_fingerprint(request, f"scan|{day.isoformat()}|{certificate.pk}")
+    midnight = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=now.tzinfo)
+    seconds_left = max(1, int((midnight - now).total_seconds()) + 1)
+    return bool(caches["shared"].add(f"greencert.scan:{fingerprint}", 1, timeout=seconds_left))
 
 
 def scan_summary(certificate: Certificate, days: int = 30) -> dict[str, Any]:

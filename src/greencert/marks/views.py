@@ -21,9 +21,10 @@ from greencert.marks.actions import record_scan
 from greencert.marks.artwork import BodyPanel, Logo, MarkContent
 from greencert.marks.availability import CertificateNotValid, require_valid
 from greencert.marks.identity import node_id
+from greencert.marks.limits import TooManyDocuments, check_document_rate
 from greencert.marks.products import certificates_for_product
 from greencert.marks.qr import certificate_qr_url, product_qr_url
-from greencert.marks.scans import request_region
+from greencert.marks.scans import first_scan_today, request_region
 
 # A certificate's mark and printable certificate: kept by caches as long as before, revalidated
 # by the certificate's last event.
@@ -46,6 +47,22 @@ def _explain(
     """``choices``: the certificates of a body number several bodies use, to pick one from."""
     context = {"message_zh": zh, "message_en": en, "status": status, "choices": choices or []}
     return render(request, "marks/unavailable.html", context, status=status)
+
+
+def _too_many(request: HttpRequest, fmt: str) -> HttpResponse | None:
+    """The refusal of a PDF past the client's limit (``marks.limits``), or None to draw it."""
+    if fmt != "pdf":
+        return None
+    try:
+        check_document_rate(request)
+    except TooManyDocuments as exc:
+        response = _explain(request, exc.http_status, exc.message_zh, exc.message_en)
+        response["Retry-After"] = "60"
+        response["Cache-Control"] = (
+            "no-store"  # a refusal is this client's, not for a proxy to keep
+        )
+        return response
+    return None
 
 
 def _valid_certificate(
@@ -139,7 +156,9 @@ def certificate_mark_view(request: HttpRequest, number: str, fmt: str) -> HttpRe
         return _artwork_response(certificate_mark(cert), fmt, f"mark-{cert.number}", title)
 
     # A PDF carries the time it was made; the SVG and PNG are the same bytes each time.
-    return _valid_certificate(request, number, draw, f"mark-{fmt}", weak=fmt == "pdf")
+    return _too_many(request, fmt) or _valid_certificate(
+        request, number, draw, f"mark-{fmt}", weak=fmt == "pdf"
+    )
 
 
 def certificate_pdf_view(request: HttpRequest, number: str) -> HttpResponseBase:
@@ -162,7 +181,9 @@ def certificate_pdf_view(request: HttpRequest, number: str) -> HttpResponseBase:
         response["Content-Disposition"] = f'inline; filename="certificate-{cert.number}.pdf"'
         return response
 
-    return _valid_certificate(request, number, pdf, "certificate-pdf", weak=True)
+    return _too_many(request, "pdf") or _valid_certificate(
+        request, number, pdf, "certificate-pdf", weak=True
+    )
 
 
 def _no_product(request: HttpRequest, credit_code: str, model: str) -> HttpResponse:
@@ -179,6 +200,9 @@ def _no_product(request: HttpRequest, credit_code: str, model: str) -> HttpRespo
 @cache_control(public=True, max_age=300)
 def product_mark_view(request: HttpRequest, credit_code: str, model: str, fmt: str) -> HttpResponse:
     """``/marks/products/<credit code>/<model>/mark.svg|png``: one QR for every certificate."""
+    refused = _too_many(request, fmt)
+    if refused:
+        return refused
     certificates = certificates_for_product(credit_code, model)
     if not certificates:
         return _no_product(request, credit_code, model)
@@ -204,7 +228,7 @@ def product_verify_view(request: HttpRequest, credit_code: str, model: str) -> H
 def certificate_scan_view(request: HttpRequest, number: str) -> HttpResponse:
     """``/V/<number>``, what the mark's QR code carries: count the scan, open the verify page."""
     lookup = find_certificate(number)
-    if lookup.certificate is not None:
+    if lookup.certificate is not None and first_scan_today(request, lookup.certificate):
         record_scan(lookup.certificate, region_code=request_region(request))
     return HttpResponseRedirect(reverse("portal:verify", args=[lookup.normalised or number]))
 
@@ -213,7 +237,8 @@ def product_scan_view(request: HttpRequest, credit_code: str, model: str) -> Htt
     """``/P/<credit code>/<model>``: the combined QR; counts a scan for each certificate."""
     region = request_region(request)
     for cert in certificates_for_product(credit_code, model):
-        record_scan(cert, region_code=region)
+        if first_scan_today(request, cert):
+            record_scan(cert, region_code=region)
     return HttpResponseRedirect(reverse("marks:product-verify", args=[credit_code, model]))
 
 

@@ -62,10 +62,10 @@ def test_uploading_checking_and_importing_fit_the_screen_in_both_languages(
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     base = live_server.url
-    page.goto(f"{base}/admin/login/?next=/office/")
+    page.goto(f"{base}/login/?next=/office/")
     page.fill("#id_username", user.username)
     page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
+    page.click("form.step-form button[type=submit]")
     page.wait_for_url(f"{base}/office/")
     name = f"import-{width}-{language}"
 

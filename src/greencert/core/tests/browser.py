@@ -1,4 +1,4 @@
-"""What the browser tests share: a person logged in through /admin/login/ (staff accounts only),
+"""What the browser tests share: a person logged in through /login/,
 in a phone or desktop window, and the checks and screenshots every walk-through makes.
 
 The ``browser`` fixture (root conftest) starts Debian's chromium once per module."""
@@ -17,7 +17,7 @@ DESKTOP = {"width": 1366, "height": 900}
 
 
 def may_log_in(*actors: Actor) -> str:
-    """Lets each actor log in with PASSWORD (/admin/login/ admits staff accounts only); returns
+    """Lets each actor log in with PASSWORD at /login/ (as staff, so the admin admits them too); returns
     the last one's user name."""
     name = ""
     for actor in actors:
@@ -47,10 +47,10 @@ class Session:
         self.base = base
         self.shots = shots
         if username:
-            self.page.goto(f"{base}/admin/login/?next={then}")
+            self.page.goto(f"{base}/login/?next={then}")
             self.page.fill("#id_username", username)
             self.page.fill("#id_password", PASSWORD)
-            self.page.click("input[type=submit]")
+            self.page.click("form.step-form button[type=submit]")
             self.page.wait_for_url(f"{base}{then}")
 
     def open(self, path: str) -> Any:

@@ -59,7 +59,8 @@ class Node:
             "GREENCERT_NODE_ID": self.id,
             "GREENCERT_PUBLIC_URL": self.url,
             "GREENCERT_PEERS_FILE": str(self.peers_file),
-            "GREENCERT_SECRET_KEY": f"federation-demo-{self.id}",
+            # Each node its own key, made once and kept in its directory (owner-only).
+            "GREENCERT_SECRET_KEY_FILE": str(self.home / "secret-key"),
         }
 
     def run(self, *args: str) -> str:

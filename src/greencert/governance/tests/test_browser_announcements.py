@@ -53,10 +53,10 @@ def test_a_published_announcement_verifies_offline(
     base = live_server.url
 
     office = _context(browser).new_page()
-    office.goto(f"{base}/admin/login/?next=/announcements/office/")
+    office.goto(f"{base}/login/?next=/announcements/office/")
     office.fill("#id_username", user.username)
     office.fill("#id_password", PASSWORD)
-    office.click("input[type=submit]")
+    office.click("form.step-form button[type=submit]")
     office.wait_for_url(f"{base}/announcements/office/")
     office.fill("#id_title", TITLE)
     office.fill("#id_announced_on", timezone.localdate().isoformat())

@@ -77,3 +77,16 @@ def test_checks_within_a_few_seconds_read_the_queue_storage_once(client, monkeyp
     states = [client.get("/healthz").json()["worker"]["state"] for _ in range(3)]
     assert states == ["ok", "ok", "ok"]
     assert len(reads) == 1
+
+
+def test_a_database_failure_is_reported_without_its_text(client, monkeypatch, caplog):
+    def fail(now):
+        raise RuntimeError('password authentication failed for user "greencert" at 10.0.0.5')
+
+    monkeypatch.setattr("greencert.portal.views.verify.oldest_due_delivery", fail)
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json() == {"status": "error", "database": "unavailable"}
+    assert "10.0.0.5" not in response.content.decode()
+    assert "password authentication failed" in caplog.text  # the operator's log keeps it

@@ -59,10 +59,10 @@ def test_a_reported_certificate_is_handled_and_the_reporter_sees_the_outcome(
 
     office = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     desk = office.new_page()
-    desk.goto(f"{base}/admin/login/?next=/supervision/office/")
+    desk.goto(f"{base}/login/?next=/supervision/office/")
     desk.fill("#id_username", regulator.username)
     desk.fill("#id_password", PASSWORD)
-    desk.click("input[type=submit]")
+    desk.click("form.step-form button[type=submit]")
     desk.wait_for_url(f"{base}/supervision/office/")
     desk.click(f"text={code}")
     desk.select_option("#step-assign #id_assignee", str(regulator.pk))
