@@ -431,7 +431,7 @@ MIDDLEWARE.insert(
     "csp.middleware.CSPMiddleware",
 )
 MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    MIDDLEWARE.index("greencert.core.middleware.AuthenticationMiddleware") + 1,
     "django_otp.middleware.OTPMiddleware",
 )
 MIDDLEWARE.insert(
