@@ -13,7 +13,7 @@ PYTEST_WORKERS ?= 2
 PYTEST := $(BIN)/pytest $(if $(filter-out 1,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS))
 export GREENCERT_HOME := $(CURDIR)
 
-.PHONY: demo federation-demo test bench install system-deps lint typecheck migrations-check pytest lock clean messages openapi
+.PHONY: demo federation-demo test bench install system-deps lint typecheck migrations-check pytest lock clean messages openapi screenshots
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "greencert needs Python 3.11 (Django 5.2 LTS); found " + sys.version.split()[0])'
@@ -77,6 +77,11 @@ test: install lint typecheck migrations-check pytest
 
 bench: install
 	$(BIN)/python bench/run.py
+
+# Full-page screenshots of every public and office page at 375 and 1,366 px, in Chinese and
+# English, into var/screenshots/: of a seeded server of its own, or of URL=http://… if given.
+screenshots: install
+	$(BIN)/python scripts/screenshots.py $(if $(URL),--url $(URL))
 
 # The published API contract: rewrite it after an API change, review the diff and commit it.
 openapi: $(VENV)/.installed
