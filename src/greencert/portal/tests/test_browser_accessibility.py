@@ -63,29 +63,31 @@ def log_in(context: Any, base: str, username: str) -> None:
     tab.close()
 
 
-@pytest.mark.parametrize("size", SIZES)
 def test_every_page_passes_axe_and_fits_the_screen(
-    live_server: Any, browser: Any, demo_pages: list[SitePage], size: str
+    live_server: Any, browser: Any, demo_pages: list[SitePage]
 ) -> None:
-    width, height = SIZES[size]
-    tabs: dict[str | None, Any] = {}  # one tab per account, reused page after page
-    found: list[str] = []
     accounts = {p.account for p in demo_pages if p.account}
     assert {"regulator-js", "body-reviewer", "enterprise"} <= accounts
-    for page in demo_pages:
-        tab = tabs.get(page.account)
-        if tab is None:
-            context = browser.new_context(
-                viewport={"width": width, "height": height}, locale="zh-CN"
-            )
-            if page.account:
-                log_in(context, live_server.url, page.account)
-            tab = tabs[page.account] = context.new_page()
-        response = tab.goto(f"{live_server.url}{page.path}", wait_until="load")
-        assert response is not None and response.status in (200, 400, 404), page
-        overflow = tab.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        if overflow > 0:
-            found.append(f"{page.path} ({page.account or 'public'}): {overflow}px too wide")
-        for rule, impact, nodes in serious_violations(tab):
-            found.append(f"{page.path} ({page.account or 'public'}): {impact} {rule} {nodes}")
+    found: list[str] = []
+    for size, (width, height) in SIZES.items():
+        tabs: dict[str | None, Any] = {}  # one tab per account, reused page after page
+        for page in demo_pages:
+            tab = tabs.get(page.account)
+            if tab is None:
+                context = browser.new_context(
+                    viewport={"width": width, "height": height}, locale="zh-CN"
+                )
+                if page.account:
+                    log_in(context, live_server.url, page.account)
+                tab = tabs[page.account] = context.new_page()
+            response = tab.goto(f"{live_server.url}{page.path}", wait_until="load")
+            assert response is not None and response.status in (200, 400, 404), page
+            where = f"{size} {page.path} ({page.account or 'public'})"
+            overflow = tab.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            if overflow > 0:
+                found.append(f"{where}: {overflow}px too wide")
+            for rule, impact, nodes in serious_violations(tab):
+                found.append(f"{where}: {impact} {rule} {nodes}")
+        for tab in tabs.values():
+            tab.context.close()
     assert not found, "\n".join(found)
