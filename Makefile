@@ -17,7 +17,7 @@ export GREENCERT_HOME := $(CURDIR)
 # or GREENCERT_SECRET_KEY_FILE (docs/security.md).
 export GREENCERT_SECRET_KEY_FILE ?= $(CURDIR)/var/secret-key
 
-.PHONY: soak fuzz demo federation-demo test bench install system-deps lint typecheck migrations-check pytest lock clean messages openapi
+.PHONY: soak fuzz demo federation-demo test bench install system-deps lint typecheck migrations-check pytest lock clean messages openapi screenshots
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "greencert needs Python 3.11 (Django 5.2 LTS); found " + sys.version.split()[0])'
@@ -98,6 +98,11 @@ bench: install
 # PostgreSQL restarted (bench/bench_soak.py); SOAK_SECONDS=600 by default.
 soak: install
 	$(BIN)/python bench/run.py --only soak
+
+# Full-page screenshots of every public and office page at 375 and 1,366 px, in Chinese and
+# English, into var/screenshots/: of a seeded server of its own, or of URL=http://… if given.
+screenshots: install
+	$(BIN)/python scripts/screenshots.py $(if $(URL),--url $(URL))
 
 # The published API contract: rewrite it after an API change, review the diff and commit it.
 openapi: $(VENV)/.installed

@@ -19,11 +19,14 @@ from greencert.core.errors import ValidationFailed
 from greencert.core.filters import QueryFilters
 from greencert.core.schemas import RegistryDate
 from greencert.parties.models import CertificationBody, Enterprise
+from greencert.portal.grades import find_grade
 from greencert.portal.models import DocumentKind
 from greencert.regions.models import Region
 
 MAX_QUERY = 100
 KINDS = tuple(k.value for k in DocumentKind)
+# The orders a search can be read in; the first is the default.
+SORTS = ("relevance", "issued", "expiry", "holder")
 # Shanghai has no cities: its province code stands for the city too.
 SHANGHAI = "310000"
 
@@ -53,14 +56,23 @@ class SearchFilters(QueryFilters):
     status: Annotated[str | None, FilterLookup("status")] = Field(
         None, pattern=STATUS_PATTERN, description=STATUS_CODES
     )
-    grade: Annotated[str | None, FilterLookup("grade")] = Field(
-        None, max_length=32, description="grade of a graded service"
+    grade: str | None = Field(
+        None,
+        max_length=32,
+        description="grade of a graded certificate: a grade id of the schemes (e.g. diamond-5, "
+        "grade-1), its name (五钻, 1级), or the grade as recorded",
     )
     issued_from: Annotated[RegistryDate | None, FilterLookup("issue_date__gte")] = Field(
         None, description="issued on or after (YYYY-MM-DD)"
     )
     issued_to: Annotated[RegistryDate | None, FilterLookup("issue_date__lte")] = Field(
         None, description="issued on or before (YYYY-MM-DD)"
+    )
+    sort: str | None = Field(
+        None,
+        description="order of the results: relevance (default: exact matches of the number, "
+        "credit code or name first, then newest first), issued (newest issue date first), "
+        "expiry (soonest expiry first) or holder (holder's name)",
     )
 
     @field_validator("*", mode="before")
@@ -111,6 +123,22 @@ class SearchFilters(QueryFilters):
     def filter_q(self, q: str) -> Q:
         """The words are matched by the search index (``portal.search``), not by an expression."""
         return Q()
+
+    def filter_sort(self, sort: str | None) -> Q:
+        """The order is the search's (``portal.search``); an unknown one is refused."""
+        if sort and sort not in SORTS:
+            raise _invalid(
+                "sort", sort, f"以下之一：{'、'.join(SORTS)}", f"one of {', '.join(SORTS)}"
+            )
+        return Q()
+
+    def filter_grade(self, grade: str | None) -> Q:
+        """A grade of the schemes matches each way a certificate records it (id or words);
+        any other text matches the recorded grade exactly."""
+        if not grade:
+            return Q()
+        known = find_grade(grade)
+        return Q(grade__in=known.spellings) if known else Q(grade=grade)
 
     def filter_kind(self, kind: str | None) -> Q:
         if kind and kind not in KINDS:

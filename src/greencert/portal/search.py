@@ -4,18 +4,26 @@ Gram matching runs in the engine's index (FTS5 on SQLite, a GIN tsvector index o
 then every typed run is rechecked as a substring of the document's text. Certificate numbers
 (the registry's and the issuing bodies' own), credit codes and approval numbers are matched
 exactly or by prefix on a B-tree index first.
-Results come newest document first; ``next_cursor`` continues after the last one.
+By relevance (the default) an exact match of the typed number, credit code or name comes first,
+then the rest newest document first; ``next_cursor`` continues after the last one. The other
+orders (issue date, expiry date, holder) sort every match and page by position. The page counts
+matches up to ``COUNT_CAP`` and says "more than" beyond it, so a common word costs no full count.
 """
 
 from __future__ import annotations
 
+import functools
+import operator
 from typing import Any
 
 from django.core.exceptions import FullResultSet
 from django.db import connection
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 
+from greencert.certification.models import Certificate
 from greencert.core.pagination import KeysetPagination
+from greencert.parties.models import CertificationBody, Enterprise
 from greencert.portal import fts
 from greencert.portal.filters import SearchFilters
 from greencert.portal.grams import ParsedQuery, fts5_expression, parse_query, tsquery_expression
@@ -57,6 +65,29 @@ RESULT_FIELDS = (
 )
 # Every search query names the document table itself (no alias), as the filters' SQL does.
 T = fts.TABLE
+# Matches counted at most; beyond it the page says "more than".
+COUNT_CAP = 1000
+# Exact matches put before the rest, at most.
+EXACT_FIRST = 5
+# Cursor of a relevance page that ended on an exact match: the rest start from the newest.
+FROM_THE_TOP = 2**62
+_CERTIFICATES = Certificate._meta.db_table
+_ENTERPRISES = Enterprise._meta.db_table
+_BODIES = CertificationBody._meta.db_table
+# The other orders: the joins they need and the ORDER BY, newest document last among equals.
+ORDERS: dict[str, tuple[str, str]] = {
+    "issued": ("", f"{T}.issue_date DESC NULLS LAST"),
+    "expiry": (
+        f"LEFT JOIN {_CERTIFICATES} sort_c ON sort_c.id = {T}.certificate_id",
+        "sort_c.expiry_date ASC NULLS LAST",
+    ),
+    "holder": (
+        f"LEFT JOIN {_ENTERPRISES} sort_h ON sort_h.id = {T}.holder_id "
+        f"LEFT JOIN {_ENTERPRISES} sort_e ON sort_e.id = {T}.enterprise_id "
+        f"LEFT JOIN {_BODIES} sort_b ON sort_b.id = {T}.body_id",
+        "COALESCE(sort_h.name, sort_e.name, sort_b.name) ASC",
+    ),
+}
 
 
 class Search:
@@ -69,22 +100,136 @@ class Search:
         self.filters = filters
         self.query = parse_query(filters.q)
         self.conditions = filters.get_filter_expression()
+        self.order = filters.sort if filters.sort in ORDERS else None
+        self._exact: list[int] | None = None
+
+    @property
+    def by_position(self) -> bool:
+        """Ordered by issue date, expiry or holder: paged by position, not by document."""
+        return self.order is not None
+
+    def exact_ids(self) -> list[int]:
+        """Documents the query names exactly, newest first: the certificate of that number (the
+        registry's or its body's), the enterprise of that credit code or name, the body of that
+        approval number or name. Each lookup is one indexed equality."""
+        if self._exact is None:
+            self._exact = self._find_exact() if self.filters.q else []
+        return self._exact
+
+    def _find_exact(self) -> list[int]:
+        typed, key = self.filters.q, self.query.key
+        # Parties first, by their own small indexes, so a query naming none costs no scan.
+        enterprises = Enterprise.objects.filter(name=typed).values_list("pk", flat=True)
+        bodies = CertificationBody.objects.filter(Q(name=typed) | Q(short_name=typed))
+        named: list[Q] = []
+        if enterprise_ids := list(enterprises[:EXACT_FIRST]):
+            named.append(Q(enterprise_id__in=enterprise_ids))
+        if body_ids := list(bodies.values_list("pk", flat=True)[:EXACT_FIRST]):
+            named.append(Q(kind=DocumentKind.BODY, body_id__in=body_ids))
+        if key:
+            named += [Q(key=key), Q(body_key=key)]
+        if not named:
+            return []
+        documents = SearchDocument.objects.filter(self.conditions).filter(
+            functools.reduce(operator.or_, named)
+        )
+        # No ORDER BY: the planner then reads the equality indexes, not the whole table by id.
+        found = documents.order_by().values_list("id", flat=True)[: EXACT_FIRST * 10]
+        return sorted(found, reverse=True)[:EXACT_FIRST]
 
     def page(self, after: int | None, count: int) -> list[dict[str, Any]]:
-        """The page's documents as rows of ``RESULT_FIELDS``, in result order."""
-        ids: list[int] = []
-        if self.query.key:
-            ids = self._ids(after, count, by_key=True)
-        if not ids and (self.query.grams or not self.filters.q):
-            ids = self._ids(after, count, by_key=False)
+        """The page's documents as rows of ``RESULT_FIELDS``, in result order. By relevance,
+        ``after`` is the last document shown; by another order, the number of results shown
+        before this page."""
+        if self.by_position:
+            ids = self._ordered_ids(after or 0, count)
+        else:
+            exact = self.exact_ids()
+            first = exact if after is None else []
+            ids = first + self._matching_ids(after, count - len(first), exclude=exact)
         if not ids:
             return []
         rows = SearchDocument.objects.filter(id__in=ids).values(*RESULT_FIELDS)
         found = {row["id"]: row for row in rows}
         return [found[pk] for pk in ids if pk in found]
 
-    def _ids(self, after: int | None, count: int, *, by_key: bool) -> list[int]:
+    def count(self) -> tuple[int, bool]:
+        """How many documents match, and whether that is exact: at most ``COUNT_CAP``, beyond
+        which it is (COUNT_CAP, False)."""
+        found = 0
+        if self.query.key:
+            found = self._fetch_one(*self._select("", "", keyed=True))
+        if not found and (self.query.grams or not self.filters.q):
+            found = self._fetch_one(*self._select("", "", keyed=False))
+        return min(found, COUNT_CAP), found <= COUNT_CAP
+
+    def _fetch_one(self, sql: str, params: list[Any]) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM ({sql} LIMIT %s) n", [*params, COUNT_CAP + 1])
+            return int(cursor.fetchone()[0])
+
+    def _ordered_ids(self, offset: int, count: int) -> list[int]:
+        joins, order = ORDERS[self.order or ""]
+        if self.query.key:
+            ids = self._fetch(*self._select(joins, order, keyed=True), count, offset)
+            if ids or offset:
+                return ids
+        if self.query.grams or not self.filters.q:
+            return self._fetch(*self._select(joins, order, keyed=False), count, offset)
+        return []
+
+    def _fetch(self, sql: str, params: list[Any], count: int, offset: int) -> list[int]:
+        with connection.cursor() as cursor:
+            cursor.execute(f"{sql} LIMIT %s OFFSET %s", [*params, count, offset])
+            return [row[0] for row in cursor.fetchall()]
+
+    def _select(self, joins: str, order: str, *, keyed: bool) -> tuple[str, list[Any]]:
+        """SELECT of the ids of the documents matching the number (``keyed``) or the words and
+        the filters, with ``joins`` and in ``order``, and its parameters."""
+        where, params = _where_sql(SearchDocument.objects.filter(self.conditions))
+        conditions: list[str] = []
+        head: list[Any] = []
+        source = T
+        if keyed:
+            key, end = self.query.key, self.query.key + "\U0010ffff"
+            conditions.append(
+                f"(({T}.key >= %s AND {T}.key < %s) OR ({T}.body_key >= %s AND {T}.body_key < %s))"
+            )
+            head = [key, end, key, end]
+        elif self.query.grams:
+            contains = "instr" if connection.vendor == "sqlite" else "strpos"
+            recheck = [f"{contains}({T}.search_text, %s) > 0" for _ in self.query.substrings]
+            if connection.vendor == "sqlite":
+                source = f"{fts.FTS} CROSS JOIN {T} ON {T}.id = {fts.FTS}.rowid"
+                conditions = [f"{fts.FTS} MATCH %s", *recheck]
+                head = [fts5_expression(self.query), *self.query.substrings]
+            else:
+                tsquery = "to_tsquery('simple'::regconfig, %s)"
+                conditions = [f"{fts.TSVECTOR} @@ {tsquery}", *recheck]
+                head = [tsquery_expression(self.query), *self.query.substrings]
+        conditions += where
+        sql = f"SELECT {T}.id FROM {source} {joins} WHERE {' AND '.join(conditions) or '1 = 1'}"
+        if order:
+            sql += f" ORDER BY {order}, {T}.id DESC"
+        return sql, [*head, *params]
+
+    def _matching_ids(self, after: int | None, count: int, *, exclude: list[int]) -> list[int]:
+        if count <= 0:
+            return []
+        after = None if after == FROM_THE_TOP else after
+        if self.query.key:
+            ids = self._ids(after, count, by_key=True, exclude=exclude)
+            # A number that matched (exactly or by prefix) is not searched for as words.
+            if ids or exclude:
+                return ids
+        if self.query.grams or not self.filters.q:
+            return self._ids(after, count, by_key=False, exclude=exclude)
+        return []
+
+    def _ids(self, after: int | None, count: int, *, by_key: bool, exclude: list[int]) -> list[int]:
         documents = SearchDocument.objects.filter(self.conditions)
+        if exclude:
+            documents = documents.exclude(id__in=exclude)
         if after:
             documents = documents.filter(id__lt=after)
         if by_key:
@@ -130,17 +275,51 @@ def _where_sql(documents: QuerySet[SearchDocument]) -> tuple[list[str], list[Any
 
 
 class SearchPages(KeysetPagination):
-    """Search results, newest document first, each with its blacklist flag of today."""
+    """Search results in the search's order, each with its blacklist flag of today.
+
+    By relevance the cursor holds the last document shown (``FROM_THE_TOP`` when that was an
+    exact match); by another order it holds the number of results shown, under a salt of that
+    order, so a cursor of one order means nothing to another.
+    """
 
     newest_first = True
     default_limit = 20
     max_limit = 100
     salt = "greencert.portal.search"
 
+    def paginate_queryset(
+        self,
+        queryset: QuerySet | Any,
+        pagination: Any,
+        request: HttpRequest | None = None,
+        **params: Any,
+    ) -> dict[str, Any]:
+        if not isinstance(queryset, Search):
+            return super().paginate_queryset(queryset, pagination, request, **params)
+        signer = _position_cursors(queryset.order) if queryset.order else self
+        after = signer.decode(pagination.cursor) if pagination.cursor else None
+        rows = queryset.page(after, pagination.limit + 1)
+        more = len(rows) > pagination.limit
+        rows = rows[: pagination.limit]
+        cursor = None
+        if more and queryset.by_position:
+            cursor = signer.encode((after or 0) + len(rows))
+        elif more:
+            last = rows[-1]["id"]
+            cursor = signer.encode(FROM_THE_TOP if last in queryset.exact_ids() else last)
+        return {"items": self.present(rows), "next_cursor": cursor}
+
     def present(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         names = region_names()
         flagged = blacklisted_documents(rows)
         return [hit_dict(row, names, blacklisted=row["id"] in flagged) for row in rows]
+
+
+@functools.cache
+def _position_cursors(order: str) -> KeysetPagination:
+    """The cursors of one order: positions, signed under that order's own salt."""
+    salt = f"{SearchPages.salt}.{order}"
+    return type(f"SearchPositions_{order}", (KeysetPagination,), {"salt": salt})()
 
 
 # Documents the newest-first pass on PostgreSQL reads before it falls back to the GIN index.

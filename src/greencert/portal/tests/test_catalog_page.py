@@ -19,7 +19,7 @@ def test_the_page_lists_every_category_with_its_standards_and_rule(client):
     for category in Category.objects.all():
         assert f'id="category-{category.code}"' in html
     section = html[html.index('id="category-paper"') :]
-    section = section[: section.index("</section>")]
+    section = section[: section.index("</tr>")]
     assert "GB/T 35613-2017" in section and "GB/T 35613-2024" in section
     assert "2025-04-01 起实施" in section
     assert "已被 GB/T 35613-2024 代替" in section
@@ -30,7 +30,7 @@ def test_the_page_lists_every_category_with_its_standards_and_rule(client):
 def test_the_page_shows_the_evaluation_scheme_and_its_criteria(client):
     html = client.get("/catalog/").content.decode()
     section = html[html.index('id="category-coatings"') :]
-    section = section[: section.index("</section>")]
+    section = section[: section.index("</tr>")]
     assert "/schemes/cgp-coatings/" in section
     assert "基本要求" in section and "评价指标" in section
 
@@ -38,7 +38,8 @@ def test_the_page_shows_the_evaluation_scheme_and_its_criteria(client):
 def test_valid_certificates_are_counted_per_category(client, issued_certificate):
     html = client.get("/catalog/").content.decode()
     section = html[html.index('id="category-coatings"') :]
-    assert '<dd class="valid-count">1</dd>' in section[: section.index("</section>")]
+    row = section[: section.index("</tr>")]
+    assert '<td class="num valid-count" data-label="有效证书">1</td>' in row
 
 
 def test_csv_download_has_a_row_per_category(client, issued_certificate):
@@ -70,3 +71,29 @@ def test_an_unknown_format_is_refused_naming_it(client):
     response = client.get("/catalog/", {"format": "pdf", "lang": "en"})
     assert response.status_code == 400
     assert "'pdf'" in response.content.decode() and "csv, xlsx or json" in response.content.decode()
+
+
+def test_categories_are_grouped_in_tables_by_kind_and_batch(client):
+    html = client.get("/catalog/?lang=en").content.decode()
+    assert html.count('<table class="catalog-table">') >= 3
+    assert "Green products, batch 1" in html and "Green services, batch 1" in html
+    assert html.index("Green products, batch 1") < html.index("Green services, batch 1")
+
+
+def test_unconfirmed_facts_are_a_source_line_not_a_badge_on_each_row(client):
+    unconfirmed = Category.objects.filter(confirmed=False).first()
+    assert unconfirmed is not None
+    html = client.get("/catalog/").content.decode()
+    assert 'class="unconfirmed"' not in html
+    row = html[html.index(f'id="category-{unconfirmed.code}"') :]
+    row = row[: row.index("</tr>")]
+    details = row[row.index('<details class="category-more">') :]
+    assert "尚未核实" in details and "类别" in details[details.index("尚未核实") :]
+
+
+def test_the_category_shows_its_name_with_codes_only_beside_words(client):
+    html = client.get("/catalog/").content.decode()
+    row = html[html.index('id="category-paper"') :]
+    row = row[: row.index("</tr>")]
+    assert '<span class="category-name">' in row
+    assert ">paper<" not in row

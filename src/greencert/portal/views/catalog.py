@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -56,10 +57,53 @@ def catalog_page(request: HttpRequest) -> HttpResponse:
             s["title"] = s["title_en"] if en and s["title_en"] else s["title_zh"]
         for s in row["schemes"]:
             s["title"] = s["title_en"] if en else s["title_zh"]
+        row["standards_in_force"] = [s for s in row["standards"] if s["in_force"]]
+        row["unconfirmed"] = (", " if en else "、").join(_unconfirmed(row))
     pilot = [row for row in rows if row["pilot_zone"]]
     pilot.sort(key=lambda row: (not row["pilot_confirmed"], row["kind"], row["code"]))
     return render(
         request,
         "portal/catalog.html",
-        {"rows": rows, "pilot": pilot, "today": day, "chosen": "on" in request.GET},
+        {
+            "groups": _groups(rows),
+            "pilot": pilot,
+            "today": day,
+            "chosen": "on" in request.GET,
+        },
     )
+
+
+def _groups(rows: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The categories under the headings people look for: products by batch, then services,
+    then the pilot zone's own fields (in no national batch)."""
+    groups: dict[tuple[int, int], list[dict[str, Any]]] = {}
+    for row in rows:
+        place = 2 if not row["batch"] else (1 if row["kind"] == "service" else 0)
+        groups.setdefault((place, row["batch"] or 0), []).append(row)
+    headings = []
+    for (place, batch), members in sorted(groups.items()):
+        if place == 2:
+            heading = gettext("Fields of the pilot zone only")
+        elif place == 1:
+            heading = gettext("Green services, batch %(batch)s") % {"batch": batch}
+        else:
+            heading = gettext("Green products, batch %(batch)s") % {"batch": batch}
+        headings.append((heading, members))
+    return headings
+
+
+def _unconfirmed(row: dict[str, Any]) -> list[str]:
+    """The facts of a category no official text confirms, in words, for its source line."""
+    facts = []
+    if not row["confirmed"]:
+        facts.append(gettext("the category"))
+    if row["certification_units"] and not row["units_confirmed"]:
+        facts.append(gettext("the certification units"))
+    if row["pilot_zone"] and not row["pilot_confirmed"]:
+        facts.append(gettext("the pilot-zone listing"))
+    if row["rule"] and not row["rule"]["confirmed"]:
+        facts.append(gettext("the implementation rule"))
+    for s in row["standards"]:
+        if not s["confirmed"] or (s["citable_until"] and not s["transition_confirmed"]):
+            facts.append(s["code"])
+    return facts

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from greencert.catalog.models import Category
 from greencert.certification import lifecycle
@@ -18,6 +19,7 @@ from greencert.core.query import read_query
 from greencert.exchange.replication.answers import search_foreign
 from greencert.parties.models import CertificationBody
 from greencert.portal.filters import SearchFilters
+from greencert.portal.grades import Grade, grade_words, scheme_grades
 from greencert.portal.search import Search, SearchPages
 from greencert.regions.models import Region
 
@@ -52,10 +54,27 @@ def _options(language: str) -> dict[str, object]:
             for b in CertificationBody.objects.order_by("approval_number")
         ],
         "statuses": [(s, lifecycle.status_label(s).get(language)) for s in lifecycle.Status],
+        "grades": [
+            (scale, [(g.id, g.name(language)) for g in grades])
+            for scale, grades in _grades_by_scale(language)
+        ],
+        "sorts": [
+            ("relevance", _("Best match")),
+            ("issued", _("Issue date, newest first")),
+            ("expiry", _("Expiry date, soonest first")),
+            ("holder", _("Holder's name")),
+        ],
     }
 
 
-# The most rows one export of a search holds (the newest first).
+def _grades_by_scale(language: str) -> list[tuple[str, list[Grade]]]:
+    scales: dict[str, list[Grade]] = {}
+    for grade in scheme_grades():
+        scales.setdefault(grade.scale(language), []).append(grade)
+    return list(scales.items())
+
+
+# The most rows one export of a search holds (the first in the search's order).
 EXPORT_LIMIT = 1000
 EXPORT_COLUMNS = (
     ("kind", "类型"),
@@ -76,7 +95,7 @@ EXPORT_COLUMNS = (
 
 
 def _export(filters: SearchFilters, echo: dict[str, str], language: str) -> HttpResponse:
-    """The current search's results as CSV (UTF-8 with BOM, for Excel), newest first."""
+    """The current search's results as CSV (UTF-8 with BOM, for Excel), in the search's order."""
     en = language.startswith("en")
     rows = SearchPages().present(Search(filters).page(None, EXPORT_LIMIT))
     out = io.StringIO()
@@ -102,7 +121,7 @@ def _export(filters: SearchFilters, echo: dict[str, str], language: str) -> Http
                 body.get("name", ""),
                 hit.get("issue_date") or "",
                 hit.get("expiry_date") or "",
-                hit.get("grade", ""),
+                grade_words(hit.get("grade") or "", language),
                 hit.get("url", ""),
             ]
         )
@@ -128,8 +147,11 @@ def search_page(request: HttpRequest) -> HttpResponse:
         filters = read_query(SearchFilters, request.GET)
         paging = read_query(SearchPages.Input, request.GET)
         echo = filters.echo()
-        # An empty form is a page to search from, not a search for everything.
-        page = pages.paginate_queryset(Search(filters), paging, request) if echo else None
+        # An empty form is a page to search from, not a search for everything; the order alone
+        # is not a search either.
+        search = Search(filters)
+        asked = set(echo) - {"sort"}
+        page = pages.paginate_queryset(search, paging, request) if asked else None
     except UserFacingError as error:
         context["error"] = error.message_en if en else error.message_zh
         context["echo"] = {k: v for k, v in request.GET.items() if k != "cursor"}
@@ -153,7 +175,11 @@ def search_page(request: HttpRequest) -> HttpResponse:
         return _export(filters, echo, language)
     if page is not None:
         hits = page["items"]
+        total, exact = search.count()
+        context.update(total=total, total_exact=exact)
         for hit in hits:
+            if hit.get("grade"):
+                hit["grade_words"] = grade_words(hit["grade"], language)
             if hit.get("status"):
                 hit["status_label"] = hit["status"]["label_en" if en else "label_zh"]
             category = hit.get("category")
