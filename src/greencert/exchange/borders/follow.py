@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from greencert.core.errors import UserFacingError
@@ -103,7 +103,14 @@ def follow_borders(peer: Peer, get: Get) -> BorderResult:
                 _apply(peer, state, item["note"], record)
                 state.refresh_from_db()
                 applied += 1
-    except (FetchFailed, RecordRefused, UserFacingError, KeyError, ValueError) as error:
+    except (
+        FetchFailed,
+        RecordRefused,
+        UserFacingError,
+        IntegrityError,
+        KeyError,
+        ValueError,
+    ) as error:
         message = f"border feed: {error}"
         now = timezone.now()
         BorderFollow.objects.filter(pk=state.pk).update(
