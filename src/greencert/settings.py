@@ -338,6 +338,11 @@ GREENCERT_OPEN_DATA_LICENCE_NAME = os.environ.get(
 GREENCERT_OPEN_DATA_LICENCE_URL = os.environ.get(
     "GREENCERT_OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/deed.zh-hans"
 )
+# The province whose regulators receive a complaint that names neither a certificate nor a
+# province (supervision.complaints); a provincial node sets its own.
+GREENCERT_COMPLAINT_DEFAULT_PROVINCE = os.environ.get(
+    "GREENCERT_COMPLAINT_DEFAULT_PROVINCE", "310000"
+)
 # The other provincial nodes (exchange.peers): a YAML file naming them and pinning their keys.
 GREENCERT_PEERS_FILE = os.environ.get("GREENCERT_PEERS_FILE", "")
 # This node's witness (C2SP tlog-witness): the name its cosignatures carry, how many peer

@@ -27,6 +27,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("log/", include("greencert.exchange.tlog.urls")),
     path("witness/", include("greencert.exchange.witness.urls")),
+    path("borders/", include("greencert.exchange.borders.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("office/", include("greencert.certification.urls")),
     path("supervision/", include("greencert.supervision.urls")),

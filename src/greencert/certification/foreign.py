@@ -24,6 +24,7 @@ class Authority:
     name_zh: str
     name_en: str
     url: str
+    province_code: str = ""
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,16 @@ def register_foreign_finder(finder: ForeignFinder | None) -> None:
 
 def foreign_detail(number: str, at: dt.date | None = None) -> dict[str, Any] | None:
     return _finder.detail(number, at) if _finder is not None else None
+
+
+def authority_for_number(number: str) -> Authority | None:
+    """The other node authoritative for the certificate ``number``, if one is."""
+    return _finder.authority_of_number(number) if _finder is not None else None
+
+
+def authority_for_province(province_code: str) -> Authority | None:
+    """The other node authoritative for this province, if one is."""
+    return _finder.authority_of_province(province_code) if _finder is not None else None
 
 
 class AuthoritativeElsewhere(UserFacingError):

@@ -157,6 +157,10 @@ class ForeignCertificateDetail(Schema):
     products: list[dict[str, Any]]
     standard: str | None
     history: list[EventOut]
+    recognitions: list[CertificateRecognitionOut] = Field(
+        default_factory=list,
+        description="互认 in force, as the node's signed credential states them",
+    )
     details_verified: bool
     authority: AuthorityOut
     at: StatusAtOut | None = None

@@ -200,4 +200,5 @@ class LogCosignatureAdmin(ReadOnlyAdmin):
 
 
 # The replicated logs of the other nodes register their own read-only pages.
+from greencert.exchange.borders import admin as borders_admin  # noqa: E402, F401
 from greencert.exchange.replication import admin as replication_admin  # noqa: E402, F401

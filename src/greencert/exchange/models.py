@@ -269,6 +269,11 @@ from greencert.exchange.witness.models import (  # noqa: E402
 
 __all__ = ["HeldCheckpoint", "LogCosignature", "WitnessAlert", "WitnessKey"]
 # Replication's models live beside its code; importing them here registers them with the app.
+from greencert.exchange.borders.models import (  # noqa: E402, F401
+    AppliedBorderRecord,
+    BorderFollow,
+    BorderRecord,
+)
 from greencert.exchange.replication.models import (  # noqa: E402, F401
     ForeignCertificate,
     ForeignEvent,

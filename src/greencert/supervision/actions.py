@@ -296,8 +296,14 @@ def list_on_blacklist(
             expected_en=f"a party not already listed ({party} is listed; remove it first)",
             code="already_listed",
         ) from None
+    _flag_certificates(actor, entry)
+    return entry
+
+
+def _flag_certificates(actor: Actor, entry: BlacklistEntry) -> None:
+    """A FLAGGED event on each certificate in force of the listed party held on this node."""
     payload = _listing_payload(entry)
-    reason = "B01" if enterprise else "B02"
+    reason = "B01" if entry.enterprise_id else "B02"
     for certificate in _certificates_of(entry):
         flagged = record_annotation(
             actor, certificate, EventType.FLAGGED, reason_code=reason, payload=payload
@@ -307,7 +313,17 @@ def list_on_blacklist(
         )
         # The flag row follows its event: the public document shows it from now on.
         refresh_documents([certificate.pk])
-    return entry
+
+
+def _refuse_foreign(entry: BlacklistEntry, doing: tuple[str, str]) -> None:
+    if entry.origin_node:
+        raise PermissionRefused(
+            field="entry",
+            value=entry.pk,
+            expected_zh=f"{doing[0]}须在列入地区 {entry.region.name_zh} 的节点办理，本节点只执行该列入",
+            expected_en=f"{doing[1]} is decided at the node of {entry.region.name_en}, which "
+            "listed it; this node only applies the listing",
+        )
 
 
 def _end_listing(
@@ -347,6 +363,7 @@ def remove_from_blacklist(actor: Actor, entry: BlacklistEntry, *, reason: str) -
     """移出黑名单 by decision of the listing region's regulators; the history stays."""
     doing = ("移出黑名单", "removal from the blacklist")
     require_regulator(actor, doing)
+    _refuse_foreign(entry, doing)
     if not acts_for_region(actor, entry.region):
         raise PermissionRefused(
             field="region",
@@ -387,6 +404,7 @@ def apply_for_early_removal(
             expected_zh=f"提前移出须由被列入主体 {entry.subject} 的用户申请",
             expected_en=f"early removal is applied for by a user of the listed party {entry.subject}",
         )
+    _refuse_foreign(entry, ("提前移出申请", "early removal"))
     statement = _text("statement", statement, "申请说明", "a statement")
     evidence = _text("evidence", evidence, "证明材料", "the evidence")
     today = timezone.localdate()

@@ -181,3 +181,12 @@ def blacklist_rules() -> BlacklistRules:
         ),
         measures=tuple(data["effects"]["measures"]),
     )
+
+
+@cache
+def contact_retention_days() -> int:
+    """Days after closing that a complainant's contact details are kept (complaint_privacy.yaml)."""
+    days = int(_yaml("complaint_privacy.yaml")["contact_retention"]["days_after_closing"])
+    if days < 0:
+        raise ValueError("complaint_privacy.yaml: days_after_closing must not be negative")
+    return days

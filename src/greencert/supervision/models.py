@@ -121,6 +121,12 @@ class BlacklistEntry(Subject):
     )
     removal_reason = models.TextField("移出理由 removal reason", blank=True)
     removed_by_label = models.CharField("移出人 removed by", max_length=150, blank=True)
+    # A listing made at another provincial node and received over its signed border feed: that
+    # node's id and the listing's id there (blank and null for this node's own listings).
+    origin_node = models.CharField("列入节点 listing node", max_length=32, blank=True, default="")
+    origin_entry = models.BigIntegerField(
+        "列入节点记录号 entry at the listing node", null=True, blank=True
+    )
 
     class Meta:
         ordering = ["-listed_at", "-id"]
@@ -132,16 +138,22 @@ class BlacklistEntry(Subject):
                 name="blacklist_period_order",
                 condition=models.Q(ends_on__gte=models.F("starts_on")),
             ),
-            # One open listing per subject; history stays as removed rows.
+            # One open listing per subject and listing node; history stays as removed rows.
             models.UniqueConstraint(
-                fields=["enterprise"],
+                fields=["enterprise", "origin_node"],
                 condition=models.Q(removed_at__isnull=True, enterprise__isnull=False),
                 name="blacklist_one_open_per_enterprise",
             ),
             models.UniqueConstraint(
-                fields=["body"],
+                fields=["body", "origin_node"],
                 condition=models.Q(removed_at__isnull=True, body__isnull=False),
                 name="blacklist_one_open_per_body",
+            ),
+            # A listing received from another node is applied once.
+            models.UniqueConstraint(
+                fields=["origin_node", "origin_entry"],
+                condition=~models.Q(origin_node=""),
+                name="blacklist_foreign_once",
             ),
         ]
 
@@ -436,11 +448,32 @@ class Complaint(models.Model):
     outcome_note = models.TextField("办理结果说明（公开） outcome note (public)", blank=True)
     received_at = models.DateTimeField("受理时间 received at")
     closed_at = models.DateTimeField("办结时间 closed at", null=True, blank=True)
+    # Set when the contact was erased: at the end of its retention period, or once the complaint
+    # reached the node that handles it.
+    contact_erased_at = models.DateTimeField(
+        "联系方式删除时间 contact erased at", null=True, blank=True
+    )
+    # 转交: a complaint about a certificate another provincial node is authoritative for goes to
+    # that node (its id); ``delivered_at`` once it has it.
+    forwarded_to = models.CharField("转交节点 forwarded to node", max_length=32, blank=True)
+    delivered_at = models.DateTimeField("送达时间 delivered at", null=True, blank=True)
+    delivery_attempts = models.PositiveIntegerField("送达尝试次数 delivery attempts", default=0)
+    delivery_error = models.TextField("最近送达错误 last delivery error", blank=True)
+    # A complaint received from another node: that node's id and its tracking code there.
+    referred_from = models.CharField("转来节点 referred from node", max_length=32, blank=True)
+    referred_code = models.CharField("转来查询码 tracking code there", max_length=20, blank=True)
 
     class Meta:
         ordering = ["-received_at", "-id"]
         verbose_name = "投诉举报 complaint"
         verbose_name_plural = "投诉举报 complaints"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["referred_from", "referred_code"],
+                condition=~models.Q(referred_from=""),
+                name="complaint_referral_once",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.tracking_code

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from greencert.certification.foreign import authority_for_province
 from greencert.supervision import draw
 from greencert.supervision.actions import early_removal_opens
 from greencert.supervision.codes import labels
@@ -118,4 +119,20 @@ def complaint_dict(complaint: Complaint) -> dict[str, Any]:
         "outcome_en": outcome.en if outcome else "",
         "outcome_note": complaint.outcome_note,
         "closed_at": complaint.closed_at,
+        "forwarded_to": forwarded_to(complaint),
+    }
+
+
+def forwarded_to(complaint: Complaint) -> dict[str, Any] | None:
+    """Where a forwarded complaint went: the province whose regulators handle it and their node,
+    and whether that node has confirmed receiving it."""
+    if not complaint.forwarded_to or complaint.region is None:
+        return None
+    authority = authority_for_province(complaint.region.code)
+    return {
+        "province_zh": complaint.region.name_zh,
+        "province_en": complaint.region.name_en,
+        "node_zh": authority.name_zh if authority else "",
+        "node_en": authority.name_en if authority else "",
+        "delivered": complaint.delivered_at is not None,
     }

@@ -144,6 +144,16 @@ class PublishedDrawOut(Schema):
     publish_by: str | None = Field(None, description="results are published by this date")
 
 
+class ComplaintForwardedOut(Schema):
+    """Where a complaint about another province's certificate was forwarded (转交)."""
+
+    province_zh: str
+    province_en: str
+    node_zh: str
+    node_en: str
+    delivered: bool
+
+
 class ComplaintStatusOut(Schema):
     tracking_code: str
     state: str
@@ -156,3 +166,4 @@ class ComplaintStatusOut(Schema):
     outcome_en: str
     outcome_note: str
     closed_at: dt.datetime | None
+    forwarded_to: ComplaintForwardedOut | None = None

@@ -1,4 +1,5 @@
-"""Supervision's tasks: the end of blacklist periods, and orders past their deadline."""
+"""Supervision's tasks: the end of blacklist periods, orders past their deadline, and the erasure
+of complainants' contact details past their retention period."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 from greencert.supervision.actions import end_expired_listings
+from greencert.supervision.complaints import erase_expired_contacts
 from greencert.supervision.orders import mark_overdue_orders
 
 logger = logging.getLogger(__name__)
@@ -30,3 +32,11 @@ def mark_orders_overdue() -> None:
     count = mark_overdue_orders(timezone.localdate())
     if count:
         logger.info("marked %d orders overdue", count)
+
+
+@db_periodic_task(crontab(minute="3", hour="2"), retries=2, retry_delay=300)
+def erase_complaint_contacts() -> None:
+    """Daily: erase the contact details of complaints closed longer ago than they are kept."""
+    count = erase_expired_contacts()
+    if count:
+        logger.info("erased the contact details of %d closed complaints", count)

@@ -431,7 +431,7 @@ def complaint_status(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def office(request: HttpRequest) -> HttpResponse:
     actor = _regulator(request)
-    open_complaints = complaints.visible_complaints(actor).exclude(state="closed")
+    open_complaints = complaints.visible_complaints(actor).filter(state__in=complaints.OPEN_STATES)
     context = {
         "office_alerts": office_alerts(actor),
         "complaints": [
@@ -620,7 +620,8 @@ def _render_complaint(
         "complaint": complaint,
         "state_label": _label("complaint_states", complaint.state),
         "steps": steps,
-        "forms": step_forms,
+        "forms": step_forms if complaint.state in complaints.OPEN_STATES else {},
+        "show_contact": complaints.may_see_contact(Actor.for_user(request.user), complaint),
     }
     return render(request, "supervision/office_complaint.html", context, status=status)
 

@@ -21,7 +21,7 @@ from greencert.exchange.replication.models import ForeignCertificate, ForeignEve
 
 
 def authority(peer: peers.Peer) -> Authority:
-    return Authority(peer.id, peer.name_zh, peer.name_en, peer.url)
+    return Authority(peer.id, peer.name_zh, peer.name_en, peer.url, peer.province_code)
 
 
 def authority_of_number(number: str) -> Authority | None:
@@ -91,6 +91,23 @@ def _category(code: str) -> dict[str, str]:
     }
 
 
+def recognitions_of(
+    certificate: ForeignCertificate, history: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The recognitions (互认) in force its authoritative node's signed credential states, each
+    paired with the RECOGNISED event of the replicated log it rests on (the latest ones, in
+    order)."""
+    stated = list(certificate.details.get("recognitions", []))
+    sequences = [row["sequence"] for row in history if row["type"] == "recognised"]
+    paired = sequences[-len(stated) :] if stated else []
+    if len(paired) < len(stated):
+        paired = [0] * (len(stated) - len(paired)) + paired
+    return [
+        entry | {"ended": None, "recognised_sequence": sequence}
+        for entry, sequence in zip(stated, paired, strict=True)
+    ]
+
+
 def detail_dict(number: str, at: dt.date | None = None) -> dict[str, Any] | None:
     """The API's answer for a replicated certificate, or None if there is none."""
     certificate = foreign_certificate(number)
@@ -118,6 +135,7 @@ def detail_dict(number: str, at: dt.date | None = None) -> dict[str, Any] | None
         "products": details.get("products", []),
         "standard": details.get("standard") or None,
         "history": history,
+        "recognitions": recognitions_of(certificate, history),
         "details_verified": bool(details),
         "authority": as_of(certificate),
         "at": None,
@@ -141,7 +159,20 @@ def page_context(certificate: ForeignCertificate, language: str) -> dict[str, An
         row["reason_label"] = reason.get(language) if reason else ""
     category = _category(certificate.category_code)
     authority = as_of(certificate)
+    recognitions = [
+        {
+            "agreement": r["agreement"],
+            "title": r["title_en"] if english else r["title_zh"],
+            "recognised_by": r["recognised_by"].get("name_en" if english else "name_zh", ""),
+            "international": r["kind"] == "international",
+            "since": r["since"],
+            "ended": None,
+            "url": "",
+        }
+        for r in recognitions_of(certificate, history)
+    ]
     return {
+        "recognitions": recognitions,
         "certificate": certificate,
         "details": certificate.details,
         "status_label": lifecycle.status_label(certificate.status).get(language),

@@ -107,6 +107,28 @@ def details_from_credential(payload: dict[str, Any]) -> dict[str, Any]:
         "initial_issue_date": str(certificate.get("initialIssueDate", "")),
         "expiry_date": str(certificate.get("expiryDate", "")),
         "grade": str(certificate.get("grade", "")),
+        "recognitions": [
+            recognition_from_claim(r)
+            for r in subject.get("recognitions", [])
+            if isinstance(r, dict)
+        ],
+    }
+
+
+def recognition_from_claim(claim: dict[str, Any]) -> dict[str, Any]:
+    """A recognition (互认) as a credential states it, in the shape the API gives one."""
+    party = claim.get("recognisedBy") or {}
+    return {
+        "agreement": str(claim.get("id", "")).removeprefix("urn:greencert:recognition:"),
+        "title_zh": str(claim.get("name", "")),
+        "title_en": str(claim.get("nameEn", "")),
+        "kind": str(claim.get("kind", "")),
+        "recognised_by": {
+            "name_zh": str(party.get("name", "")),
+            "name_en": str(party.get("nameEn", "")),
+        },
+        "scope": [str(s) for s in claim.get("scope", []) if isinstance(s, str)],
+        "since": str(claim.get("since", "")),
     }
 
 
@@ -140,7 +162,8 @@ def fill_details(peer: Peer, get: Get, *, limit: int = PER_RUN) -> int:
     a failure is recorded on the certificate and retried later. Returns how many were filled."""
     now = timezone.now()
     waiting = list(
-        ForeignCertificate.objects.filter(peer_id=peer.id, details={})
+        ForeignCertificate.objects.filter(peer_id=peer.id)
+        .filter(Q(details={}) | Q(details_refresh=True))
         .filter(Q(details_fetched_at__isnull=True) | Q(details_fetched_at__lt=now - RETRY_AFTER))
         .order_by("last_sequence")[:limit]
     )
@@ -165,7 +188,7 @@ def fill_details(peer: Peer, get: Get, *, limit: int = PER_RUN) -> int:
             )
             continue
         ForeignCertificate.objects.filter(pk=certificate.pk).update(
-            details=details, details_fetched_at=now, details_error=""
+            details=details, details_fetched_at=now, details_error="", details_refresh=False
         )
         filled += 1
     return filled

@@ -53,6 +53,8 @@ class Node:
 
     def environment(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("GREENCERT_")}
+        if self.province_code:  # complaints naming no place go to the node's own province
+            env["GREENCERT_COMPLAINT_DEFAULT_PROVINCE"] = self.province_code
         return env | {
             "GREENCERT_HOME": str(self.home),
             "GREENCERT_VAR_DIR": str(self.home),

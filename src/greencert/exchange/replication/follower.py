@@ -46,6 +46,9 @@ from greencert.exchange.witness.keys import witness_vkey
 
 logger = logging.getLogger(__name__)
 
+# Events the signed credential reflects: after one, the certificate's details are fetched again.
+REFRESHING_EVENTS = frozenset({"recognised", "recognition_ended"})
+
 # Entries committed per transaction; a catch-up up to this long is fetched once.
 BATCH = 5000
 
@@ -60,6 +63,8 @@ class FollowResult:
     applied: int  # entries applied by this run
     size: int  # entries of the peer's log applied in all
     error: str = ""
+    border_records: int = 0  # records of its border feed applied by this run
+    complaints_delivered: int = 0  # complaints forwarded to it delivered by this run
 
     @property
     def ok(self) -> bool:
@@ -274,6 +279,9 @@ def _project(peer: Peer, events: list[dict[str, Any]]) -> None:
         certificate.province_code = event["province_code"]
         certificate.city_code = event["city_code"]
         certificate.last_sequence = event["sequence"]
+        if event["type"] in REFRESHING_EVENTS:
+            certificate.details_refresh = True
+            certificate.details_fetched_at = None  # fetched next run, not after the retry wait
     ForeignCertificate.objects.bulk_create(created.values())
     fields = [
         "status",
@@ -284,6 +292,8 @@ def _project(peer: Peer, events: list[dict[str, Any]]) -> None:
         "city_code",
         "last_sequence",
         "status_since",
+        "details_refresh",
+        "details_fetched_at",
     ]
     changed = [c for c in found.values() if c.number in numbers]
     if changed:

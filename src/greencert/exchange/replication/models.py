@@ -87,6 +87,9 @@ class ForeignCertificate(models.Model):
     details = models.JSONField("详情 details from the signed credential", default=dict)
     details_fetched_at = models.DateTimeField("详情获取 details fetched at", null=True, blank=True)
     details_error = models.TextField("详情错误 details error", blank=True)
+    # Set when an event the credential reflects (a recognition or its end) arrived after the
+    # details were fetched: they are fetched again.
+    details_refresh = models.BooleanField("详情待更新 details to refresh", default=False)
 
     class Meta:
         ordering = ["number"]

@@ -162,6 +162,8 @@ class FakePeer:
             return encode_bundle(self.leaves()[n * WIDTH : n * WIDTH + w])
         if path == "/.well-known/did.json":
             return self.did_document()
+        if path.startswith("/borders/feed?"):  # no listings or removals to share
+            return canonical_json({"feed": f"{ORIGIN}#borders", "size": 0, "records": []})
         if path.startswith("/api/v1/certificates/") and path.endswith("/credential"):
             return self.credential(path.split("/")[4])
         raise FetchFailed(f"{URL}{path}: HTTP 404")

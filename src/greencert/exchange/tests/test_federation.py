@@ -6,11 +6,14 @@ last checkpoint applied, and it is caught up once it is back."""
 from __future__ import annotations
 
 import json
+import re
 import socket
 import sqlite3
 import subprocess
 import urllib.error
+import urllib.parse
 import urllib.request
+from http.cookiejar import CookieJar
 
 import pytest
 from django.conf import settings
@@ -119,6 +122,171 @@ def test_four_nodes_replicate_and_survive_a_node_going_down(federation):
     caught_up = answer(shanghai, new)
     assert caught_up["status"]["code"] == "01"
     assert caught_up["authority"]["checkpoint_size"] == 4
+
+
+# What each node's regulators and users do, run as ``greencert shell -c`` on that node.
+LIST_AT_SHANGHAI = """
+from django.contrib.auth import get_user_model
+from greencert.core.actors import Actor
+from greencert.parties.models import Enterprise, Role, RoleAssignment
+from greencert.regions.models import Region
+from greencert.supervision.actions import list_on_blacklist
+user = get_user_model().objects.create_user("sh-regulator", password="not-used")
+RoleAssignment.objects.create(user=user, role=Role.REGULATOR, region=Region.objects.get(code="310000"))
+enterprise, _ = Enterprise.objects.get_or_create(
+    credit_code="{code}", defaults={{"name": "{name}", "region": Region.objects.get(code="330000")}}
+)
+list_on_blacklist(Actor.for_user(user), enterprise=enterprise, basis_code="SCL-2022", facts="伪造检验报告")
+"""
+
+APPLY_AT_ZHEJIANG = """
+from django.contrib.auth import get_user_model
+from greencert.catalog.models import Category
+from greencert.core.actors import Actor
+from greencert.core.errors import PermissionRefused
+from greencert.certification.workflow.actions import submit_application
+from greencert.parties.models import CertificationBody, Enterprise, Role, RoleAssignment
+from greencert.regions.models import Region
+enterprise = Enterprise.objects.get(credit_code="{code}")
+user = get_user_model().objects.create_user("zj-holder", password="not-used")
+RoleAssignment.objects.create(user=user, role=Role.ENTERPRISE, enterprise=enterprise)
+try:
+    submit_application(
+        Actor.for_user(user), enterprise=enterprise, body=CertificationBody.objects.first(),
+        category=Category.objects.get(code="coatings"), certification_unit="水性外墙涂料",
+        site_region=enterprise.region, products=[{{"name": "水性外墙涂料", "models": ["X-1"]}}],
+        production_site="杭州",
+    )
+    print("accepted")
+except PermissionRefused as refusal:
+    print("refused", refusal.code)
+"""
+
+FILE_AT_JIANGSU = """
+from greencert.supervision.complaints import file_complaint
+complaint = file_complaint(
+    certificate_number="{number}", description="超市货架上的涂料标志二维码扫出来是别的企业",
+    contact="13800138000",
+)
+print(complaint.tracking_code, complaint.state)
+"""
+
+REGULATOR_AT_ANHUI = """
+from django.contrib.auth import get_user_model
+from greencert.parties.models import Role, RoleAssignment
+from greencert.regions.models import Region
+from greencert.supervision.models import Complaint
+user = get_user_model().objects.create_user("ah-regulator", password="ah-regulator-pw-2026")
+RoleAssignment.objects.create(user=user, role=Role.REGULATOR, region=Region.objects.get(code="340000"))
+print(Complaint.objects.get(referred_code="{code}").tracking_code)
+"""
+
+RECOGNISE_AT_SHANGHAI = """
+import datetime as dt
+from django.contrib.auth import get_user_model
+from greencert.catalog.models import Category
+from greencert.certification.models import Certificate
+from greencert.core.actors import Actor
+from greencert.governance.models import AgreementParty, RecognitionAgreement
+from greencert.governance.recognition import recognise_certificate
+from greencert.parties.models import Role, RoleAssignment
+from greencert.regions.models import Region
+agreement = RecognitionAgreement.objects.create(
+    code="YRD-HR-2026-01", title_zh="长三角涂料认证结果互认协议",
+    title_en="YRD mutual recognition of coatings certification", kind="inter_provincial",
+    starts_on=dt.date(2025, 1, 1),
+)
+agreement.categories.set([Category.objects.get(code="coatings")])
+PARTIES = (
+    ("310000", "上海市市场监督管理局", "Shanghai AMR"),
+    ("320000", "江苏省市场监督管理局", "Jiangsu AMR"),
+)
+for code, zh, en in PARTIES:
+    province = Region.objects.get(code=code)
+    AgreementParty.objects.create(agreement=agreement, name_zh=zh, name_en=en, region=province)
+user = get_user_model().objects.create_user("js-regulator", password="not-used")
+RoleAssignment.objects.create(user=user, role=Role.REGULATOR, region=Region.objects.get(code="320000"))
+recognise_certificate(Actor.for_user(user), agreement, Certificate.objects.get(number="{number}"))
+"""
+
+
+def logged_in(node: Node, username: str, password: str) -> urllib.request.OpenerDirector:
+    """An HTTP client holding a session of ``username`` on ``node``, logged in by its form."""
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+    form = opener.open(f"{node.url}/login/", timeout=10).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)
+    assert token, form[:500]
+    data = urllib.parse.urlencode(
+        {"username": username, "password": password, "csrfmiddlewaretoken": token.group(1)}
+    ).encode()
+    opener.open(f"{node.url}/login/", data=data, timeout=10)
+    return opener
+
+
+def test_a_listing_a_complaint_and_a_recognition_cross_the_borders(federation):
+    shanghai, jiangsu, zhejiang, anhui = federation
+    own = {node.id: numbers_of(node) for node in federation}
+
+    # Shanghai's regulator lists the holder of a Zhejiang certificate: at Zhejiang's node, the
+    # holder may no longer apply, its certificate there is flagged, the blacklist says Shanghai.
+    zj_number = own["yrd-zj"][0]
+    holder = answer(zhejiang, zj_number)["holder"]
+    shanghai.run(
+        "shell",
+        "--no-imports",
+        "-c",
+        LIST_AT_SHANGHAI.format(code=holder["id"], name=holder["name"]),
+    )
+    round_ = zhejiang.replicate()
+    assert "yrd-sh: applied 0" in round_.stdout and "1 border record" in round_.stdout, (
+        round_.stdout + round_.stderr
+    )
+    refused = zhejiang.run(
+        "shell", "--no-imports", "-c", APPLY_AT_ZHEJIANG.format(code=holder["id"])
+    )
+    assert refused.split() == ["refused", "blacklisted"]
+    flags = answer(zhejiang, zj_number)["blacklist"]
+    assert [flag["region"] for flag in flags] == ["310000"]
+    _, page = read(f"{zhejiang.url}/supervision/blacklist/?lang=en")
+    assert holder["id"] in page and "Shanghai" in page
+
+    # A complaint filed at Jiangsu's node about an Anhui certificate is forwarded to Anhui's
+    # node, where it waits in its regulators' office; Jiangsu's node says where it went.
+    ah_number = own["yrd-ah"][0]
+    code, state = jiangsu.run(
+        "shell", "--no-imports", "-c", FILE_AT_JIANGSU.format(number=ah_number)
+    ).split()
+    assert state == "forwarded"
+    round_ = jiangsu.replicate()
+    assert "1 complaint delivered" in round_.stdout, round_.stdout + round_.stderr
+    _, text = read(f"{jiangsu.url}/api/v1/supervision/complaints/{code}")
+    assert json.loads(text)["forwarded_to"]["province_en"] == "Anhui"
+    assert json.loads(text)["forwarded_to"]["delivered"] is True
+    there = anhui.run("shell", "--no-imports", "-c", REGULATOR_AT_ANHUI.format(code=code)).strip()
+    office = logged_in(anhui, "ah-regulator", "ah-regulator-pw-2026")
+    page = office.open(f"{anhui.url}/supervision/office/", timeout=10).read().decode()
+    assert there in page and "13800138000" not in page
+
+    # Shanghai's node records Jiangsu's recognition of a Shanghai certificate; once witnessed,
+    # Jiangsu's node shows it on its answer and verify page for that certificate.
+    sh_number = own["yrd-sh"][0]
+    shanghai.run("shell", "--no-imports", "-c", RECOGNISE_AT_SHANGHAI.format(number=sh_number))
+    shanghai.run("log", "catch-up")
+    shanghai.run("log", "witness-submit")
+    round_ = jiangsu.replicate()
+    assert "yrd-sh: applied 1" in round_.stdout, round_.stdout + round_.stderr
+    recognitions = answer(jiangsu, sh_number)["recognitions"]
+    assert [(r["agreement"], r["recognised_by"]["name_en"]) for r in recognitions] == [
+        ("YRD-HR-2026-01", "Jiangsu AMR")
+    ]
+    _, page = read(f"{jiangsu.url}/verify/{sh_number}?lang=en")
+    assert "YRD mutual recognition of coatings certification" in page
+
+    # Every node's new events logged and witnessed before the next test follows them.
+    for node in federation:
+        node.run("log", "catch-up")
+    for node in federation:
+        node.run("log", "witness-submit")
 
 
 def audit(node: Node, *extra: str) -> subprocess.CompletedProcess[str]:

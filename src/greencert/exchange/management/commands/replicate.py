@@ -44,10 +44,22 @@ class Command(BaseCommand):
                 f"peers file (expected one of {known})"
             ) from error
         for result in results:
+            crossed = _crossed(result.border_records, result.complaints_delivered)
             if result.ok:
                 self.stdout.write(
                     f"{result.peer_id}: applied {result.applied}, {result.size} entries in all"
+                    + crossed
                 )
             else:
-                self.stdout.write(f"{result.peer_id}: FAILED {result.error}")
+                self.stdout.write(f"{result.peer_id}: FAILED {result.error}{crossed}")
         return sum(1 for r in results if not r.ok)
+
+
+def _crossed(records: int, complaints: int) -> str:
+    """What else crossed the border this round: border records applied, complaints delivered."""
+    parts = []
+    if records:
+        parts.append(f"{records} border record{'s' if records > 1 else ''} applied")
+    if complaints:
+        parts.append(f"{complaints} complaint{'s' if complaints > 1 else ''} delivered")
+    return "".join(f"; {part}" for part in parts)
