@@ -172,9 +172,12 @@ class ResultForm(StepForm):
         widget=date_input(),
     )
 
-    def __init__(self, *args: Any, objects: list[str] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, objects: list[tuple[str, str]] | None = None, **kwargs: Any
+    ) -> None:
+        """``objects``: the drawn objects still without a result, as (id, name and code)."""
         super().__init__(*args, **kwargs)
-        self.fields["object_id"].choices = [(o, o) for o in objects or []]  # type: ignore[attr-defined]
+        self.fields["object_id"].choices = list(objects or [])  # type: ignore[attr-defined]
         self.fields["result"].choices = options("inspection_results")  # type: ignore[attr-defined]
 
 

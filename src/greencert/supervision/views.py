@@ -214,6 +214,7 @@ def credit(request: HttpRequest, code: str) -> HttpResponse:
 
 # What a published plan's state means to the public (the model's labels are for the admin).
 PLAN_STATES = {
+    "draft": pgettext_lazy("inspection plan state", "draft"),
     "committed": pgettext_lazy("inspection plan state", "seed committed, to be drawn"),
     "drawn": pgettext_lazy("inspection plan state", "drawn"),
 }
@@ -438,7 +439,10 @@ def office(request: HttpRequest) -> HttpResponse:
             (c, _label("complaint_states", c.state))
             for c in open_complaints.order_by("received_at")[:200]
         ],
-        "plans": InspectionPlan.objects.select_related("region").order_by("-created_at")[:50],
+        "plans": [
+            {"plan": plan, "state": PLAN_STATES.get(plan.state, plan.state)}
+            for plan in InspectionPlan.objects.select_related("region").order_by("-created_at")[:50]
+        ],
         "listings": [
             entry_dict(e)
             for e in BlacklistEntry.objects.filter(in_force())
@@ -673,10 +677,17 @@ def office_plan(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "supervision/office_plan.html", _office_plan_context(plan))
 
 
-def _pending(plan: InspectionPlan) -> list[str]:
-    return list(
+def _pending(plan: InspectionPlan) -> list[tuple[str, str]]:
+    """The objects still without a result, as (id, what a regulator reads: name and code)."""
+    ids = list(
         plan.checks.filter(result="").order_by("object_id").values_list("object_id", flat=True)
     )
+    names = _object_names(ids)
+    choices = []
+    for object_id in ids:
+        named = names.get(object_id)
+        choices.append((object_id, f"{named['name']} · {named['code']}" if named else object_id))
+    return choices
 
 
 def _office_plan_context(plan: InspectionPlan) -> dict[str, Any]:

@@ -92,12 +92,6 @@ def test_no_public_page_shows_an_internal_identifier(demo, language):
     assert not found, "\n".join(found)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the supervision office lists a plan's state as '已抽取 drawn', the office plan page "
-    "shows drawn objects as 'certificate:GC…', and the office certificate page numbers its "
-    "history by log sequence (#122)",
-)
 def test_no_office_page_shows_an_internal_identifier(demo):
     from django.contrib.auth import get_user_model
 
