@@ -236,6 +236,7 @@ def batch_briefs(
     categories = {
         c.code: c for c in Category.objects.filter(code__in={f.category_code for f in found})
     }
+    flagged = _flagged_numbers([c.number for c in found])
     answers = []
     for certificate in found:
         peer, details = known[certificate.peer_id], certificate.details
@@ -259,7 +260,7 @@ def batch_briefs(
                 },
                 "issue_date": details.get("issue_date") or None,
                 "expiry_date": details.get("expiry_date") or None,
-                "blacklisted": False,
+                "blacklisted": certificate.number in flagged,
                 "authority": {
                     "node": peer.id,
                     "name_zh": peer.name_zh,
@@ -269,6 +270,23 @@ def batch_briefs(
             }
         )
     return answers
+
+
+def _flagged_numbers(numbers: list[str]) -> set[str]:
+    """Of ``numbers``, the foreign certificates whose authoritative node flagged them for a
+    blacklist listing and has not lifted the flag: their last FLAGGED or UNFLAGGED event in the
+    replicated log is FLAGGED."""
+    flag_types = {lifecycle.EventType.FLAGGED.value, lifecycle.EventType.UNFLAGGED.value}
+    last: dict[str, str] = {}
+    # Leaves are canonical JSON (no spaces), so the two types are found as text before parsing.
+    typed = Q(leaf__contains='"type":"flagged"') | Q(leaf__contains='"type":"unflagged"')
+    for foreign in ForeignEvent.objects.filter(typed, certificate_number__in=numbers).order_by(
+        "sequence"
+    ):
+        kind = foreign.event.get("type")
+        if kind in flag_types:
+            last[foreign.certificate_number] = kind
+    return {n for n, kind in last.items() if kind == lifecycle.EventType.FLAGGED.value}
 
 
 SEARCH_LIMIT = 20

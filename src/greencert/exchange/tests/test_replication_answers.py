@@ -184,3 +184,22 @@ def test_search_filters_apply_to_foreign_certificates(client, jiangsu):
         html = client.get("/search", {"q": HOLDER, **params}).content.decode()
         assert NUMBER not in html, params
     assert NUMBER in client.get("/search", {"q": HOLDER, "status": "02"}).content.decode()
+
+
+def test_batch_verification_says_a_foreign_certificate_is_flagged_until_its_node_lifts_it(
+    buyer, jiangsu
+):
+    _, api = buyer
+
+    def blacklisted():
+        response = verify_batch_request(api, numbers=[NUMBER])
+        item = assert_documented(response, "post", "/api/v1/verify")["results"][0]
+        return item["certificates"][0]["blacklisted"]
+
+    assert blacklisted() is False
+    jiangsu.add(NUMBER, "flagged", "02", "02", "B01")
+    assert follow(js_peer(), jiangsu.get).ok
+    assert blacklisted() is True
+    jiangsu.add(NUMBER, "unflagged", "02", "02", "U01")
+    assert follow(js_peer(), jiangsu.get).ok
+    assert blacklisted() is False
