@@ -19,6 +19,7 @@ from greencert.certification.models import (
     ImportRun,
     Inspection,
     Nonconformity,
+    PublicDocument,
     Sample,
     SupplyChainLink,
     SurveillanceTask,
@@ -43,6 +44,16 @@ class CertificateEventAdmin(ReadOnlyAdmin):
     list_filter = ["event_type", "status_after"]
     search_fields = ["certificate__number"]
     list_select_related = ["certificate"]
+    show_full_result_count = False
+
+
+@admin.register(PublicDocument)
+class PublicDocumentAdmin(ReadOnlyAdmin):
+    """The stored public documents: a projection of the event log, rebuilt by
+    ``greencert rebuild_read_models``, never edited."""
+
+    list_display = ["number", "own_sequence", "version", "changed_at"]
+    search_fields = ["number"]
     show_full_result_count = False
 
 

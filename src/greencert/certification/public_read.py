@@ -20,7 +20,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
+from django.db import connection, connections, router
 
 from greencert.catalog.models import Category, Standard
 from greencert.certification.models import Certificate, PublicDocument
@@ -109,7 +109,8 @@ DOCUMENT_BY_CERTIFICATE_SQL = _DOCUMENT_SQL.format(key="certificate_id")
 
 
 def _stored(sql: str, key: str | int) -> StoredDocument | None:
-    with connection.cursor() as cursor:
+    # Through the router: a public read may be answered by a replica (``core.routers``).
+    with connections[router.db_for_read(PublicDocument)].cursor() as cursor:
         cursor.execute(sql, [key])
         row = cursor.fetchone()
     if row is None:

@@ -142,7 +142,8 @@ def test_a_date_that_is_not_a_date_is_refused_on_the_scheme_page(client) -> None
 @pytest.mark.django_db
 def test_the_catalog_page_marks_the_edition_in_force_on_a_chosen_date(client) -> None:
     def in_force(day: str) -> list[str]:
-        rows = client.get("/catalog/", {"on": day}).context["rows"]
+        groups = client.get("/catalog/", {"on": day}).context["groups"]
+        rows = [row for _, members in groups for row in members]
         furniture = next(r for r in rows if r["code"] == "furniture")
         return [s["code"] for s in furniture["standards"] if s["in_force"]]
 

@@ -55,6 +55,8 @@ def import_in_child(path: Path, body: CertificationBody, tmp_path: Path) -> subp
         "GREENCERT_DATABASE_URL": database_url(),
         "GREENCERT_TASKS_URL": f"sqlite:///{tmp_path / 'tasks.sqlite3'}",
         "GREENCERT_VAR_DIR": str(settings.VAR_DIR),
+        # A command outside the test suite needs the node's key, as any server does.
+        "GREENCERT_SECRET_KEY": settings.SECRET_KEY,
     }
     env.pop("PYTEST_VERSION", None)
     greencert = Path(sys.executable).parent / "greencert"

@@ -118,7 +118,7 @@ def test_a_change_to_a_foreign_certificate_is_refused_naming_its_node(body_syste
 def test_issuing_in_a_province_another_node_holds_is_refused(body_system, jiangsu):
     _, api = body_system
     response = issue_request(api, site_region="320500", holder_region="320500")
-    assert response.status_code == 409
+    assert response.status_code == 409, response.content.decode()
     error = response.json()["error"]
     assert error["field"] == "site_region"
     assert "江苏省节点" in error["message_zh"] and "Jiangsu node" in error["message_en"]

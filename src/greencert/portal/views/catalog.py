@@ -83,7 +83,7 @@ def _groups(rows: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]
     headings = []
     for (place, batch), members in sorted(groups.items()):
         if place == 2:
-            heading = gettext("Fields of the pilot zone only")
+            heading = gettext("Fields of the pilot zone, in no national batch")
         elif place == 1:
             heading = gettext("Green services, batch %(batch)s") % {"batch": batch}
         else:
