@@ -30,7 +30,7 @@ def test_a_retried_issue_answers_as_the_first_time_and_writes_nothing(body_syste
     _, api = body_system
     first = issue(api, key="7d1b-retry")
     again = issue(api, key="7d1b-retry")
-    assert (first.status_code, again.status_code) == (201, 201)
+    assert (first.status_code, again.status_code) == (201, 201), first.content.decode()
     assert again.content == first.content
     assert (again["Location"], again["ETag"]) == (first["Location"], first["ETag"])
     assert again["Idempotent-Replayed"] == "true"
