@@ -375,6 +375,46 @@ def verify_sections(certificate: Certificate, language: str) -> dict[str, Any]:
     }
 
 
+def verify_sections_from_document(document: dict[str, Any], language: str) -> dict[str, Any]:
+    """``verify_sections`` from a certificate's public document (``api_sections`` in it), which
+    holds the other certificates' statuses as of their last events: no query."""
+
+    def label(labelled: dict[str, str]) -> str:
+        return Label(labelled["label_zh"], labelled["label_en"]).get(language)
+
+    english = language.startswith("en")
+    return {
+        "programme_label": label(document["programme"]),
+        "same_audit": [
+            {
+                "number": row["number"],
+                "programme": row["programme"]["code"],
+                "status": row["status"]["code"],
+                "programme_label": label(row["programme"]),
+                "status_label": label(row["status"]),
+            }
+            for row in document["same_audit"]
+        ],
+        "supply_chain": {
+            side: [
+                {
+                    "number": row["number"],
+                    "holder": row["holder"],
+                    "category": row["category"]["name_en" if english else "name_zh"],
+                    "status": row["status"]["code"],
+                    "status_label": label(row["status"]),
+                    "role_label": label(row["role"]),
+                    # The document has the share as a number; the tables as a decimal.
+                    "share": Decimal(str(row["share"])) if row["share"] is not None else None,
+                    "flagged": row["flagged"],
+                }
+                for row in document[side]
+            ]
+            for side in ("upstream", "downstream")
+        },
+    }
+
+
 def api_sections(
     certificate: Certificate,
     *,

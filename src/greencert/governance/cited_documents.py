@@ -6,10 +6,11 @@ from __future__ import annotations
 from django.db import connection
 
 from greencert.certification.models import Certificate
+from greencert.certification.public_certificate import PublicCertificate
 from greencert.governance.models import DocumentCitation
 
 
-def cited_documents(certificate: Certificate) -> list[DocumentCitation]:
+def cited_documents(certificate: Certificate | PublicCertificate) -> list[DocumentCitation]:
     """The certificate's citations with their version and document, by document code."""
     # Fixed SQL first: most certificates cite none, and compiling the query below costs more.
     with connection.cursor() as cursor:
@@ -20,7 +21,7 @@ def cited_documents(certificate: Certificate) -> list[DocumentCitation]:
         if cursor.fetchone() is None:
             return []
     return list(
-        DocumentCitation.objects.filter(certificate=certificate)
+        DocumentCitation.objects.filter(certificate_id=certificate.pk)
         .select_related("version__document")
         .order_by("version__document__code", "version__in_force_on", "id")
     )

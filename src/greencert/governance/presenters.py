@@ -213,7 +213,12 @@ def verify_recognitions(
     certificate: Certificate, language: str, history: list[dict[str, Any]] | None = None
 ) -> list[dict[str, Any]]:
     """The verify page's recognitions (from the event log), linked to the agreements on record."""
-    entries = recognitions_of(certificate, history)
+    return recognitions_for_page(recognitions_of(certificate, history), language)
+
+
+def recognitions_for_page(entries: list[dict[str, Any]], language: str) -> list[dict[str, Any]]:
+    """Recognition entries (``recognitions_of``, or a public document's ``recognitions``) as the
+    verify page lists them: one query, for the agreements on record, when there are any."""
     if not entries:
         return []
     known = set(

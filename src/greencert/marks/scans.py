@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from greencert.certification.lifecycle.codes import Label
 from greencert.certification.models import Certificate
+from greencert.certification.public_certificate import PublicCertificate
 from greencert.core.clients import client_fingerprint, from_trusted_proxy
 from greencert.marks.models import MarkScan
 
@@ -61,7 +62,7 @@ def first_scan_today(request: HttpRequest, certificate: Certificate) -> bool:
     return bool(caches["shared"].add(f"greencert.scan:{fingerprint}", 1, timeout=seconds_left))
 
 
-def scan_summary(certificate: Certificate, days: int = 30) -> dict[str, Any]:
+def scan_summary(certificate: Certificate | PublicCertificate, days: int = 30) -> dict[str, Any]:
     """Totals, the last ``days`` days and the top provinces, in one query: the sums per province
     and the sums per recent day, side by side (``UNION ALL``), the totals added up from them."""
     since = timezone.localdate() - dt.timedelta(days=days - 1)

@@ -7,18 +7,37 @@ import base64
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Count, Max
 from django.urls import reverse
 
+from greencert.exchange.models import LogCheckpoint
 from greencert.exchange.tlog import storage
 from greencert.exchange.tlog.cosigners import Cosigner
 from greencert.exchange.witness.submit import verified_cosignatures
 
 
-def log_standing(number: str, history: list[dict[str, Any]], language: str) -> dict[str, Any]:
+def newest_checkpoint() -> LogCheckpoint | None:
+    """The newest checkpoint with ``cosigned`` (how many cosignatures it has) and ``last_cosigned``
+    (when the newest arrived): what a page's validators and its log line need, in one query."""
+    return (
+        LogCheckpoint.objects.order_by("-size")
+        .annotate(cosigned=Count("cosignatures"), last_cosigned=Max("cosignatures__received_at"))
+        .first()
+    )
+
+
+def log_standing(
+    number: str,
+    history: list[dict[str, Any]],
+    language: str,
+    checkpoint: LogCheckpoint | None,
+) -> dict[str, Any]:
     """``entry``: the log position (sequence) of the latest event; ``covered``: whether the newest
-    signed checkpoint includes it (the worker signs one within about a second of a commit)."""
+    signed checkpoint includes it (the worker signs one within about a second of a commit).
+
+    ``checkpoint``: the newest checkpoint (``newest_checkpoint``); one that no node has cosigned
+    costs no further query."""
     entry = max((row["sequence"] for row in history), default=0)
-    checkpoint = storage.latest_checkpoint()
     standing: dict[str, Any] = {
         "entry": entry,
         "covered": checkpoint is not None and checkpoint.size >= entry > 0,
@@ -27,7 +46,9 @@ def log_standing(number: str, history: list[dict[str, Any]], language: str) -> d
     }
     if checkpoint is not None:
         # Checked once: every cosignature the page names was verified under its pinned key.
-        witnesses = [peer for peer, _line in verified_cosignatures(checkpoint)]
+        witnesses = []
+        if getattr(checkpoint, "cosigned", None) != 0:
+            witnesses = [peer for peer, _line in verified_cosignatures(checkpoint)]
         quorum = int(settings.GREENCERT_WITNESS_QUORUM)
         standing |= {
             "size": checkpoint.size,

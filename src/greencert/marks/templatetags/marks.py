@@ -8,13 +8,16 @@ from django import template
 from django.urls import reverse
 
 from greencert.certification.models import Certificate
+from greencert.certification.public_certificate import PublicCertificate
 from greencert.marks.scans import scan_summary
 
 register = template.Library()
 
 
 @register.inclusion_tag("marks/verify_panel.html", takes_context=True)
-def mark_panel(context: template.Context, certificate: Certificate) -> dict[str, Any]:
+def mark_panel(
+    context: template.Context, certificate: Certificate | PublicCertificate
+) -> dict[str, Any]:
     return {
         "certificate": certificate,
         "scans": scan_summary(certificate),

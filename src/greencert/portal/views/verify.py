@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Max
@@ -14,13 +15,11 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 
-from greencert.certification import lifecycle
 from greencert.certification.lifecycle.log import last_sequence
-from greencert.certification.links import verify_sections
-from greencert.certification.lookup import explain, find_certificate, http_status
+from greencert.certification.lookup import BY_NUMBER, Lookup, explain, find_certificate, http_status
 from greencert.certification.models import Certificate
-from greencert.certification.presenters import history_of
-from greencert.certification.public_read import document_of
+from greencert.certification.numbers import check_number
+from greencert.certification.public_read import StoredDocument, document_by_number, document_of
 from greencert.core.actors import Actor
 from greencert.core.http_cache import PRIVATE, PUBLIC, conditional, entity_tag, set_validators
 from greencert.core.jobs import worker_health
@@ -28,12 +27,11 @@ from greencert.exchange.adoption_data import adoption_rows
 from greencert.exchange.models import LogCheckpoint
 from greencert.exchange.permissions import can_see_adoptions
 from greencert.exchange.replication.answers import foreign_certificate, page_context
-from greencert.exchange.tlog.presenters import log_standing
+from greencert.exchange.tlog.presenters import log_standing, newest_checkpoint
 from greencert.exchange.webhooks import oldest_due_delivery
 from greencert.governance.cited_documents import cited_documents
 from greencert.governance.models import DocumentCitation
-from greencert.governance.presenters import verify_recognitions
-from greencert.supervision.blacklist import flags_for
+from greencert.portal.verify_context import context_from_document, context_from_tables
 
 logger = logging.getLogger(__name__)
 
@@ -90,79 +88,75 @@ def suggestions(numbers: list[str], language: str) -> list[dict[str, str]]:
     ]
 
 
-def status_change(cert: Any, history: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """The event that brought a certificate that is no longer valid to its status, for the top of
-    its page: what happened, when and why."""
-    if cert.status == lifecycle.Status.VALID:
-        return None
-    for row in reversed(history):
-        if row["status_after"] == cert.status and row["status_before"] != cert.status:
-            return {
-                "day": timezone.localdate(row["effective_at"]),
-                "type_label": row["type_label"],
-                "reason_label": row["reason_label"],
-            }
-    return None
-
-
 def verify(request: HttpRequest, number: str) -> HttpResponseBase:
     """The page a phone opens from the mark's QR code, or a person's typed number: the registry
     number or the issuing body's own. A body number several bodies use is answered with a page
-    naming each body's certificate (200: a page to choose from, not an error)."""
-    lookup = find_certificate(number)
+    naming each body's certificate (200: a page to choose from, not an error).
+
+    A registry number is answered from the certificate's stored public document, found by one
+    query; a body number, or a certificate whose document is not built yet, is looked up in the
+    tables first."""
     language = get_language() or "zh-hans"
-    context: dict[str, object] = {
-        "lookup": lookup,
-        "typed": number,
-        "lang": language,
-        "adoptions": None,
-    }
+    context: dict[str, object] = {"typed": number, "lang": language, "adoptions": None}
+    check = check_number(number)
+    stored = document_by_number(check.normalised) if check.verdict == "well_formed" else None
+    certificate: Certificate | None = None
+    matched_by = BY_NUMBER
+    if stored is None:
+        lookup = find_certificate(number)
+        context["lookup"] = lookup
+        if lookup.certificate is None:
+            return _not_one_certificate(request, lookup, context, language)
+        certificate = lookup.certificate
+        matched_by = lookup.matched_by
+        stored = document_of(certificate.pk)
+        certificate_id = certificate.pk
+    else:
+        certificate_id = stored.certificate_id
+    state = page_state(certificate_id)
+    validators = None
+    page: dict[str, Any] = {}
+    if stored is not None:
+        validators = page_validators(stored, state, language)
+        unchanged = conditional(request, *validators, cache_control=_lifetime(request), vary=VARY)
+        if unchanged is not None:
+            return unchanged
+        page = context_from_document(stored, language)
+    elif certificate is not None:
+        page = context_from_tables(certificate, language)
+    shown = page["certificate"]
+    context.update(page)
+    context["matched_by"] = matched_by
+    context["cited_documents"] = cited_documents(shown) if state.citations else []
+    context["log"] = log_standing(shown.number, page["history"], language, state.checkpoint)
+    if request.user.is_authenticated:
+        certificate = certificate or Certificate.objects.get(pk=certificate_id)
+        if can_see_adoptions(Actor.for_user(request.user), certificate):
+            context["adoptions"] = adoption_rows(certificate, language)
+    response = render(request, "portal/verify.html", context)
+    if validators is not None:
+        set_validators(response, *validators, cache_control=_lifetime(request), vary=VARY)
+    return response
+
+
+def _not_one_certificate(
+    request: HttpRequest, lookup: Lookup, context: dict[str, object], language: str
+) -> HttpResponse:
+    """The page for a number that finds several certificates, a foreign one, or none."""
     if lookup.verdict == "several":
         context["choices"] = [
             {"certificate": c, "status_label": c.status_label(language)} for c in lookup.matches
         ]
         return render(request, "portal/verify_several.html", context)
-    if lookup.certificate is None:
-        foreign = foreign_certificate(lookup.normalised) if lookup.verdict == "not_found" else None
-        if foreign is not None:
-            context.update(page_context(foreign, language))
-            return render(request, "portal/verify_foreign.html", context)
-        zh, en = explain(lookup)
-        context["message"] = en if language.startswith("en") else zh
-        context["suggestions"] = suggestions(lookup.candidates, language)
-        context["checked_at"] = timezone.localtime()
-        return render(request, "portal/verify_missing.html", context, status=http_status(lookup))
-    cert = lookup.certificate
-    validators = page_validators(request, cert, language)
-    if validators is not None:
-        unchanged = conditional(request, *validators, cache_control=_lifetime(request), vary=VARY)
-        if unchanged is not None:
-            return unchanged
-    history = history_of(cert)
-    for row in history:
-        if row["type"] == lifecycle.EventType.RENEWED:
-            # 再认证: point from the old certificate to the one that succeeds it.
-            row["successors"] = list(cert.renewals.order_by("id").values_list("number", flat=True))
-        row["type_label"] = lifecycle.event_label(row["type"]).get(language)
-        reason = lifecycle.reason_label(row["reason_code"])
-        row["reason_label"] = reason.get(language) if reason else ""
-    context.update(certificate=cert, status_label=cert.status_label(language), history=history)
-    context["status_change"] = status_change(cert, history)
-    flags = flags_for(cert)
-    for flag in flags:
-        # The party's name for people; its code stands beside it where a professional needs it.
-        flag["subject_label"] = flag["subject_name"].removesuffix(f" ({flag['subject_id']})")
-    context["blacklist"] = flags
-    context["recognitions"] = verify_recognitions(cert, language, history)
-    context["cited_documents"] = cited_documents(cert)
-    context["log"] = log_standing(cert.number, history, language)
-    context.update(verify_sections(cert, language))
-    if can_see_adoptions(Actor.for_user(request.user), cert):
-        context["adoptions"] = adoption_rows(cert, language)
-    response = render(request, "portal/verify.html", context)
-    if validators is not None:
-        set_validators(response, *validators, cache_control=_lifetime(request), vary=VARY)
-    return response
+    foreign = foreign_certificate(lookup.normalised) if lookup.verdict == "not_found" else None
+    if foreign is not None:
+        context.update(page_context(foreign, language))
+        return render(request, "portal/verify_foreign.html", context)
+    zh, en = explain(lookup)
+    context["message"] = en if language.startswith("en") else zh
+    context["suggestions"] = suggestions(lookup.candidates, language)
+    context["checked_at"] = timezone.localtime()
+    return render(request, "portal/verify_missing.html", context, status=http_status(lookup))
 
 
 # The page is in the visitor's language and shows a signed-in person more (adoptions).
@@ -173,32 +167,41 @@ def _lifetime(request: HttpRequest) -> str:
     return PRIVATE if request.user.is_authenticated else PUBLIC
 
 
-def page_validators(
-    request: HttpRequest, cert: Certificate, language: str
-) -> tuple[str, dt.datetime] | None:
-    """The verify page's entity tag and last change: the certificate's public document, the
-    transparency log's newest checkpoint and its cosignatures, the documents the certificate
-    cites, and the language; None while its document is not built."""
-    stored = document_of(cert.pk)
-    if stored is None:
-        return None
-    checkpoint = (
-        LogCheckpoint.objects.order_by("-size")
-        .values("size", "signed_at")
-        .annotate(cosigned=Count("cosignatures"), last=Max("cosignatures__received_at"))
-        .first()
-    ) or {"size": 0, "signed_at": None, "cosigned": 0, "last": None}
-    cited = DocumentCitation.objects.filter(certificate_id=cert.pk).aggregate(
+@dataclass(frozen=True)
+class PageState:
+    """What the page shows beside the certificate's document: the transparency log's newest
+    checkpoint (with its cosignature count) and the certificate's cited documents."""
+
+    checkpoint: LogCheckpoint | None
+    citations: int
+    last_cited: dt.datetime | None
+
+
+def page_state(certificate_id: int) -> PageState:
+    cited = DocumentCitation.objects.filter(certificate_id=certificate_id).aggregate(
         n=Count("id"), last=Max("cited_at")
     )
+    return PageState(newest_checkpoint(), cited["n"], cited["last"])
+
+
+def page_validators(
+    stored: StoredDocument, state: PageState, language: str
+) -> tuple[str, dt.datetime]:
+    """The verify page's entity tag and last change: the certificate's public document, the
+    transparency log's newest checkpoint and its cosignatures, the documents the certificate
+    cites, and the language."""
+    checkpoint = state.checkpoint
+    size = checkpoint.size if checkpoint is not None else 0
+    cosigned = getattr(checkpoint, "cosigned", 0)
     etag = entity_tag(
-        stored.own_sequence,
-        stored.version,
-        f"L{checkpoint['size']}-{checkpoint['cosigned']}",
-        f"D{cited['n']}",
-        language,
+        stored.own_sequence, stored.version, f"L{size}-{cosigned}", f"D{state.citations}", language
     )
-    times = [stored.changed_at, checkpoint["signed_at"], checkpoint["last"], cited["last"]]
+    times = [
+        stored.changed_at,
+        checkpoint.signed_at if checkpoint is not None else None,
+        getattr(checkpoint, "last_cosigned", None),
+        state.last_cited,
+    ]
     return etag, max(t for t in times if t is not None)
 
 
