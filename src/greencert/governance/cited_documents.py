@@ -20,6 +20,11 @@ def cited_documents(certificate: Certificate | PublicCertificate) -> list[Docume
         )
         if cursor.fetchone() is None:
             return []
+    return citations_of(certificate)
+
+
+def citations_of(certificate: Certificate | PublicCertificate) -> list[DocumentCitation]:
+    """The same without the probe, for a caller that knows the certificate cites some."""
     return list(
         DocumentCitation.objects.filter(certificate_id=certificate.pk)
         .select_related("version__document")

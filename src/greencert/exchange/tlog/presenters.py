@@ -7,23 +7,12 @@ import base64
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Max
 from django.urls import reverse
 
 from greencert.exchange.models import LogCheckpoint
 from greencert.exchange.tlog import storage
 from greencert.exchange.tlog.cosigners import Cosigner
 from greencert.exchange.witness.submit import verified_cosignatures
-
-
-def newest_checkpoint() -> LogCheckpoint | None:
-    """The newest checkpoint with ``cosigned`` (how many cosignatures it has) and ``last_cosigned``
-    (when the newest arrived): what a page's validators and its log line need, in one query."""
-    return (
-        LogCheckpoint.objects.order_by("-size")
-        .annotate(cosigned=Count("cosignatures"), last_cosigned=Max("cosignatures__received_at"))
-        .first()
-    )
 
 
 def log_standing(
@@ -35,8 +24,8 @@ def log_standing(
     """``entry``: the log position (sequence) of the latest event; ``covered``: whether the newest
     signed checkpoint includes it (the worker signs one within about a second of a commit).
 
-    ``checkpoint``: the newest checkpoint (``newest_checkpoint``); one that no node has cosigned
-    costs no further query."""
+    ``checkpoint``: the newest checkpoint, as the caller read it; one read with a ``cosigned``
+    count of 0 costs no further query."""
     entry = max((row["sequence"] for row in history), default=0)
     standing: dict[str, Any] = {
         "entry": entry,

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Max
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,14 +22,13 @@ from greencert.core.actors import Actor
 from greencert.core.http_cache import PRIVATE, PUBLIC, conditional, entity_tag, set_validators
 from greencert.core.jobs import worker_health
 from greencert.exchange.adoption_data import adoption_rows
-from greencert.exchange.models import LogCheckpoint
 from greencert.exchange.permissions import can_see_adoptions
 from greencert.exchange.replication.answers import foreign_certificate, page_context
-from greencert.exchange.tlog.presenters import log_standing, newest_checkpoint
+from greencert.exchange.tlog.presenters import log_standing
 from greencert.exchange.webhooks import oldest_due_delivery
-from greencert.governance.cited_documents import cited_documents
-from greencert.governance.models import DocumentCitation
+from greencert.governance.cited_documents import citations_of
 from greencert.portal.verify_context import context_from_document, context_from_tables
+from greencert.portal.verify_state import PageState, page_state
 
 logger = logging.getLogger(__name__)
 
@@ -127,7 +124,7 @@ def verify(request: HttpRequest, number: str) -> HttpResponseBase:
     shown = page["certificate"]
     context.update(page)
     context["matched_by"] = matched_by
-    context["cited_documents"] = cited_documents(shown) if state.citations else []
+    context["cited_documents"] = citations_of(shown) if state.citations else []
     context["log"] = log_standing(shown.number, page["history"], language, state.checkpoint)
     if request.user.is_authenticated:
         certificate = certificate or Certificate.objects.get(pk=certificate_id)
@@ -165,23 +162,6 @@ VARY = ("Accept-Language", "Cookie")
 
 def _lifetime(request: HttpRequest) -> str:
     return PRIVATE if request.user.is_authenticated else PUBLIC
-
-
-@dataclass(frozen=True)
-class PageState:
-    """What the page shows beside the certificate's document: the transparency log's newest
-    checkpoint (with its cosignature count) and the certificate's cited documents."""
-
-    checkpoint: LogCheckpoint | None
-    citations: int
-    last_cited: dt.datetime | None
-
-
-def page_state(certificate_id: int) -> PageState:
-    cited = DocumentCitation.objects.filter(certificate_id=certificate_id).aggregate(
-        n=Count("id"), last=Max("cited_at")
-    )
-    return PageState(newest_checkpoint(), cited["n"], cited["last"])
 
 
 def page_validators(

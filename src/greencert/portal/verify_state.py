@@ -1,0 +1,76 @@
+"""What the verify page shows beside a certificate's public document, and what its validators
+depend on: the transparency log's newest checkpoint with its cosignatures, and the alliance
+documents the certificate cites. Neither changes with the certificate's events.
+
+Read by one fixed query on every page: compiling the two ORM aggregates it replaces cost more
+CPU than the rest of the page's queries together.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connections, router
+
+from greencert.certification.public_read import changed_at_value
+from greencert.exchange.models import LogCheckpoint
+from greencert.exchange.witness.models import LogCosignature
+from greencert.governance.models import DocumentCitation
+
+
+@dataclass(frozen=True)
+class PageState:
+    """``checkpoint``: the newest checkpoint, with ``cosigned`` (how many cosignatures it has) and
+    ``last_cosigned`` (when the newest arrived) set on it; ``citations``: how many documents the
+    certificate cites, ``last_cited`` when it last cited one."""
+
+    checkpoint: LogCheckpoint | None
+    citations: int
+    last_cited: dt.datetime | None
+
+
+_CHECKPOINT_FIELDS = ("id", "size", "root_hash", "note", "signed_at")
+
+
+def _state_sql() -> str:
+    checkpoint = LogCheckpoint._meta.db_table
+    cosignature = LogCosignature._meta.db_table
+    citation = DocumentCitation._meta.db_table
+    columns = ", ".join(f"c.{f}" for f in _CHECKPOINT_FIELDS)
+    # The citations' aggregate is always one row; the newest checkpoint is joined to it, so a log
+    # without a checkpoint still answers the citations.
+    return (
+        f"SELECT d.n, d.last, {columns}, "
+        f"(SELECT COUNT(*) FROM {cosignature} s WHERE s.checkpoint_id = c.id), "
+        f"(SELECT MAX(s.received_at) FROM {cosignature} s WHERE s.checkpoint_id = c.id) "
+        f"FROM (SELECT COUNT(*) AS n, MAX(cited_at) AS last FROM {citation} "
+        f"WHERE certificate_id = %s) d "
+        f"LEFT JOIN (SELECT {', '.join(_CHECKPOINT_FIELDS)} FROM {checkpoint} "
+        f"ORDER BY size DESC LIMIT 1) c ON 1 = 1"
+    )
+
+
+STATE_SQL = _state_sql()
+
+
+def _time(value: Any) -> dt.datetime | None:
+    return None if value is None else changed_at_value(value)
+
+
+def page_state(certificate_id: int) -> PageState:
+    alias = router.db_for_read(LogCheckpoint)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(STATE_SQL, [certificate_id])
+        n, last_cited, pk, size, root_hash, note, signed_at, cosigned, last_cosigned = (
+            cursor.fetchone()
+        )
+    checkpoint = None
+    if pk is not None:
+        checkpoint = LogCheckpoint.from_db(
+            alias, list(_CHECKPOINT_FIELDS), [pk, size, root_hash, note, _time(signed_at)]
+        )
+        checkpoint.cosigned = cosigned  # type: ignore[attr-defined]
+        checkpoint.last_cosigned = _time(last_cosigned)  # type: ignore[attr-defined]
+    return PageState(checkpoint, int(n), _time(last_cited))
