@@ -64,6 +64,18 @@ def _labelled_flags(flags: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return flags
 
 
+def _in_force_today(flags: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The document's flags whose listing is in force today: a listing whose period ended shows
+    no more, though the daily job has not yet written the event that lifts its flag."""
+    today = timezone.localdate()
+    return [
+        flag
+        for flag in flags
+        if (flag["starts_on"] is None or flag["starts_on"] <= today)
+        and (flag["ends_on"] is None or today <= flag["ends_on"])
+    ]
+
+
 def _page(certificate: Any, history: list[dict[str, Any]], language: str) -> dict[str, Any]:
     return {
         "certificate": certificate,
@@ -88,7 +100,7 @@ def context_from_document(stored: StoredDocument, language: str) -> dict[str, An
     return (
         _page(certificate, history, language)
         | {
-            "blacklist": _labelled_flags(document["blacklist"]),
+            "blacklist": _labelled_flags(_in_force_today(document["blacklist"])),
             "recognitions": recognitions_for_page(document["recognitions"], language),
         }
         | verify_sections_from_document(document, language)

@@ -270,3 +270,18 @@ def test_the_page_from_the_tables_needed_more_queries(registry):
     from_document = len(_queries(number))
     PublicDocument.objects.all().delete()
     assert len(_queries(number)) > from_document + 3
+
+
+def test_a_listing_whose_period_ended_shows_no_flag_before_the_daily_job_lifts_it(
+    registry, time_machine
+):
+    flagged = registry["flagged"]
+    assert (
+        'class="card blacklist-flag"' in Client().get(f"/verify/{flagged.number}").content.decode()
+    )
+    time_machine.move_to(timezone.now() + dt.timedelta(days=400))
+    # No UNFLAGGED event yet: the stored document still holds the flag.
+    stored = PublicDocument.objects.get(certificate_id=flagged.pk)
+    assert b'"blacklisted": true' in bytes(stored.body)
+    page = Client().get(f"/verify/{flagged.number}").content.decode()
+    assert 'class="card blacklist-flag"' not in page
