@@ -78,17 +78,19 @@ def rotate_signing_key(actor: Actor) -> SigningKey:
 
 
 def record_scan(
-    certificate: Certificate, *, region_code: str = "", day: dt.date | None = None
+    certificate: Certificate | int, *, region_code: str = "", day: dt.date | None = None
 ) -> None:
-    """Count one QR scan of ``certificate``'s mark (a public, anonymous event: no actor)."""
+    """Count one QR scan of ``certificate``'s mark (a public, anonymous event: no actor); the
+    certificate or its id."""
     day = day or timezone.localdate()
-    rows = MarkScan.objects.filter(certificate=certificate, day=day, region_code=region_code)
+    certificate_id = certificate if isinstance(certificate, int) else certificate.pk
+    rows = MarkScan.objects.filter(certificate_id=certificate_id, day=day, region_code=region_code)
     if rows.update(count=F("count") + 1):
         return
     try:
         with transaction.atomic():
             MarkScan.objects.create(
-                certificate=certificate, day=day, region_code=region_code, count=1
+                certificate_id=certificate_id, day=day, region_code=region_code, count=1
             )
     except IntegrityError:  # a concurrent first scan of the day created the row
         rows.update(count=F("count") + 1)

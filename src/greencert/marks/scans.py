@@ -52,11 +52,12 @@ def request_region(request: HttpRequest) -> str:
     return code if code in provinces() else ""
 
 
-def first_scan_today(request: HttpRequest, certificate: Certificate) -> bool:
-    """Whether this is the client's first scan of ``certificate`` today (and remember that it was)."""
+def first_scan_today(request: HttpRequest, certificate_id: int) -> bool:
+    """Whether this is the client's first scan of the certificate today (and remember that it
+    was)."""
     now = timezone.localtime()
     day = now.date()
-    fingerprint = client_fingerprint(request, f"scan|{day.isoformat()}|{certificate.pk}")
+    fingerprint = client_fingerprint(request, f"scan|{day.isoformat()}|{certificate_id}")
     midnight = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=now.tzinfo)
     seconds_left = max(1, int((midnight - now).total_seconds()) + 1)
     return bool(caches["shared"].add(f"greencert.scan:{fingerprint}", 1, timeout=seconds_left))

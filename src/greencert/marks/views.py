@@ -13,6 +13,7 @@ from django.views.decorators.cache import cache_control
 
 from greencert.certification.lookup import explain, find_certificate, http_status
 from greencert.certification.models import Certificate
+from greencert.certification.numbers import check_number
 from greencert.certification.presenters import verify_url
 from greencert.certification.public_read import certificate_validators
 from greencert.core.http_cache import conditional, set_validators
@@ -226,18 +227,28 @@ def product_verify_view(request: HttpRequest, credit_code: str, model: str) -> H
 
 
 def certificate_scan_view(request: HttpRequest, number: str) -> HttpResponse:
-    """``/V/<number>``, what the mark's QR code carries: count the scan, open the verify page."""
-    lookup = find_certificate(number)
-    if lookup.certificate is not None and first_scan_today(request, lookup.certificate):
-        record_scan(lookup.certificate, region_code=request_region(request))
-    return HttpResponseRedirect(reverse("portal:verify", args=[lookup.normalised or number]))
+    """``/V/<number>``, what the mark's QR code carries: count the scan, open the verify page.
+
+    A registry number (what the mark prints) is found by its index alone; only another spelling
+    (a body's own number, a mistyped one) needs the full lookup."""
+    check = check_number(number)
+    if check.verdict == "well_formed":
+        target = check.normalised
+        found = Certificate.objects.filter(number=target).values_list("pk", flat=True).first()
+    else:
+        lookup = find_certificate(number)
+        target = lookup.normalised or number
+        found = lookup.certificate.pk if lookup.certificate is not None else None
+    if found is not None and first_scan_today(request, found):
+        record_scan(found, region_code=request_region(request))
+    return HttpResponseRedirect(reverse("portal:verify", args=[target]))
 
 
 def product_scan_view(request: HttpRequest, credit_code: str, model: str) -> HttpResponse:
     """``/P/<credit code>/<model>``: the combined QR; counts a scan for each certificate."""
     region = request_region(request)
     for cert in certificates_for_product(credit_code, model):
-        if first_scan_today(request, cert):
+        if first_scan_today(request, cert.pk):
             record_scan(cert, region_code=region)
     return HttpResponseRedirect(reverse("marks:product-verify", args=[credit_code, model]))
 
