@@ -12,7 +12,7 @@ from ninja import Field, Query, Router, Schema
 from greencert.catalog.editions import citable_until, edition_on, in_force_on
 from greencert.catalog.models import Category, EvaluationScheme, MarkActivity, Standard
 from greencert.core.errors import ValidationFailed
-from greencert.core.schemas import ERROR_STATUSES, ErrorBody, RegistryDate
+from greencert.core.schemas import ERROR_STATUSES, ErrorBody, RegistryDate, path_code
 from greencert.evaluation import SchemeError, SubmissionError, evaluate, load_shipped_schemes
 
 schemes_router = Router(tags=["evaluation 统一评价"])
@@ -25,6 +25,15 @@ ROUTERS = {
     "/standards": standards_router,
     "/categories": categories_router,
 }
+# An evaluation scheme's id, as scheme.schema.json defines it.
+SchemeIdPath = path_code(
+    r"^[a-z][a-z0-9_-]{0,63}$",
+    expected_zh="评价方案编号：小写字母开头，小写字母、数字、- 和 _，至多 64 位，如 cgp-coatings",
+    expected_en="a scheme id: a small letter, then small letters, digits, - and _, at most 64 "
+    "characters, such as cgp-coatings",
+    example="cgp-coatings",
+    description="the evaluation scheme's id",
+)
 ACTIVITY_DESCRIPTION = (
     "channel of the green product mark (市场监管总局公告2019年第20号): "
     + "; ".join(f"{value} {label}" for value, label in MarkActivity.choices)
@@ -249,7 +258,7 @@ def list_schemes(request: HttpRequest, on: RegistryDate | None = None) -> list[d
     summary="One scheme with its versions",
 )
 def get_scheme(
-    request: HttpRequest, scheme_id: str, on: RegistryDate | None = None
+    request: HttpRequest, scheme_id: SchemeIdPath, on: RegistryDate | None = None
 ) -> dict[str, Any]:
     rows = _scheme_rows(on or timezone.localdate(), scheme_id)
     if not rows:
