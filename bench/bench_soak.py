@@ -817,12 +817,12 @@ def report(
         f"{rows['rows']:,} rows for {rows['distinct events']:,} distinct events, "
         f"{rows['delivered']:,} delivered, {rows['pending']} pending, {rows['dead']} dead "
         f"({'one each, all delivered' if rows_hold else 'MISMATCH'}), "
-        f"the last ones {rows['drained in']} s after the load stopped;",
+        f"all received {rows['drained in']} s after the load stopped;",
         f"- webhook receiver: {got['received']:,} of {got['expected']:,} events received "
         f"with a valid signature, {got['lost']} lost, {got['duplicated']} under two message "
         f"ids, {got['unexpected']} unexpected, {got['bad signatures']} badly signed "
         f"({'no loss, no duplicate' if received_hold else 'MISMATCH'}); "
-        f"{got['received again']} messages received again under the same id.",
+        f"messages received again under the same id: {got['received again']}.",
         "",
         "A request counts in the window where it started (one in flight when a fault strikes "
         "counts as before it). "

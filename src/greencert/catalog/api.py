@@ -11,8 +11,9 @@ from ninja import Field, Query, Router, Schema
 
 from greencert.catalog.editions import citable_until, edition_on, in_force_on
 from greencert.catalog.models import Category, EvaluationScheme, MarkActivity, Standard
+from greencert.catalog.schemas import SchemeIdPath
 from greencert.core.errors import ValidationFailed
-from greencert.core.schemas import ERROR_STATUSES, ErrorBody, RegistryDate, path_code
+from greencert.core.schemas import ERROR_STATUSES, ErrorBody, RegistryDate
 from greencert.evaluation import SchemeError, SubmissionError, evaluate, load_shipped_schemes
 
 schemes_router = Router(tags=["evaluation 统一评价"])
@@ -25,15 +26,6 @@ ROUTERS = {
     "/standards": standards_router,
     "/categories": categories_router,
 }
-# An evaluation scheme's id, as scheme.schema.json defines it.
-SchemeIdPath = path_code(
-    r"^[a-z][a-z0-9_-]{0,63}$",
-    expected_zh="评价方案编号：小写字母开头，小写字母、数字、- 和 _，至多 64 位，如 cgp-coatings",
-    expected_en="a scheme id: a small letter, then small letters, digits, - and _, at most 64 "
-    "characters, such as cgp-coatings",
-    example="cgp-coatings",
-    description="the evaluation scheme's id",
-)
 ACTIVITY_DESCRIPTION = (
     "channel of the green product mark (市场监管总局公告2019年第20号): "
     + "; ".join(f"{value} {label}" for value, label in MarkActivity.choices)
