@@ -41,6 +41,9 @@ def _typed_value(
     if where == "body" and location:
         found = _in_body(request, location)
         return None if found is ABSENT else found
+    if where == "path" and location:
+        match = request.resolver_match
+        return match.kwargs.get(location[-1]) if match else None
     if location and location[-1] in request.GET:
         return request.GET[location[-1]]
     return None

@@ -11,6 +11,7 @@ from ninja import Field, Query, Router, Schema
 
 from greencert.catalog.editions import citable_until, edition_on, in_force_on
 from greencert.catalog.models import Category, EvaluationScheme, MarkActivity, Standard
+from greencert.catalog.schemas import SchemeIdPath
 from greencert.core.errors import ValidationFailed
 from greencert.core.schemas import ERROR_STATUSES, ErrorBody, RegistryDate
 from greencert.evaluation import SchemeError, SubmissionError, evaluate, load_shipped_schemes
@@ -249,7 +250,7 @@ def list_schemes(request: HttpRequest, on: RegistryDate | None = None) -> list[d
     summary="One scheme with its versions",
 )
 def get_scheme(
-    request: HttpRequest, scheme_id: str, on: RegistryDate | None = None
+    request: HttpRequest, scheme_id: SchemeIdPath, on: RegistryDate | None = None
 ) -> dict[str, Any]:
     rows = _scheme_rows(on or timezone.localdate(), scheme_id)
     if not rows:

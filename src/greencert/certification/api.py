@@ -28,6 +28,7 @@ from greencert.certification.public_read import StoredDocument, document_by_numb
 from greencert.certification.restrictions import flagged_certificate_ids, flags_for
 from greencert.certification.schemas import (
     CertificateDetail,
+    CertificateNumberPath,
     CertificateSummary,
     ForeignCertificateDetail,
     SeveralCertificatesBody,
@@ -78,7 +79,7 @@ def list_certificates(
     summary="One certificate 证书详情",
 )
 def get_certificate(
-    request: HttpRequest, number: str, at: RegistryDate | None = None
+    request: HttpRequest, number: CertificateNumberPath, at: RegistryDate | None = None
 ) -> HttpResponseBase:
     """The certificate with its status history from the event log, found by either number: the
     registry's (`GC…`) or the issuing body's own (机构证书编号, as printed on the body's paper

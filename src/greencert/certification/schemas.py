@@ -8,7 +8,16 @@ from typing import Any
 from ninja import Field, Schema
 
 from greencert.certification.link_schemas import ProgrammeOut, SameAuditOut, SupplyChainLinkOut
-from greencert.core.schemas import ErrorBody, ErrorDetail
+from greencert.core.schemas import ErrorBody, ErrorDetail, path_text
+
+# A certificate in a path: the registry number or the issuing body's own (机构证书编号), which a
+# body may write as it likes; the lookup reads both, so only the length is bounded (a body number
+# is at most 40 characters, typed with spaces and full-width characters up to twice that).
+CertificateNumberPath = path_text(
+    80,
+    example="GC3220250000123K",
+    description="the registry number (GC…) or the issuing body's own certificate number",
+)
 
 
 class StatusOut(Schema):

@@ -92,6 +92,7 @@ EXPECTATIONS: dict[str, tuple[str, str]] = {
         "应为 {earliest} 至 {latest} 之间的日期",
         "a date from {earliest} to {latest}",
     ),
+    "format_mismatch": ("{expected_zh}", "{expected_en}"),
     "string_pattern_mismatch": ("应符合格式 {pattern}", "text matching {pattern}"),
     "string_too_long": ("最多 {max_length} 个字符", "at most {max_length} characters"),
     "string_too_short": ("至少 {min_length} 个字符", "at least {min_length} characters"),

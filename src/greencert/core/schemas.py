@@ -4,6 +4,7 @@ types every app's API reads dates with."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any
 
 from ninja import Field, Schema
@@ -37,6 +38,65 @@ RegistryDate = Annotated[
         }
     ),
 ]
+
+
+def path_code(
+    pattern: str,
+    *,
+    expected_zh: str,
+    expected_en: str,
+    example: str,
+    description: str,
+    max_length: int | None = None,
+    upper: bool = False,
+) -> Any:
+    """A path parameter in a fixed format: the format is the parameter's ``pattern`` in the
+    OpenAPI document, and a value outside it is refused (422) saying what was expected in words.
+    ``upper``: the lookup reads the code in capitals, so a code typed in small letters (and with
+    spaces around it) is read as the same code. Patterns spell digits ``[0-9]``: ``\\d`` would
+    also take other scripts' digits."""
+    compiled = re.compile(pattern)
+
+    def in_format(value: str) -> str:
+        read = value.strip().upper() if upper else value
+        if not compiled.fullmatch(read) or (max_length is not None and len(read) > max_length):
+            raise PydanticCustomError(
+                "format_mismatch",
+                "{expected_en}",
+                {"expected_zh": expected_zh, "expected_en": expected_en},
+            )
+        return read
+
+    # Description and example are written into the schema: Ninja copies a path parameter's
+    # description from there only, and would copy ``examples`` as a list where OpenAPI 3.1
+    # wants a map.
+    extra: dict[str, Any] = {"pattern": pattern, "description": f"{description}, e.g. {example}"}
+    if max_length is not None:
+        extra["maxLength"] = max_length
+    return Annotated[
+        str,
+        AfterValidator(in_format),
+        Field(json_schema_extra=extra),
+    ]
+
+
+def path_text(max_length: int, *, example: str, description: str) -> Any:
+    """A path parameter the lookup reads as free text (a body's own number, a plan code a
+    regulator chose): only its length is bounded."""
+    return Annotated[
+        str,
+        Field(
+            min_length=1,
+            max_length=max_length,
+            json_schema_extra={"description": f"{description}, e.g. {example}"},
+        ),
+    ]
+
+
+# The largest row id either engine stores (a signed 64-bit integer).
+MAX_ROW_ID = 2**63 - 1
+# A row id in a path: a whole number from 1 that the database can hold.
+PathRowId = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]
 
 
 class ErrorDetail(Schema):

@@ -14,7 +14,7 @@ from greencert.certification.models import CertificateEvent
 from greencert.core.actors import Actor
 from greencert.core.errors import ValidationFailed
 from greencert.core.responses import json_response
-from greencert.core.schemas import ERROR_STATUSES, ErrorBody
+from greencert.core.schemas import ERROR_STATUSES, ErrorBody, PathRowId
 from greencert.exchange import actions
 from greencert.exchange.auth import ClientToken
 from greencert.exchange.batch_receipts import issue_batch_receipt
@@ -153,7 +153,7 @@ def list_webhooks(request: HttpRequest) -> list[dict]:
     response={204: None, ERROR_STATUSES: ErrorBody},
     summary="Stop a webhook",
 )
-def delete_webhook(request: HttpRequest, webhook_id: int) -> Status:
+def delete_webhook(request: HttpRequest, webhook_id: PathRowId) -> Status:
     client, sub = _own_webhook(request, webhook_id)
     actions.stop_webhook(client, sub)
     return Status(204, None)
@@ -164,7 +164,7 @@ def delete_webhook(request: HttpRequest, webhook_id: int) -> Status:
     response={200: list[DeadLetterOut], ERROR_STATUSES: ErrorBody},
     summary="Parked deliveries 死信",
 )
-def dead_letters(request: HttpRequest, webhook_id: int) -> list[dict]:
+def dead_letters(request: HttpRequest, webhook_id: PathRowId) -> list[dict]:
     _client, sub = _own_webhook(request, webhook_id)
     rows = sub.deliveries.filter(state=DeliveryState.DEAD).order_by("event_id")[:1000]
     sequences = dict(
@@ -189,7 +189,7 @@ def dead_letters(request: HttpRequest, webhook_id: int) -> list[dict]:
     response={200: ReplayOut, ERROR_STATUSES: ErrorBody},
     summary="Replay parked deliveries",
 )
-def replay(request: HttpRequest, webhook_id: int) -> dict:
+def replay(request: HttpRequest, webhook_id: PathRowId) -> dict:
     client, sub = _own_webhook(request, webhook_id)
     return {"replayed": actions.replay_dead_letters(client, sub)}
 

@@ -29,6 +29,7 @@ from greencert.certification.lookup import PUBLIC_RELATED
 from greencert.certification.models import Certificate
 from greencert.certification.presenters import detail_dict
 from greencert.certification.restrictions import flags_for
+from greencert.certification.schemas import CertificateNumberPath
 from greencert.core.actors import Actor
 from greencert.core.errors import PermissionRefused, UserFacingError, ValidationFailed
 from greencert.core.schemas import ERROR_STATUSES, ErrorBody
@@ -216,7 +217,9 @@ def _based_on(request: HttpRequest, field_value: int | None) -> int | None:
     url_name="record_certificate_event",
     openapi_extra={"parameters": [idempotency.PARAMETER, IF_MATCH_PARAMETER]},
 )
-def record_certificate_event(request: HttpRequest, number: str, payload: EventIn) -> HttpResponse:
+def record_certificate_event(
+    request: HttpRequest, number: CertificateNumberPath, payload: EventIn
+) -> HttpResponse:
     """Record a later change of one of the calling body's certificates.
 
     `{number}` is the registry number or the body's own number. Events: surveillance_passed

@@ -40,9 +40,13 @@ from greencert.governance.schemas import (
     AgreementOut,
     AllianceDocumentOut,
     AllianceMemberOut,
+    AnnouncementNumberPath,
     AnnouncementOut,
     AnnouncementSummaryOut,
+    DecisionNumberPath,
     DecisionOut,
+    DocumentCodePath,
+    MeetingNumberPath,
     MeetingOut,
     WorkingGroupOut,
 )
@@ -71,7 +75,7 @@ def list_announcements(request: HttpRequest) -> list[dict[str, Any]]:
     response={200: AnnouncementOut, ERROR_STATUSES: ErrorBody},
     summary="One announcement 公告详情",
 )
-def get_announcement(request: HttpRequest, id: str) -> dict[str, Any]:
+def get_announcement(request: HttpRequest, id: AnnouncementNumberPath) -> dict[str, Any]:
     """A published announcement by its number (`2026-1`): the signed content and file, and the
     current status of each certificate it lists (which may differ from the status it was
     announced with)."""
@@ -178,7 +182,7 @@ def list_meetings(request: HttpRequest) -> QuerySet[JointMeeting]:
     response={200: MeetingOut, ERROR_STATUSES: ErrorBody},
     summary="One joint meeting 联席会议",
 )
-def get_meeting(request: HttpRequest, number: str) -> dict[str, Any]:
+def get_meeting(request: HttpRequest, number: MeetingNumberPath) -> dict[str, Any]:
     return meeting_dict(get_object_or_404(_published_meetings(), number=number))
 
 
@@ -218,7 +222,7 @@ def list_decisions(request: HttpRequest) -> QuerySet[Decision]:
     response={200: DecisionOut, ERROR_STATUSES: ErrorBody},
     summary="One decision 会议决定",
 )
-def get_decision(request: HttpRequest, number: str) -> dict[str, Any]:
+def get_decision(request: HttpRequest, number: DecisionNumberPath) -> dict[str, Any]:
     return decision_dict(get_object_or_404(_published_decisions(), number=number))
 
 
@@ -265,5 +269,5 @@ def list_documents(request: HttpRequest) -> list[dict[str, Any]]:
     response={200: AllianceDocumentOut, ERROR_STATUSES: ErrorBody},
     summary="One alliance document 联盟文件",
 )
-def get_document(request: HttpRequest, code: str) -> dict[str, Any]:
+def get_document(request: HttpRequest, code: DocumentCodePath) -> dict[str, Any]:
     return document_dict(get_object_or_404(_documents(), code=code))

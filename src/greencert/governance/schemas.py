@@ -7,6 +7,42 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from greencert.core.schemas import path_code
+
+# 公告 and the working group's meetings and decisions are numbered YEAR-SERIAL.
+AnnouncementNumberPath = path_code(
+    r"^[0-9]{4}-[0-9]{1,9}$",
+    expected_zh="公告编号：年份-序号，如 2026-1",
+    expected_en="an announcement number: year-serial, such as 2026-1",
+    example="2026-1",
+    description="the announcement's number, year-serial",
+)
+MeetingNumberPath = path_code(
+    r"^[0-9]{4}-[0-9]{1,7}$",
+    expected_zh="会议编号：年份-序号，如 2026-1",
+    expected_en="a meeting number: year-serial, such as 2026-1",
+    example="2026-1",
+    description="the joint meeting's number, year-serial",
+)
+DecisionNumberPath = path_code(
+    r"^[0-9]{4}-[0-9]{1,7}$",
+    expected_zh="决定编号：年份-序号，如 2026-3",
+    expected_en="a decision number: year-serial, such as 2026-3",
+    example="2026-3",
+    description="the decision's number, year-serial",
+)
+# 联盟文件编号, as ``alliance_documents.add_document`` accepts it.
+DocumentCodePath = path_code(
+    r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+){1,4}$",
+    expected_zh="联盟文件编号，如 YRDGC-P-001（大写字母、数字和连字符，至多 32 位）",
+    expected_en="an alliance document code such as YRDGC-P-001 (capitals, digits and hyphens, "
+    "at most 32 characters)",
+    example="YRDGC-P-001",
+    description="the alliance document's code",
+    max_length=32,
+    upper=True,
+)
+
 
 class MemberRegulatorOut(Schema):
     region: str = Field(description="GB/T 2260 code of the region the member regulates")

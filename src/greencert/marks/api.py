@@ -13,7 +13,7 @@ from greencert.certification.lookup import find_certificate, http_status
 from greencert.certification.models import Certificate
 from greencert.certification.presenters import lookup_error_dict, verify_url
 from greencert.certification.public_read import certificate_validators
-from greencert.certification.schemas import SeveralCertificatesBody
+from greencert.certification.schemas import CertificateNumberPath, SeveralCertificatesBody
 from greencert.core.errors import UserFacingError
 from greencert.core.http_cache import conditional, set_validators
 from greencert.core.responses import json_response
@@ -88,11 +88,19 @@ def certificate_or_refusal(number: str) -> Certificate:
 
 @router.get(
     "/{number}/credential",
-    response={200: str, **LOOKUP_ANSWERS},
+    response=LOOKUP_ANSWERS,
     url_name="certificate_credential",
     summary="Signed credential 可验证凭证",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "the credential, a compact JWS",
+                "content": {MEDIA_TYPE: {"schema": {"type": "string"}}},
+            }
+        }
+    },
 )
-def certificate_credential(request: HttpRequest, number: str) -> HttpResponseBase:
+def certificate_credential(request: HttpRequest, number: CertificateNumberPath) -> HttpResponseBase:
     """The certificate as a W3C Verifiable Credential 2.0 (UNTP Digital Conformity Credential).
 
     A compact JWS (`application/vc+jwt`, `alg: EdDSA`, `typ: vc+jwt`) signed with the node's key
@@ -123,10 +131,18 @@ def certificate_credential(request: HttpRequest, number: str) -> HttpResponseBas
     response={200: ReceiptOut, **LOOKUP_ANSWERS},
     url_name="certificate_receipt",
     summary="Status receipt 状态核验回执",
+    # ``format=pdf`` answers the same status in a PDF.
+    openapi_extra={
+        "responses": {
+            200: {
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}
+            }
+        }
+    },
 )
 def certificate_receipt(
     request: HttpRequest,
-    number: str,
+    number: CertificateNumberPath,
     at: RegistryDate | None = None,
     format: Literal["json", "pdf"] = "json",
 ) -> HttpResponse:
@@ -176,7 +192,7 @@ def receipt_pdf(cert: Certificate, at: dt.date | None) -> tuple[str, bytes]:
     url_name="certificate_scans",
     summary="QR scan counts 扫码统计",
 )
-def certificate_scans(request: HttpRequest, number: str) -> HttpResponse:
+def certificate_scans(request: HttpRequest, number: CertificateNumberPath) -> HttpResponse:
     """How often the mark's QR code was scanned: total, last 30 days, by day and top provinces.
 
     Only daily counts per province (GB/T 2260, from the front proxy) are kept, no personal data.

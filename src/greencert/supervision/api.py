@@ -21,8 +21,11 @@ from greencert.supervision.schemas import (
     BlacklistEntryOut,
     ComplaintStatusOut,
     CreditGradeOut,
+    CreditSubjectPath,
     InspectionPlanOut,
+    PlanCodePath,
     PublishedDrawOut,
+    TrackingCodePath,
 )
 
 router = Router(tags=["supervision 联合监督"])
@@ -55,7 +58,9 @@ def list_blacklist(
     response={200: CreditGradeOut, ERROR_STATUSES: ErrorBody},
     summary="Credit grade explained 信用等级",
 )
-def credit_grade(request: HttpRequest, code: str, at: RegistryDate | None = None) -> dict:
+def credit_grade(
+    request: HttpRequest, code: CreditSubjectPath, at: RegistryDate | None = None
+) -> dict:
     """An enterprise's (by 统一社会信用代码) or body's (by approval number) credit grade on a
     date, with every record, the points it adds and the rule version applied."""
     refuse_future_date("at", at)
@@ -90,7 +95,7 @@ def list_plans(request: HttpRequest) -> list[dict]:
     response={200: PublishedDrawOut, ERROR_STATUSES: ErrorBody},
     summary="A published draw 抽取公示",
 )
-def plan_draw(request: HttpRequest, code: str) -> dict:
+def plan_draw(request: HttpRequest, code: PlanCodePath) -> dict:
     """Pools, fingerprints and the seed's commitment; after the draw the seed, the drawn objects
     and inspectors and each result, without the inspectors' declared conflicts of interest.
     Re-run it with `greencert inspections verify-draw FILE`."""
@@ -105,7 +110,7 @@ def plan_draw(request: HttpRequest, code: str) -> dict:
     response={200: ComplaintStatusOut, ERROR_STATUSES: ErrorBody},
     summary="A complaint by tracking code 举报查询",
 )
-def complaint_status(request: HttpRequest, tracking_code: str) -> dict:
+def complaint_status(request: HttpRequest, tracking_code: TrackingCodePath) -> dict:
     complaint = get_object_or_404(
         Complaint.objects.select_related("certificate"),
         tracking_code=tracking_code.strip().upper(),

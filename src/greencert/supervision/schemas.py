@@ -7,6 +7,31 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from greencert.core.schemas import path_code, path_text
+
+# 统一社会信用代码 (GB 32100-2015: 18 characters, no I, O, S, V or Z) or a body's CNCA approval
+# number (CNCA-R-YYYY-NNN, CNCA-RF-… for foreign-invested bodies), as the credit lookup reads them.
+CreditSubjectPath = path_code(
+    r"^([0-9A-HJ-NP-RTUW-Y]{18}|CNCA-RF?-(19|20)[0-9]{2}-[0-9]{2,4})$",
+    expected_zh="统一社会信用代码（18 位，不含 I、O、S、V、Z）或认证机构批准号（如 CNCA-R-2002-001）",
+    expected_en="a unified social credit code (18 characters, no I, O, S, V or Z) "
+    "or a CNCA approval number such as CNCA-R-2002-001",
+    example="91310000132149237G",
+    description="统一社会信用代码 or CNCA approval number (small letters are read as capitals)",
+    upper=True,
+)
+# 查询码: letters and digits, given to the complainant when the report is filed.
+TrackingCodePath = path_code(
+    r"^[0-9A-Z]{1,20}$",
+    expected_zh="举报查询码（至多 20 位字母和数字，如 JB7K2M9QX4TA）",
+    expected_en="a complaint's tracking code (up to 20 letters and digits, such as JB7K2M9QX4TA)",
+    example="JB7K2M9QX4TA",
+    description="the tracking code given when the complaint was filed (case does not matter)",
+    upper=True,
+)
+# 抽查计划编号: chosen by the regulator who drafts the plan.
+PlanCodePath = path_text(32, example="SH-2026-01", description="the inspection plan's code")
+
 
 class EarlyRemovalApplicationOut(Schema):
     id: int

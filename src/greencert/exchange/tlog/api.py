@@ -11,6 +11,7 @@ from ninja import Router, Schema
 
 from greencert.certification.lifecycle.tree_head import FEED_FIELDS, event_leaf, feed_event
 from greencert.certification.models import Certificate, CertificateEvent
+from greencert.certification.schemas import CertificateNumberPath
 from greencert.core.merkle import leaf_hash
 from greencert.core.responses import json_response
 from greencert.exchange.tlog import proofs, storage
@@ -108,7 +109,7 @@ def verify_certificate_proof(answer: dict[str, Any], vkey: str) -> list[str]:
     url_name="certificate_proof",
     summary="Transparency log proofs 透明日志证明",
 )
-def certificate_proof_view(request: HttpRequest, number: str) -> HttpResponse:
+def certificate_proof_view(request: HttpRequest, number: CertificateNumberPath) -> HttpResponse:
     """The certificate's events as the change feed publishes them, each with its leaf index and
     RFC 6962 inclusion proof (base64 hashes, as C2SP checkpoints write them) against the
     node's latest signed checkpoint (`checkpoint`, a C2SP signed note verifiable with the key at
