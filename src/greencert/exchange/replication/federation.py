@@ -73,6 +73,9 @@ class Node:
             "GREENCERT_PEERS_FILE": str(self.peers_file),
             # Each node its own key, made once and kept in its directory (owner-only).
             "GREENCERT_SECRET_KEY_FILE": str(self.home / "secret-key"),
+            # Four nodes share this machine's cores (in the tests, with the rest of the suite):
+            # a witness busy for more than the default few seconds is slow, not gone.
+            "GREENCERT_WITNESS_TIMEOUT": "30",
         }
 
     def run(self, *args: str) -> str:

@@ -287,7 +287,8 @@ def test_a_listing_a_complaint_and_a_recognition_cross_the_borders(federation):
     for node in federation:
         node.run("log", "catch-up")
     for node in federation:
-        node.run("log", "witness-submit")
+        submitted = node.run("log", "witness-submit")
+        assert "not cosigned" not in submitted, f"{node.id}: {submitted}"
 
 
 def audit(node: Node, *extra: str) -> subprocess.CompletedProcess[str]:
