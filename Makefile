@@ -9,7 +9,7 @@ DEMO_CERTIFICATES ?= 5000
 # clone, 12 min 18 s (SQLite, with the browser and four-node tests that run in that pass only)
 # and 9 min 0 s (PostgreSQL). `make test PYTEST_WORKERS=1` runs the suite in one process.
 PYTEST_WORKERS ?= 2
-PYTEST := $(BIN)/pytest $(if $(filter-out 1,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS))
+PYTEST := $(BIN)/pytest $(if $(filter-out 1,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist loadgroup)
 export GREENCERT_HOME := $(CURDIR)
 # The node's secret key for everything run from here (the demo, the tools): made once, kept in
 # var/secret-key readable by its owner only. A server started otherwise needs GREENCERT_SECRET_KEY
@@ -68,14 +68,7 @@ migrations-check: $(VENV)/.installed
 	GREENCERT_DATABASE_URL=sqlite:///:memory: $(GREENCERT) makemigrations --check --dry-run
 
 pytest: $(VENV)/.installed
-	@echo "== test suite on SQLite =="
-	env -u GREENCERT_DATABASE_URL $(PYTEST)
-	@if [ -n "$$GREENCERT_TEST_DATABASE_URL" ]; then \
-		echo "== test suite on PostgreSQL ($$GREENCERT_TEST_DATABASE_URL) =="; \
-		GREENCERT_DATABASE_URL="$$GREENCERT_TEST_DATABASE_URL" $(PYTEST); \
-	else \
-		echo "GREENCERT_TEST_DATABASE_URL is not set: the PostgreSQL run is skipped"; \
-	fi
+	@scripts/test-engines.sh $(PYTEST)
 
 test: install lint typecheck migrations-check pytest
 

@@ -11,7 +11,6 @@ import base64
 from typing import Any
 
 import segno
-import weasyprint
 from django.template.loader import render_to_string
 
 from greencert.marks import artwork
@@ -37,6 +36,10 @@ def emblem_data_uri() -> str:
 def render_pdf(
     template: str, context: dict[str, Any], attachments: dict[str, str] | None = None
 ) -> bytes:
+    # WeasyPrint (with its font and PDF libraries) takes longer to import than the rest of the
+    # application: only the processes that print pay for it.
+    import weasyprint
+
     html = render_to_string(template, context)
     files = [
         weasyprint.Attachment(string=content, name=name)

@@ -7,8 +7,6 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from openpyxl import Workbook
-
 from greencert.core.errors import UserFacingError
 
 
@@ -89,6 +87,8 @@ REPORT_HEADERS = [
 
 def error_report(problems: Iterable[RowProblem], *, note: str = "") -> bytes:
     """The problems as an XLSX workbook, one row each, in the order found."""
+    from openpyxl import Workbook  # only for a report: a long import every process would pay
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("错误 problems")
     sheet.column_dimensions["A"].width = 8

@@ -53,6 +53,7 @@ def _in_the_other_pass() -> bool:
 
 
 pytestmark = [
+    pytest.mark.xdist_group("replica"),
     pytest.mark.skipif(_missing() is not None, reason=str(_missing())),
     pytest.mark.skipif(_in_the_other_pass(), reason="runs in the PostgreSQL pass of make test"),
 ]
@@ -100,7 +101,7 @@ def primary_and_standby() -> Iterator[tuple[str, str]]:
         _pg(
             "pg_basebackup",
             *("-h", "127.0.0.1", "-p", ports[0], "-U", "postgres"),
-            *("-D", standby, "-R", "-X", "stream"),
+            *("-D", standby, "-R", "-X", "stream", "-c", "fast"),
         )
         with (standby / "postgresql.conf").open("a") as conf:
             conf.write(f"\nport = {ports[1]}\n")

@@ -22,6 +22,7 @@ from greencert.exchange.replication.federation import BIN, Node, numbers_of, pre
 
 pytestmark = [
     pytest.mark.slow,
+    pytest.mark.xdist_group("federation"),
     # The nodes keep their own embedded databases whatever engine the suite runs on: once is enough.
     pytest.mark.skipif(
         settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3",
@@ -286,7 +287,8 @@ def test_a_listing_a_complaint_and_a_recognition_cross_the_borders(federation):
     for node in federation:
         node.run("log", "catch-up")
     for node in federation:
-        node.run("log", "witness-submit")
+        submitted = node.run("log", "witness-submit")
+        assert "not cosigned" not in submitted, f"{node.id}: {submitted}"
 
 
 def audit(node: Node, *extra: str) -> subprocess.CompletedProcess[str]:
