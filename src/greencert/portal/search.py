@@ -360,12 +360,13 @@ def postgresql_pass(
     ``expected`` bounds the matches from above: the documents the filters leave (the planner's
     estimate) times the share of the rarest gram (``pg_stats``; a gram missing from the most
     common elements is rarer than the least common one listed). A window holding ``WINDOW_PAGES``
-    pages of them reads the table's rows over ``expected`` rows, while the GIN index fetches every
-    match at ``GIN_MATCH_COST`` each; whichever costs less is read first. Both costs follow from
+    pages of them reads ``WINDOW_PAGES × limit × rows / expected`` documents, while the GIN index
+    fetches every match at ``GIN_MATCH_COST`` window rows each; the cheaper is read first. Both costs follow from
     the table's size and the words' share of it, so the window grows with the table and the GIN
-    pass is kept to words and filters that leave few rows, at any size: at most about the square
-    root of ``GIN_MATCH_COST × WINDOW_PAGES × limit × rows`` matches, 2,200 at 1,240,000
-    documents, 7,000 at ten times that.
+    pass is kept to words and filters that leave few rows: at most about the square root of
+    ``WINDOW_PAGES × limit × rows / GIN_MATCH_COST`` matches, 2,100 at 1,240,000 documents and
+    6,600 at ten times that, each pass then costing as much as reading 25,000 or 79,000 window
+    rows.
     """
     shares, least, rows = _gram_statistics(cursor)
     filtered = _estimated_rows(cursor, filters_sql, params) if filters_sql else rows
