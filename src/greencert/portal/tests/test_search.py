@@ -260,6 +260,26 @@ def test_a_rare_word_with_a_filter_is_read_from_the_gin_index_and_a_common_word_
         assert rare.expected < common.expected
 
 
+def test_a_one_year_filter_finds_that_years_matches_newest_first_past_its_window(
+    issue, monkeypatch
+):
+    from greencert.portal import search as search_module
+
+    monkeypatch.setattr(
+        search_module, "postgresql_pass", lambda *a, **k: search_module.PostgresqlPass(99, 2)
+    )
+    year = in_days(-400).year
+    that_year = []
+    for day in range(1, 6):
+        that_year.append(issue(issue_date=dt.date(year, 3, day)).number)
+        issue()  # issued today, between them
+    window = {"issued_from": f"{year}-01-01", "issued_to": f"{year}-12-31"}
+    assert keys(q="涂料", limit=10, **window) == that_year[::-1]
+    first = search(q="涂料", limit=3, **window)
+    rest = search(q="涂料", limit=3, cursor=first["next_cursor"], **window)
+    assert [hit["key"] for hit in first["items"] + rest["items"]] == that_year[::-1]
+
+
 def test_the_page_shows_expiry_dates_status_words_and_exports_the_result(client, lamp):
     import csv
     import io
