@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
 from greencert.certification.actions import (
     change_certificate,
@@ -224,6 +224,60 @@ def test_matches_below_the_newest_window_are_found_too(issue, monkeypatch):
     first = search(q="涂料", kind="certificate", limit=4)
     rest = search(q="涂料", kind="certificate", limit=4, cursor=first["next_cursor"])
     assert [hit["key"] for hit in first["items"] + rest["items"]] == found
+
+
+def _passes_taken(monkeypatch) -> list:
+    """The passes ``_postgresql_ids`` chooses from now on, recorded as they are chosen."""
+    from greencert.portal import search as search_module
+
+    taken: list = []
+    choose = search_module.postgresql_pass
+
+    def recorded(*args, **kwargs):
+        taken.append(choose(*args, **kwargs))
+        return taken[-1]
+
+    monkeypatch.setattr(search_module, "postgresql_pass", recorded)
+    if connection.vendor == "postgresql":  # statistics as ANALYZE leaves them, read afresh
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE portal_searchdocument")
+        search_module._gram_cache.clear()
+    return taken
+
+
+def test_a_rare_word_with_a_filter_is_read_from_the_gin_index_and_a_common_word_newest_first(
+    issue, lamp, monkeypatch
+):
+    coatings = [issue().number for _ in range(12)]
+    taken = _passes_taken(monkeypatch)
+    assert keys(q="灯具", province="320000") == [lamp.number]
+    newest = sorted([*coatings, lamp.number], reverse=True)
+    assert keys(q="涂料", kind="certificate", limit=5) == newest[:5]
+    if connection.vendor == "postgresql":
+        rare, common = taken
+        assert rare.window == 0
+        assert common.window > 0
+        assert rare.expected < common.expected
+
+
+def test_a_one_year_filter_finds_that_years_matches_newest_first_past_its_window(
+    issue, monkeypatch
+):
+    from greencert.portal import search as search_module
+
+    monkeypatch.setattr(
+        search_module, "postgresql_pass", lambda *a, **k: search_module.PostgresqlPass(99, 2)
+    )
+    year = in_days(-400).year
+    that_year = []
+    for day in range(1, 6):
+        that_year.append(issue(issue_date=dt.date(year, 3, day)).number)
+        issue()  # issued today, between them
+    window = {"issued_from": f"{year}-01-01", "issued_to": f"{year}-12-31"}
+    assert keys(q="涂料", limit=10, **window) == that_year[::-1]
+    first = search(q="涂料", limit=3, **window)
+    rest = search(q="涂料", limit=3, cursor=first["next_cursor"], **window)
+    assert [hit["key"] for hit in first["items"] + rest["items"]] == that_year[::-1]
 
 
 def test_the_page_shows_expiry_dates_status_words_and_exports_the_result(client, lamp):
