@@ -9,7 +9,7 @@ DEMO_CERTIFICATES ?= 5000
 # clone, 12 min 18 s (SQLite, with the browser and four-node tests that run in that pass only)
 # and 9 min 0 s (PostgreSQL). `make test PYTEST_WORKERS=1` runs the suite in one process.
 PYTEST_WORKERS ?= 2
-PYTEST := $(BIN)/pytest $(if $(filter-out 1,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist loadgroup)
+PYTEST := $(BIN)/pytest $(if $(filter-out 1,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist loadfile)
 export GREENCERT_HOME := $(CURDIR)
 # The node's secret key for everything run from here (the demo, the tools): made once, kept in
 # var/secret-key readable by its owner only. A server started otherwise needs GREENCERT_SECRET_KEY

@@ -72,10 +72,10 @@ def pytest_collection_modifyitems(config, items):
     """``@pytest.mark.postgres_only(reason="…")`` is for a feature SQLite lacks, not for a test
     that is merely awkward there: threads, live servers and transactional tests run on both.
 
-    Modules marked ``xdist_group`` (servers, seeded registries: minutes of set-up shared by their
-    tests) run first, each on one worker (``--dist loadgroup``), so their wait overlaps the rest
-    of the suite instead of trailing it."""
-    items.sort(key=lambda item: item.get_closest_marker("xdist_group") is None)
+    Modules marked ``starts_first`` (servers, seeded registries: minutes of set-up shared by their
+    tests) run first, so their wait overlaps the rest of the suite instead of trailing it; with
+    ``--dist loadfile`` each module's tests run in order on one worker, sharing its set-up."""
+    items.sort(key=lambda item: item.get_closest_marker("starts_first") is None)
     if connection.vendor == "postgresql":
         return
     for item in items:

@@ -44,7 +44,7 @@ from greencert.portal.models import RegistryTally, SearchDocument
 from greencert.regions.models import Region
 from greencert.supervision.models import CreditRecord
 
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("seed_replay")]
+pytestmark = [pytest.mark.django_db, pytest.mark.starts_first]
 
 TODAY = dt.date(2026, 11, 1)
 CERTIFICATES = 400

@@ -16,7 +16,7 @@ from greencert.core.checkchars import uscc_problem
 from greencert.core.models import Counter
 from greencert.parties.models import Enterprise
 
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("seeded_registry")]
+pytestmark = [pytest.mark.django_db, pytest.mark.starts_first]
 
 TODAY = dt.date(2026, 11, 1)
 

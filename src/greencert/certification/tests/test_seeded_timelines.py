@@ -19,7 +19,7 @@ from greencert.certification.lifecycle import EventType
 from greencert.certification.models import Certificate, CertificateEvent
 from greencert.parties.models import CertificationBody
 
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("seeded_timelines")]
+pytestmark = [pytest.mark.django_db, pytest.mark.starts_first]
 
 TODAY = dt.date(2026, 11, 1)
 YRD_PROVINCES = {"310000", "320000", "330000", "340000"}

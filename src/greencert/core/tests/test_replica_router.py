@@ -53,7 +53,7 @@ def _in_the_other_pass() -> bool:
 
 
 pytestmark = [
-    pytest.mark.xdist_group("replica"),
+    pytest.mark.starts_first,
     pytest.mark.skipif(_missing() is not None, reason=str(_missing())),
     pytest.mark.skipif(_in_the_other_pass(), reason="runs in the PostgreSQL pass of make test"),
 ]

@@ -22,7 +22,7 @@ from greencert.exchange.replication.federation import BIN, Node, numbers_of, pre
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.xdist_group("federation"),
+    pytest.mark.starts_first,
     # The nodes keep their own embedded databases whatever engine the suite runs on: once is enough.
     pytest.mark.skipif(
         settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3",

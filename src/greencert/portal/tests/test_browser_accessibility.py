@@ -24,7 +24,7 @@ RULES = "{runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa']}}"
 SIZES = {"phone": (375, 740), "desktop": (1366, 900)}
 
 pytestmark = [
-    pytest.mark.xdist_group("accessibility"),
+    pytest.mark.starts_first,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         "sqlite" not in settings.DATABASES["default"]["ENGINE"],
