@@ -108,8 +108,9 @@ class CertificationBodyFactory(factory.django.DjangoModelFactory[CertificationBo
         django_get_or_create = ("approval_number",)
         skip_postgeneration_save = True
 
-    # Fictional like the demo's bodies (a 1999 number no real body holds), kept apart from them.
-    approval_number = factory.Sequence(lambda n: f"CNCA-R-1999-{100 + n:03d}")
+    # Fictional like the demo's bodies (a 1999 number no real body holds), and never one of theirs
+    # (901-903, whose own number formats body_numbers.yaml sets), however many a process makes.
+    approval_number = factory.Sequence(lambda n: f"CNCA-R-1999-{1000 + n % 9000:04d}")
     name = factory.Sequence(lambda n: f"长三角示例认证中心{n}号有限公司")
     short_name = factory.Sequence(lambda n: f"示例认证{n}")
     region = factory.LazyFunction(lambda: Region.objects.get(code="310000"))
