@@ -33,8 +33,9 @@ from greencert.certification.workflow.testing import Cast
 from greencert.core.actors import Actor
 from greencert.core.tests.fixtures import LONG_AGO, in_days, region
 from greencert.exchange.actions import create_client, record_adoption
-from greencert.governance.models import AgreementParty, RecognitionAgreement
+from greencert.governance.models import RecognitionAgreement
 from greencert.governance.recognition import recognise_certificate
+from greencert.governance.testing import recognition_agreement
 from greencert.parties.models import Role
 from greencert.supervision.actions import list_on_blacklist, remove_from_blacklist
 
@@ -49,23 +50,7 @@ def _rows() -> dict[int, tuple[Any, ...]]:
 
 
 def _agreement(coatings: Category) -> RecognitionAgreement:
-    agreement = RecognitionAgreement.objects.create(
-        code="YRD-HR-2026-01",
-        title_zh="绿色产品认证结果互认协议",
-        title_en="mutual recognition of green product certification",
-        kind=RecognitionAgreement.Kind.INTER_PROVINCIAL,
-        starts_on=dt.date(2025, 1, 1),
-    )
-    agreement.categories.set([coatings])
-    for code in ("320000", "310000"):
-        province = region(code)
-        AgreementParty.objects.create(
-            agreement=agreement,
-            name_zh=f"{province.name_zh}市场监督管理局",
-            name_en=f"{province.name_en} Administration for Market Regulation",
-            region=province,
-        )
-    return agreement
+    return recognition_agreement([coatings], ("320000", "310000"))
 
 
 @pytest.fixture

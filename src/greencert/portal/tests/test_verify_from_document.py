@@ -31,8 +31,9 @@ from greencert.core.tests.fixtures import COATINGS_UNIT, LONG_AGO, in_days, regi
 from greencert.exchange.actions import create_client, record_adoption
 from greencert.exchange.tlog.storage import catch_up
 from greencert.governance import alliance_documents
-from greencert.governance.models import AgreementParty, RecognitionAgreement
+from greencert.governance.models import RecognitionAgreement
 from greencert.governance.recognition import recognise_certificate
+from greencert.governance.testing import recognition_agreement
 from greencert.parties.factory import EnterpriseFactory, LaboratoryFactory
 from greencert.parties.models import CertificationBody, Enterprise, Role
 from greencert.supervision.actions import list_on_blacklist
@@ -43,22 +44,7 @@ LANGUAGES = ("zh-hans", "en")
 
 
 def _agreement(coatings: Category) -> RecognitionAgreement:
-    agreement = RecognitionAgreement.objects.create(
-        code="YRD-HR-2026-01",
-        title_zh="绿色产品认证结果互认协议",
-        title_en="mutual recognition of green product certification",
-        kind=RecognitionAgreement.Kind.INTER_PROVINCIAL,
-        starts_on=dt.date(2025, 1, 1),
-    )
-    agreement.categories.set([coatings])
-    province = region("320000")
-    AgreementParty.objects.create(
-        agreement=agreement,
-        name_zh=f"{province.name_zh}市场监督管理局",
-        name_en=f"{province.name_en} Administration for Market Regulation",
-        region=province,
-    )
-    return agreement
+    return recognition_agreement([coatings], ("320000",))
 
 
 def _same_audit_pair(
