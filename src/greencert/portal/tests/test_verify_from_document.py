@@ -271,3 +271,25 @@ def test_a_listing_whose_period_ended_shows_no_flag_before_the_daily_job_lifts_i
     assert b'"blacklisted": true' in bytes(stored.body)
     page = Client().get(f"/verify/{flagged.number}").content.decode()
     assert 'class="card blacklist-flag"' not in page
+
+
+def test_a_visitor_gets_the_page_rendered_once_until_the_certificate_changes(
+    issued_certificate, body_staff
+):
+    client, address = Client(), f"/verify/{issued_certificate.number}"
+    first = client.get(address)
+    again = client.get(address)
+    assert [t.name for t in first.templates][:1] == ["portal/verify.html"]
+    assert again.templates == [] and again.content == first.content
+    assert again["ETag"] == first["ETag"]
+    suspend_certificate(body_staff, issued_certificate, reason_code="S01", until=in_days(30))
+    changed = client.get(address)
+    assert [t.name for t in changed.templates][:1] == ["portal/verify.html"]
+    assert changed.content != first.content and "status-02" in changed.content.decode()
+
+
+def test_a_signed_in_person_always_gets_the_page_rendered(issued_certificate, body_staff):
+    client, address = Client(), f"/verify/{issued_certificate.number}"
+    client.force_login(body_staff.user)
+    client.get(address)
+    assert [t.name for t in client.get(address).templates][:1] == ["portal/verify.html"]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 from typing import Any
 
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -118,6 +120,10 @@ def verify(request: HttpRequest, number: str) -> HttpResponseBase:
         unchanged = conditional(request, *validators, cache_control=_lifetime(request), vary=VARY)
         if unchanged is not None:
             return unchanged
+        kept = _kept_page(request, validators[0])
+        if kept is not None:
+            set_validators(kept, *validators, cache_control=_lifetime(request), vary=VARY)
+            return kept
         page = context_from_document(stored, language)
     elif certificate is not None:
         page = context_from_tables(certificate, language)
@@ -132,8 +138,37 @@ def verify(request: HttpRequest, number: str) -> HttpResponseBase:
             context["adoptions"] = adoption_rows(certificate, language)
     response = render(request, "portal/verify.html", context)
     if validators is not None:
+        _keep_page(request, validators[0], response)
         set_validators(response, *validators, cache_control=_lifetime(request), vary=VARY)
     return response
+
+
+# A page for visitors who are not signed in, rendered once per process (or per Redis) while its
+# entity tag holds: the tag changes whenever what the page shows can (the answer a 304 already
+# relies on), and the day is in the key for what depends on the date (a listing's period).
+PAGE_SECONDS = 300
+
+
+def _page_key(request: HttpRequest, etag: str) -> str | None:
+    if request.user.is_authenticated:
+        return None  # a signed-in person may see more (adoptions)
+    address = request.get_full_path()
+    digest = hashlib.sha256(f"{etag}|{timezone.localdate()}|{address}".encode()).hexdigest()
+    return f"greencert.verify-page:{digest}"
+
+
+def _kept_page(request: HttpRequest, etag: str) -> HttpResponse | None:
+    key = _page_key(request, etag)
+    content = cache.get(key) if key else None
+    if content is None:
+        return None
+    return HttpResponse(content, content_type="text/html; charset=utf-8")
+
+
+def _keep_page(request: HttpRequest, etag: str, response: HttpResponse) -> None:
+    key = _page_key(request, etag)
+    if key and response.status_code == 200:
+        cache.set(key, response.content, PAGE_SECONDS)
 
 
 def _not_one_certificate(
