@@ -253,9 +253,12 @@ class Search:
             return _postgresql_ids(self.filters, self.query, after, recheck + where, params, count)
         # The FTS table leads the join (CROSS JOIN fixes the order) and yields rowids in
         # descending order, so the first page stops after limit + 1 matching documents.
+        bounds = _sqlite_year_bounds(self.filters)
+        if bounds is None:
+            return []
         sql = (
             f"SELECT {T}.id FROM {fts.FTS} CROSS JOIN {T} ON {T}.id = {fts.FTS}.rowid "
-            f"WHERE {fts.FTS} MATCH %s AND {' AND '.join(recheck + where)} "
+            f"WHERE {fts.FTS} MATCH %s {bounds}AND {' AND '.join(recheck + where)} "
             f"ORDER BY {fts.FTS}.rowid DESC LIMIT %s"
         )
         with connection.cursor() as cursor:
@@ -263,6 +266,25 @@ class Search:
                 sql, [fts5_expression(self.query), *self.query.substrings, *params, count]
             )
             return [row[0] for row in cursor.fetchall()]
+
+
+def _sqlite_year_bounds(filters: SearchFilters) -> str | None:
+    """Under a one-year filter, the FTS5 rowids between that year's first and last document: ids
+    follow issue dates, so the search starts at the year's newest match instead of reading every
+    later one first, and stops at its oldest. Implied by the filter, so no result changes; None
+    when no document has that year."""
+    year = _one_year(filters)
+    if year is None:
+        return ""
+    first, last = (
+        f"(SELECT {end}(id) FROM {T} WHERE {fts.SQLITE_YEAR_KEY} = %s)" for end in ("MIN", "MAX")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {first}, {last}", [year, year])
+        low, high = cursor.fetchone()
+    if low is None:
+        return None
+    return f"AND {fts.FTS}.rowid BETWEEN {int(low)} AND {int(high)} "
 
 
 def _where_sql(documents: QuerySet[SearchDocument]) -> tuple[list[str], list[Any]]:

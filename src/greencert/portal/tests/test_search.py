@@ -280,6 +280,18 @@ def test_a_one_year_filter_finds_that_years_matches_newest_first_past_its_window
     assert [hit["key"] for hit in first["items"] + rest["items"]] == that_year[::-1]
 
 
+def test_a_one_year_filter_keeps_matches_issued_before_and_after_that_years_others(issue):
+    """Ids need not follow issue dates (an import of old certificates): a match of that year
+    written after later years' documents is still found, and a year no document has finds none."""
+    year = in_days(-400).year
+    early = issue(issue_date=dt.date(year, 2, 1)).number
+    issue()  # today
+    late = issue(issue_date=dt.date(year, 11, 1)).number  # written after today's
+    window = {"issued_from": f"{year}-01-01", "issued_to": f"{year}-12-31"}
+    assert keys(q="涂料", limit=10, **window) == [late, early]
+    assert keys(q="涂料", issued_from="2001-01-01", issued_to="2001-12-31") == []
+
+
 def test_the_page_shows_expiry_dates_status_words_and_exports_the_result(client, lamp):
     import csv
     import io
