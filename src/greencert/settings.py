@@ -54,7 +54,7 @@ def secret_key(environ: Mapping[str, str], testing: bool) -> str:
             try:
                 os.link(draft, file)
             except FileExistsError:
-                pass
+                pass  # another process made the key first: its key is the one read below
             finally:
                 draft.unlink()
         key = file.read_text(encoding="utf-8").strip()

@@ -23,6 +23,7 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
 
+from greencert.certification.lifecycle.history import HISTORY_FIELDS, history_row
 from greencert.certification.lifecycle.models import CertificateEvent
 from greencert.certification.links import api_sections
 from greencert.certification.lookup import PUBLIC_RELATED
@@ -51,30 +52,11 @@ def _histories(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     rows = (
         CertificateEvent.objects.filter(certificate_id__in=ids)
         .order_by("certificate_id", "sequence")
-        .values_list(
-            "certificate_id",
-            "sequence",
-            "event_type",
-            "status_before",
-            "status_after",
-            "reason_code",
-            "effective_at",
-            "recorded_at",
-        )
+        .values_list("certificate_id", *HISTORY_FIELDS)
     )
     found: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for certificate_id, sequence, kind, before, after, reason, effective, recorded in rows:
-        found[certificate_id].append(
-            {
-                "sequence": sequence,
-                "type": kind,
-                "status_before": before,
-                "status_after": after,
-                "reason_code": reason,
-                "effective_at": effective,
-                "recorded_at": recorded,
-            }
-        )
+    for certificate_id, *values in rows:
+        found[certificate_id].append(history_row(*values))
     return found
 
 

@@ -37,6 +37,39 @@ def start_of_day(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
 
 
+# An event as the public sees it: these columns, in this order, make one row of ``history``.
+HISTORY_FIELDS = (
+    "sequence",
+    "event_type",
+    "status_before",
+    "status_after",
+    "reason_code",
+    "effective_at",
+    "recorded_at",
+)
+
+
+def history_row(
+    sequence: int,
+    event_type: str,
+    status_before: str,
+    status_after: str,
+    reason_code: str,
+    effective_at: dt.datetime,
+    recorded_at: dt.datetime,
+) -> dict[str, Any]:
+    """One row of ``history`` from the values of ``HISTORY_FIELDS``."""
+    return {
+        "sequence": sequence,
+        "type": event_type,
+        "status_before": status_before,
+        "status_after": status_after,
+        "reason_code": reason_code,
+        "effective_at": effective_at,
+        "recorded_at": recorded_at,
+    }
+
+
 def history(certificate_id: int, *, details: bool = False) -> list[dict[str, Any]]:
     """The certificate's events in sequence order, as the public sees them; with ``details``,
     also who recorded each (``actor``) and what it carried (``payload``), for office pages."""
@@ -45,15 +78,7 @@ def history(certificate_id: int, *, details: bool = False) -> list[dict[str, Any
     # than running it.
     sql = DETAILED_HISTORY_SQL if details else HISTORY_SQL
     for e in CertificateEvent.objects.raw(sql, [certificate_id]):
-        row = {
-            "sequence": e.sequence,
-            "type": e.event_type,
-            "status_before": e.status_before,
-            "status_after": e.status_after,
-            "reason_code": e.reason_code,
-            "effective_at": e.effective_at,
-            "recorded_at": e.recorded_at,
-        }
+        row = history_row(*(getattr(e, field) for field in HISTORY_FIELDS))
         if details:
             row |= {"actor": e.actor_label, "payload": e.payload}
         rows.append(row)
