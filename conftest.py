@@ -56,10 +56,17 @@ def _default_language():
 def _files_go_to_a_temporary_folder(tmp_path_factory):
     """Uploads and open-data exports land in the run's (the worker's) temporary folder, not in
     var/ beside a developer's demo data, and parallel workers never share a file."""
+    from django.test import override_settings
+
     original = settings.MEDIA_ROOT, settings.VAR_DIR
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
     settings.VAR_DIR = tmp_path_factory.mktemp("var")
+    # Nothing collected, as on a fresh clone: a demo's var/static (versioned names) is not the
+    # suite's. Through override_settings, so the static files storage is made again.
+    nothing_collected = override_settings(STATIC_ROOT=tmp_path_factory.mktemp("static"))
+    nothing_collected.enable()
     yield
+    nothing_collected.disable()
     settings.MEDIA_ROOT, settings.VAR_DIR = original
 
 
