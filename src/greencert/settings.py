@@ -138,6 +138,13 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The verify page's content (core.jinja says why); the frame stays in Django templates.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "greencert.core.jinja.environment"},
+    },
 ]
 
 SQLITE_PATH = VAR_DIR / "greencert.sqlite3"

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import orjson
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotAllowed
 from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI, renderers
 from ninja.errors import AuthenticationError, HttpError, Throttled
@@ -81,7 +81,30 @@ class RegistryAPI(NinjaAPI):
         for url in urls:
             if isinstance(url, URLPattern) and str(url.pattern) in joined:
                 url.callback = joined[str(url.pattern)]
+            if isinstance(url, URLPattern) and str(url.pattern) in PLAIN_READS:
+                url.callback = _plain_first(PLAIN_READS[str(url.pattern)], url.callback)
         return urls
+
+
+def _plain_first(
+    plain: Callable[..., HttpResponseBase | None], view: Callable[..., HttpResponseBase]
+) -> Callable[..., HttpResponseBase]:
+    """``view``, but a request ``plain`` answers (anything but None) is answered by it."""
+
+    def first(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        answer = plain(request, *args, **kwargs)
+        return view(request, *args, **kwargs) if answer is None else answer
+
+    first.csrf_exempt = True  # type: ignore[attr-defined]  # as Ninja's own views
+    first.operation_view = view  # type: ignore[attr-defined]  # for tests comparing the two
+    return first
+
+
+# Routes whose commonest request a plain view answers the same way, for speed (each names why
+# its answer is the operation's own: certification.api.plain_lookup).
+PLAIN_READS: dict[str, Callable[..., HttpResponseBase | None]] = {
+    "certificates/<number>": certification_api.plain_lookup,
+}
 
 
 api = RegistryAPI(

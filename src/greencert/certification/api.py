@@ -12,11 +12,12 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from ninja import Query, Router
 from ninja.pagination import paginate
 
+from greencert.certification.body_numbers import normalise_body_number
 from greencert.certification.filters import CertificateFilters
 from greencert.certification.foreign import foreign_detail
 from greencert.certification.lookup import PUBLIC_RELATED, Lookup, find_certificate, http_status
 from greencert.certification.models import Certificate
-from greencert.certification.numbers import check_number
+from greencert.certification.numbers import check_number, number_pattern
 from greencert.certification.presenters import (
     detail_dict,
     lookup_error_dict,
@@ -24,7 +25,12 @@ from greencert.certification.presenters import (
     summary_dict,
 )
 from greencert.certification.public_document import encode
-from greencert.certification.public_read import StoredDocument, document_by_number, document_of
+from greencert.certification.public_read import (
+    StoredDocument,
+    document_by_body_number,
+    document_by_number,
+    document_of,
+)
 from greencert.certification.restrictions import flagged_certificate_ids, flags_for
 from greencert.certification.schemas import (
     CertificateDetail,
@@ -113,6 +119,13 @@ def get_certificate(
     stored, lookup = _stored_document(number)
     if stored is None:
         return _without_document(number, at, lookup)
+    return _stored_answer(request, stored, at)
+
+
+def _stored_answer(
+    request: HttpRequest, stored: StoredDocument, at: dt.date | None = None
+) -> HttpResponseBase:
+    """The stored document as the answer, or 304 while the asker's copy is current."""
     etag = document_etag(stored, at)
     unchanged = conditional(request, etag, stored.changed_at)
     if unchanged is not None:
@@ -121,6 +134,30 @@ def get_certificate(
     response = HttpResponse(body, content_type="application/json")
     set_validators(response, etag, stored.changed_at)
     return response
+
+
+def plain_lookup(request: HttpRequest, number: str) -> HttpResponseBase | None:
+    """The busiest request of the API, answered before the framework's per-request work: a GET
+    with no query and no token (a QR scan's app, a procurement platform checking one
+    certificate) of a registry number exactly as stored, or of a body's own number as it is
+    kept (upper case, half-width, no spaces) that one certificate carries. Its answer is the one
+    ``get_certificate`` gives, which answers everything else (None here): typing mistakes, a
+    body number several bodies gave, ``?at``, other methods, certificates another node keeps.
+    Nothing is validated here that a stored number could fail, and no throttle counts requests
+    without a token."""
+    if (
+        request.method != "GET"
+        or request.META.get("QUERY_STRING")
+        or "HTTP_AUTHORIZATION" in request.META
+    ):
+        return None
+    if number_pattern().match(number):
+        stored = document_by_number(number)
+    elif check_number(number).verdict == "malformed" and normalise_body_number(number) == number:
+        stored = document_by_body_number(number)  # what get_certificate looks a body number up by
+    else:
+        return None
+    return None if stored is None else _stored_answer(request, stored)
 
 
 def document_etag(stored: StoredDocument, at: dt.date | None = None) -> str:
@@ -175,4 +212,4 @@ def _without_document(number: str, at: dt.date | None, lookup: Lookup | None) ->
     return response
 
 
-__all__ = ["PUBLIC_RELATED", "router"]
+__all__ = ["PUBLIC_RELATED", "plain_lookup", "router"]

@@ -106,15 +106,22 @@ _DOCUMENT_SQL = (
 )
 DOCUMENT_BY_NUMBER_SQL = _DOCUMENT_SQL.format(key="number")
 DOCUMENT_BY_CERTIFICATE_SQL = _DOCUMENT_SQL.format(key="certificate_id")
+# The documents of the certificates a body number names: at most two read, to tell one from many.
+DOCUMENT_BY_BODY_NUMBER_SQL = (
+    "SELECT d.certificate_id, d.own_sequence, d.version, d.changed_at, d.body "
+    f"FROM {Certificate._meta.db_table} c JOIN {PublicDocument._meta.db_table} d "
+    "ON d.certificate_id = c.id WHERE c.body_number = %s LIMIT 2"
+)
 
 
 def _stored(sql: str, key: str | int) -> StoredDocument | None:
     # Through the router: a public read may be answered by a replica (``core.routers``).
     with connections[router.db_for_read(PublicDocument)].cursor() as cursor:
         cursor.execute(sql, [key])
-        row = cursor.fetchone()
-    if row is None:
+        rows = cursor.fetchmany(2)
+    if len(rows) != 1:
         return None
+    row = rows[0]
     certificate_id, own, version, changed_at, body = row
     return StoredDocument(certificate_id, own, version, changed_at_value(changed_at), bytes(body))
 
@@ -122,6 +129,12 @@ def _stored(sql: str, key: str | int) -> StoredDocument | None:
 def document_by_number(number: str) -> StoredDocument | None:
     """The stored public document of the certificate with registry number ``number``."""
     return _stored(DOCUMENT_BY_NUMBER_SQL, number)
+
+
+def document_by_body_number(body_number: str) -> StoredDocument | None:
+    """The stored document of the one certificate a body numbered ``body_number`` (normalised);
+    None when none or several carry it (``certificates_by_body_number`` tells them apart)."""
+    return _stored(DOCUMENT_BY_BODY_NUMBER_SQL, body_number)
 
 
 def document_of(certificate_id: int) -> StoredDocument | None:

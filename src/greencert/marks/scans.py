@@ -26,6 +26,7 @@ from greencert.certification.lifecycle.codes import Label
 from greencert.certification.models import Certificate
 from greencert.certification.public_certificate import PublicCertificate
 from greencert.core.clients import client_fingerprint, from_trusted_proxy
+from greencert.core.jinja import url
 from greencert.marks.models import MarkScan
 
 PROVINCES = Path(__file__).parent / "data" / "provinces.csv"
@@ -101,3 +102,13 @@ def scan_summary(certificate: Certificate | PublicCertificate, days: int = 30) -
 
 def _as_date(value: dt.date | str) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+def panel_context(certificate: Certificate | PublicCertificate) -> dict[str, Any]:
+    """What the verify page's mark panel (``marks/verify_panel.html``) shows: the scan counts and
+    the addresses of the signed credential and status receipt."""
+    return {
+        "scans": scan_summary(certificate),
+        "credential_url": url("api-v1:certificate_credential", certificate.number),
+        "receipt_url": url("api-v1:certificate_receipt", certificate.number),
+    }

@@ -10,8 +10,10 @@ from typing import Any
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 
@@ -29,6 +31,7 @@ from greencert.exchange.replication.answers import foreign_certificate, page_con
 from greencert.exchange.tlog.presenters import log_standing
 from greencert.exchange.webhooks import oldest_due_delivery
 from greencert.governance.cited_documents import citations_of
+from greencert.marks.scans import panel_context
 from greencert.portal.verify_context import context_from_document, context_from_tables
 from greencert.portal.verify_state import PageState, page_state
 
@@ -136,11 +139,22 @@ def verify(request: HttpRequest, number: str) -> HttpResponseBase:
         certificate = certificate or Certificate.objects.get(pk=certificate_id)
         if can_see_adoptions(Actor.for_user(request.user), certificate):
             context["adoptions"] = adoption_rows(certificate, language)
-    response = render(request, "portal/verify.html", context)
+    context.update(panel_context(shown))
+    response = _framed(request, "portal/verify.html", "portal/verify_content.html", context)
     if validators is not None:
         _keep_page(request, validators[0], response)
         set_validators(response, *validators, cache_control=_lifetime(request), vary=VARY)
     return response
+
+
+def _framed(
+    request: HttpRequest, frame: str, content: str, context: dict[str, Any]
+) -> HttpResponse:
+    """The page's content rendered by Jinja2 (``content``, see ``core.jinja``) inside the site's
+    frame, a Django template (``frame``) that shows it as ``content``."""
+    context["LANGUAGE_CODE"] = context.get("lang") or get_language()
+    context["content"] = mark_safe(render_to_string(content, context, request, using="jinja2"))
+    return render(request, frame, context)
 
 
 # A page for visitors who are not signed in, rendered once per process (or per Redis) while its
@@ -183,7 +197,9 @@ def _not_one_certificate(
     foreign = foreign_certificate(lookup.normalised) if lookup.verdict == "not_found" else None
     if foreign is not None:
         context.update(page_context(foreign, language))
-        return render(request, "portal/verify_foreign.html", context)
+        return _framed(
+            request, "portal/verify_foreign.html", "portal/verify_foreign_content.html", context
+        )
     zh, en = explain(lookup)
     context["message"] = en if language.startswith("en") else zh
     context["suggestions"] = suggestions(lookup.candidates, language)
