@@ -27,9 +27,11 @@ from greencert.certification.presenters import (
 from greencert.certification.public_document import encode
 from greencert.certification.public_read import (
     StoredDocument,
+    StoredVersion,
     document_by_body_number,
     document_by_number,
     document_of,
+    version_by_number,
 )
 from greencert.certification.restrictions import flagged_certificate_ids, flags_for
 from greencert.certification.schemas import (
@@ -152,6 +154,13 @@ def plain_lookup(request: HttpRequest, number: str) -> HttpResponseBase | None:
     ):
         return None
     if number_pattern().match(number):
+        if "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META:
+            version = version_by_number(number)  # a cache revalidating: the document unread
+            if version is None:
+                return None
+            unchanged = conditional(request, document_etag(version), version.changed_at)
+            if unchanged is not None:
+                return unchanged
         stored = document_by_number(number)
     elif check_number(number).verdict == "malformed" and normalise_body_number(number) == number:
         stored = document_by_body_number(number)  # what get_certificate looks a body number up by
@@ -160,7 +169,7 @@ def plain_lookup(request: HttpRequest, number: str) -> HttpResponseBase | None:
     return None if stored is None else _stored_answer(request, stored)
 
 
-def document_etag(stored: StoredDocument, at: dt.date | None = None) -> str:
+def document_etag(stored: StoredVersion, at: dt.date | None = None) -> str:
     """The answer's entity tag; an answer with ``?at`` is a variant of its own."""
     if at is not None:
         return entity_tag(stored.own_sequence, stored.version, at.isoformat())

@@ -90,13 +90,19 @@ def _attach_related(cert: Certificate) -> Certificate:
 
 
 @dataclass(frozen=True)
-class StoredDocument:
-    """A certificate's public document as stored (``certification.public_document``)."""
+class StoredVersion:
+    """Which version of a certificate's public document is stored: what its validators name."""
 
     certificate_id: int
     own_sequence: int
     version: int
     changed_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class StoredDocument(StoredVersion):
+    """A certificate's public document as stored (``certification.public_document``)."""
+
     body: bytes
 
 
@@ -124,6 +130,24 @@ def _stored(sql: str, key: str | int) -> StoredDocument | None:
     row = rows[0]
     certificate_id, own, version, changed_at, body = row
     return StoredDocument(certificate_id, own, version, changed_at_value(changed_at), bytes(body))
+
+
+VERSION_BY_NUMBER_SQL = (
+    "SELECT certificate_id, own_sequence, version, changed_at "
+    f"FROM {PublicDocument._meta.db_table} WHERE number = %s"
+)
+
+
+def version_by_number(number: str) -> StoredVersion | None:
+    """The stored version of the document of registry number ``number``, without the document:
+    all a conditional request needs to be answered 304."""
+    with connections[router.db_for_read(PublicDocument)].cursor() as cursor:
+        cursor.execute(VERSION_BY_NUMBER_SQL, [number])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    certificate_id, own, version, changed_at = row
+    return StoredVersion(certificate_id, own, version, changed_at_value(changed_at))
 
 
 def document_by_number(number: str) -> StoredDocument | None:

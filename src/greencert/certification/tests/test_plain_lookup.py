@@ -119,3 +119,21 @@ def test_a_body_number_as_typed_or_that_two_bodies_gave_goes_to_the_operation(
     unknown = "NO-SUCH-BODY-NUMBER"
     assert plain_lookup(RequestFactory().get(url(unknown)), unknown) is None
     assert Client().get(url(unknown)).json()["error"]["code"] == "malformed"
+
+
+def test_a_cache_revalidating_gets_its_304_without_the_document_being_read(
+    issued_certificate: Certificate,
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    number = issued_certificate.number
+    etag = Client().get(url(number))["ETag"]
+    with CaptureQueriesContext(connection) as captured:
+        assert Client().get(url(number), HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert len(captured.captured_queries) == 1
+    assert "body" not in captured.captured_queries[0]["sql"]
+    with CaptureQueriesContext(connection) as captured:
+        changed = Client().get(url(number), HTTP_IF_NONE_MATCH='"999999"')
+    assert changed.status_code == 200 and changed["ETag"] == etag
+    assert len(captured.captured_queries) == 2  # the version, then the document
