@@ -14,7 +14,8 @@ from typing import Any
 
 from django.db import connections, router
 
-from greencert.certification.public_read import changed_at_value
+from greencert.certification.models import PublicDocument
+from greencert.certification.public_read import StoredDocument, changed_at_value
 from greencert.exchange.models import LogCheckpoint
 from greencert.exchange.witness.models import LogCosignature
 from greencert.governance.models import DocumentCitation
@@ -55,17 +56,67 @@ def _state_sql() -> str:
 STATE_SQL = _state_sql()
 
 
+def _document_and_state_sql() -> str:
+    """The stored document of a registry number with the page state beside it, in one read: the
+    citations' aggregates as subqueries of the document's row, the newest checkpoint joined."""
+    document = PublicDocument._meta.db_table
+    checkpoint = LogCheckpoint._meta.db_table
+    cosignature = LogCosignature._meta.db_table
+    citation = DocumentCitation._meta.db_table
+    columns = ", ".join(f"c.{f}" for f in _CHECKPOINT_FIELDS)
+    return (
+        "SELECT p.certificate_id, p.own_sequence, p.version, p.changed_at, p.body, "
+        f"(SELECT COUNT(*) FROM {citation} t WHERE t.certificate_id = p.certificate_id), "
+        f"(SELECT MAX(t.cited_at) FROM {citation} t WHERE t.certificate_id = p.certificate_id), "
+        f"{columns}, "
+        f"(SELECT COUNT(*) FROM {cosignature} s WHERE s.checkpoint_id = c.id), "
+        f"(SELECT MAX(s.received_at) FROM {cosignature} s WHERE s.checkpoint_id = c.id) "
+        f"FROM {document} p "
+        f"LEFT JOIN (SELECT {', '.join(_CHECKPOINT_FIELDS)} FROM {checkpoint} "
+        f"ORDER BY size DESC LIMIT 1) c ON 1 = 1 "
+        "WHERE p.number = %s"
+    )
+
+
+DOCUMENT_AND_STATE_SQL = _document_and_state_sql()
+
+
 def _time(value: Any) -> dt.datetime | None:
     return None if value is None else changed_at_value(value)
+
+
+def document_and_state(number: str) -> tuple[StoredDocument, PageState] | None:
+    """The stored document of registry number ``number`` and the page's state, by one query."""
+    alias = router.db_for_read(PublicDocument)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(DOCUMENT_AND_STATE_SQL, [number])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    certificate_id, own, version, changed_at, body, *state = row
+    stored = StoredDocument(certificate_id, own, version, changed_at_value(changed_at), bytes(body))
+    return stored, _state(alias, *state)
 
 
 def page_state(certificate_id: int) -> PageState:
     alias = router.db_for_read(LogCheckpoint)
     with connections[alias].cursor() as cursor:
         cursor.execute(STATE_SQL, [certificate_id])
-        n, last_cited, pk, size, root_hash, note, signed_at, cosigned, last_cosigned = (
-            cursor.fetchone()
-        )
+        return _state(alias, *cursor.fetchone())
+
+
+def _state(
+    alias: str,
+    n: int,
+    last_cited: Any,
+    pk: int | None,
+    size: int | None,
+    root_hash: str | None,
+    note: str | None,
+    signed_at: Any,
+    cosigned: int | None,
+    last_cosigned: Any,
+) -> PageState:
     checkpoint = None
     if pk is not None:
         checkpoint = LogCheckpoint.from_db(

@@ -233,16 +233,16 @@ def _queries(number: str) -> list[str]:
     return [q["sql"] for q in captured.captured_queries]
 
 
-def test_the_page_reads_three_queries_whatever_the_document_holds(registry):
-    # The document; the newest checkpoint with the count of cited documents; the scan counts.
+def test_the_page_reads_two_queries_whatever_the_document_holds(registry):
+    # The document with the newest checkpoint and the count of cited documents; the scan counts.
     # The flags, the supply chain and the same audit are in the document.
     for name in ("valid", "expired", "downstream", "regional", "flagged"):
-        assert len(_queries(registry[name].number)) <= 3, name
+        assert len(_queries(registry[name].number)) <= 2, name
 
 
 def test_a_renewed_recognised_or_citing_certificate_costs_one_query_more(registry):
     for name in ("renewed", "recognised", "cited"):
-        assert len(_queries(registry[name].number)) <= 4, name
+        assert len(_queries(registry[name].number)) <= 3, name
 
 
 def test_a_page_from_the_document_reads_neither_the_certificate_nor_its_events(registry):

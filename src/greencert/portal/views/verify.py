@@ -21,7 +21,7 @@ from greencert.certification.lifecycle.log import last_sequence
 from greencert.certification.lookup import BY_NUMBER, Lookup, explain, find_certificate, http_status
 from greencert.certification.models import Certificate
 from greencert.certification.numbers import check_number
-from greencert.certification.public_read import StoredDocument, document_by_number, document_of
+from greencert.certification.public_read import StoredDocument, document_of
 from greencert.core.actors import Actor
 from greencert.core.http_cache import PRIVATE, PUBLIC, conditional, entity_tag, set_validators
 from greencert.core.jobs import worker_health
@@ -33,7 +33,7 @@ from greencert.exchange.webhooks import oldest_due_delivery
 from greencert.governance.cited_documents import citations_of
 from greencert.marks.scans import panel_context
 from greencert.portal.verify_context import context_from_document, context_from_tables
-from greencert.portal.verify_state import PageState, page_state
+from greencert.portal.verify_state import PageState, document_and_state, page_state
 
 logger = logging.getLogger(__name__)
 
@@ -101,7 +101,8 @@ def verify(request: HttpRequest, number: str) -> HttpResponseBase:
     language = get_language() or "zh-hans"
     context: dict[str, object] = {"typed": number, "lang": language, "adoptions": None}
     check = check_number(number)
-    stored = document_by_number(check.normalised) if check.verdict == "well_formed" else None
+    found = document_and_state(check.normalised) if check.verdict == "well_formed" else None
+    stored, state = found if found is not None else (None, None)
     certificate: Certificate | None = None
     matched_by = BY_NUMBER
     if stored is None:
@@ -115,7 +116,8 @@ def verify(request: HttpRequest, number: str) -> HttpResponseBase:
         certificate_id = certificate.pk
     else:
         certificate_id = stored.certificate_id
-    state = page_state(certificate_id)
+    if state is None:
+        state = page_state(certificate_id)
     validators = None
     page: dict[str, Any] = {}
     if stored is not None:
