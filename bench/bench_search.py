@@ -5,7 +5,8 @@ the read models existed, ``greencert rebuild_read_models`` fills them first (tim
 Each engine is measured in a child process with Django set up on that registry: every query runs
 once to warm the caches, then each shape (two-, three- and four-character words, with and without
 filters) is timed over its words for ``ROUNDS`` rounds through Django's test client — the whole
-request, from URL routing to JSON, without the network. Goal: p95 ≤ 50 ms.
+request, from URL routing to JSON, without the network. Goal: p95 ≤ 50 ms, also with the
+PostgreSQL search index at ten times the data (``GREENCERT_BENCH_SEARCH_SCALE``, ``SCALE``).
 
 Run directly (``python bench/bench_search.py``) to print the Markdown section, or call ``run()``.
 """
@@ -68,6 +69,92 @@ FILTERS = [
     {"pilot_zone": "true", "status": "01"},
     {"issued_from": "2024-01-01", "issued_to": "2024-12-31"},
 ]
+
+
+# The search index at ten times the data (issue 18: p95 ≤ 50 ms "also at 10× the data"): a copy
+# of the PostgreSQL registry whose search table holds each document SCALE times, every copy with
+# its own ids above the last (so each copy's issue years repeat in id order, as a registry ten
+# times as old would). Seeding ten million certificates with their events, documents and tallies
+# would need some 80 GB and hours; the searches read only the search table, its indexes and
+# statistics. 0 or 1 leaves it out.
+SCALE = int(os.environ.get("GREENCERT_BENCH_SEARCH_SCALE", "10"))
+SEARCH_TABLE = "portal_searchdocument"
+
+
+def scale_search_table(url: str, factor: int) -> dict[str, Any]:
+    """Fill the search table of the database at ``url`` with ``factor`` copies of its documents,
+    indexes rebuilt afterwards as the migrations define them (unique ones as plain indexes: a
+    certificate's document is there ``factor`` times), and analysed."""
+    import psycopg
+
+    started = time.perf_counter()
+    t = SEARCH_TABLE
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("SET maintenance_work_mem = '2GB'")
+        indexes = conn.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND indexname <> %s",
+            [t, f"{t}_pkey"],
+        ).fetchall()
+        for (name,) in conn.execute(
+            "SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass "
+            "AND contype IN ('f', 'u')",
+            [t],
+        ).fetchall():
+            conn.execute(f'ALTER TABLE {t} DROP CONSTRAINT "{name}"')
+        for name, _ in indexes:
+            conn.execute(f'DROP INDEX IF EXISTS "{name}"')
+        conn.execute(f"ALTER TABLE {t} SET UNLOGGED")  # a bench copy: no WAL for the load
+        columns = [
+            r[0]
+            for r in conn.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = %s "
+                "AND column_name NOT IN ('id', 'search_vector') ORDER BY ordinal_position",
+                [t],
+            ).fetchall()
+        ]
+        listed = ", ".join(columns)
+        row = conn.execute(f"SELECT MAX(id), COUNT(*) FROM {t}").fetchone()
+        top, documents = int(row[0]), int(row[1])
+        for k in range(1, factor):
+            conn.execute(
+                f"INSERT INTO {t} (id, {listed}) SELECT id + %s, {listed} FROM {t} "
+                "WHERE id <= %s ORDER BY id",
+                [k * top, top],
+            )
+        for _, definition in indexes:
+            conn.execute(definition.replace("CREATE UNIQUE INDEX", "CREATE INDEX"))
+        conn.execute(f"VACUUM ANALYZE {t}")
+        size = conn.execute("SELECT pg_total_relation_size(%s::regclass)", [t]).fetchone()[0]
+    return {
+        "factor": factor,
+        "documents": documents * factor,
+        "table_bytes": int(size),
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+
+
+def scaled_postgresql_registry(base: bench_lookup.Registry, factor: int) -> bench_lookup.Registry:
+    """A copy of the PostgreSQL registry with its search index ``factor`` times as large, kept
+    for the next run like the registry itself (drop it with ``dropdb``)."""
+    import psycopg
+
+    source = f"greencert_bench_{bench_lookup.CERTIFICATES}_{bench_lookup.SEED}"
+    name = f"{source}_search_x{factor}"
+    url = bench_lookup._pg_url(name)
+    state = bench_lookup.WORK / f"postgresql-search-x{factor}-{bench_lookup._key()}.json"
+    engine = f"PostgreSQL, search index ×{factor}"
+    with psycopg.connect(bench_lookup.PG_URL, autocommit=True) as admin:
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if exists and state.exists():
+            facts = json.loads(state.read_text()) | {"reused": True}
+            return bench_lookup.Registry(engine, base.env | {"GREENCERT_DATABASE_URL": url}, facts)
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
+    facts = scale_search_table(url, factor)
+    state.write_text(json.dumps(facts, indent=2))
+    return bench_lookup.Registry(
+        engine, base.env | {"GREENCERT_DATABASE_URL": url}, facts | {"reused": False}
+    )
 
 
 def ensure_read_models(registry: bench_lookup.Registry) -> float | None:
@@ -157,6 +244,24 @@ def run() -> str:
             notes.append(f"- PostgreSQL: skipped, no server answered at `{bench_lookup.PG_URL}`.")
         else:
             registries.append(pg)
+            if SCALE > 1:
+                scaled = scaled_postgresql_registry(pg, SCALE)
+                registries.append(scaled)
+                f = scaled.facts
+                built = (
+                    "kept from an earlier run"
+                    if f.get("reused")
+                    else f"built in {f['seconds']:.0f} s (load average "
+                    f"{os.getloadavg()[0]:.1f} after it)"
+                )
+                notes.append(
+                    f"- **{scaled.engine}**: a copy of the PostgreSQL registry whose search table "
+                    f"holds each of its documents {SCALE} times, each copy with ids above the "
+                    f"last: {f['documents']:,} documents, {f['table_bytes'] / 2**30:.1f} GiB with "
+                    f"its indexes, {built}. Seeding {SCALE}× the certificates with their events "
+                    "and read models would take about ten times the 1M registry's 8 GiB; search "
+                    "reads only this table, its indexes and its statistics."
+                )
     rows, verdicts = [], []
     for registry in registries:
         rebuilt = ensure_read_models(registry)
