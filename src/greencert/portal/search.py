@@ -482,19 +482,24 @@ def _postgresql_ids(
         ids: list[int] = []
         if chosen.window and year is not None:
             # The window's rows are that year's newest, read through its own index.
+            # The year as a range (BETWEEN y AND y), not an equality: with an equality the
+            # planner takes the year for a constant, the order for the primary key's, and may
+            # walk the whole table backwards for that year's rows (at 12,442,740 documents,
+            # 325,716 rows for 2,000: 294 ms, against 4 ms through the year's index).
             cursor.execute(
-                f"SELECT id FROM (SELECT * FROM {T} WHERE {fts.YEAR_KEY} = %s AND id < %s "
-                f"ORDER BY {fts.YEAR_KEY} DESC, id DESC LIMIT %s) {T} "
+                f"SELECT id FROM (SELECT * FROM {T} WHERE {fts.YEAR_KEY} BETWEEN %s AND %s "
+                f"AND id < %s ORDER BY {fts.YEAR_KEY} DESC, id DESC LIMIT %s) {T} "
                 f"WHERE ({fts.TSVECTOR} @@ {tsquery}) IS TRUE AND {where} ORDER BY id DESC LIMIT %s",
-                [year, top, chosen.window, *head, limit],
+                [year, year, top, chosen.window, *head, limit],
             )
             ids = [row[0] for row in cursor.fetchall()]
             if len(ids) >= limit:
                 return ids
             cursor.execute(
-                f"SELECT MIN(id), COUNT(*) FROM (SELECT id FROM {T} WHERE {fts.YEAR_KEY} = %s "
-                f"AND id < %s ORDER BY {fts.YEAR_KEY} DESC, id DESC LIMIT %s) w",
-                [year, top, chosen.window],
+                f"SELECT MIN(id), COUNT(*) FROM (SELECT id FROM {T} WHERE {fts.YEAR_KEY} "
+                f"BETWEEN %s AND %s AND id < %s ORDER BY {fts.YEAR_KEY} DESC, id DESC "
+                "LIMIT %s) w",
+                [year, year, top, chosen.window],
             )
             lowest, read = cursor.fetchone()
             if read < chosen.window:  # the whole year was read
