@@ -1,5 +1,6 @@
 """Settings for greencert, read from the environment (GREENCERT_*)."""
 
+import contextlib
 import os
 import secrets
 import sys
@@ -52,9 +53,9 @@ def secret_key(environ: Mapping[str, str], testing: bool) -> str:
             with os.fdopen(descriptor, "w") as f:
                 f.write(secrets.token_urlsafe(64) + "\n")
             try:
-                os.link(draft, file)
-            except FileExistsError:
-                pass  # another process made the key first: its key is the one read below
+                # Another process may have made the key first: its key is the one read below.
+                with contextlib.suppress(FileExistsError):
+                    os.link(draft, file)
             finally:
                 draft.unlink()
         key = file.read_text(encoding="utf-8").strip()

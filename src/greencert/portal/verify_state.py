@@ -35,50 +35,35 @@ class PageState:
 _CHECKPOINT_FIELDS = ("id", "size", "root_hash", "note", "signed_at")
 
 
-def _state_sql() -> str:
-    checkpoint = LogCheckpoint._meta.db_table
-    cosignature = LogCosignature._meta.db_table
-    citation = DocumentCitation._meta.db_table
-    columns = ", ".join(f"c.{f}" for f in _CHECKPOINT_FIELDS)
-    # The citations' aggregate is always one row; the newest checkpoint is joined to it, so a log
-    # without a checkpoint still answers the citations.
-    return (
-        f"SELECT d.n, d.last, {columns}, "
-        f"(SELECT COUNT(*) FROM {cosignature} s WHERE s.checkpoint_id = c.id), "
-        f"(SELECT MAX(s.received_at) FROM {cosignature} s WHERE s.checkpoint_id = c.id) "
-        f"FROM (SELECT COUNT(*) AS n, MAX(cited_at) AS last FROM {citation} "
-        f"WHERE certificate_id = %s) d "
-        f"LEFT JOIN (SELECT {', '.join(_CHECKPOINT_FIELDS)} FROM {checkpoint} "
-        f"ORDER BY size DESC LIMIT 1) c ON 1 = 1"
-    )
-
-
-STATE_SQL = _state_sql()
-
-
-def _document_and_state_sql() -> str:
-    """The stored document of a registry number with the page state beside it, in one read: the
-    citations' aggregates as subqueries of the document's row, the newest checkpoint joined."""
-    document = PublicDocument._meta.db_table
+def _state_sql(document_columns: str, source: str, where: str) -> str:
+    """The page state of the certificate ``p.certificate_id`` of ``source`` names: its citations'
+    aggregates as subqueries of that row, the newest checkpoint joined to it (so a log without a
+    checkpoint still answers the citations), after ``document_columns``."""
     checkpoint = LogCheckpoint._meta.db_table
     cosignature = LogCosignature._meta.db_table
     citation = DocumentCitation._meta.db_table
     columns = ", ".join(f"c.{f}" for f in _CHECKPOINT_FIELDS)
     return (
-        "SELECT p.certificate_id, p.own_sequence, p.version, p.changed_at, p.body, "
+        f"SELECT {document_columns}"
         f"(SELECT COUNT(*) FROM {citation} t WHERE t.certificate_id = p.certificate_id), "
         f"(SELECT MAX(t.cited_at) FROM {citation} t WHERE t.certificate_id = p.certificate_id), "
         f"{columns}, "
         f"(SELECT COUNT(*) FROM {cosignature} s WHERE s.checkpoint_id = c.id), "
         f"(SELECT MAX(s.received_at) FROM {cosignature} s WHERE s.checkpoint_id = c.id) "
-        f"FROM {document} p "
+        f"FROM {source} "
         f"LEFT JOIN (SELECT {', '.join(_CHECKPOINT_FIELDS)} FROM {checkpoint} "
-        f"ORDER BY size DESC LIMIT 1) c ON 1 = 1 "
-        "WHERE p.number = %s"
+        f"ORDER BY size DESC LIMIT 1) c ON 1 = 1{where}"
     )
 
 
-DOCUMENT_AND_STATE_SQL = _document_and_state_sql()
+# The state of a certificate by its id (one without a stored document yet).
+STATE_SQL = _state_sql("", "(SELECT CAST(%s AS BIGINT) AS certificate_id) p", "")
+# The stored document of a registry number with the page state beside it, in one read.
+DOCUMENT_AND_STATE_SQL = _state_sql(
+    "p.certificate_id, p.own_sequence, p.version, p.changed_at, p.body, ",
+    f"{PublicDocument._meta.db_table} p",
+    " WHERE p.number = %s",
+)
 
 
 def _time(value: Any) -> dt.datetime | None:

@@ -45,8 +45,8 @@ from greencert.core.actors import Actor
 from greencert.core.errors import PermissionRefused
 from greencert.core.tests.fixtures import COATINGS_UNIT, LONG_AGO, in_days, region
 from greencert.exchange.actions import create_client, record_adoption
-from greencert.governance.models import AgreementParty, RecognitionAgreement
 from greencert.governance.recognition import recognise_certificate
+from greencert.governance.testing import recognition_agreement
 from greencert.parties.factory import EnterpriseFactory, LaboratoryFactory
 from greencert.parties.models import Role
 from greencert.supervision.actions import list_on_blacklist
@@ -221,23 +221,7 @@ def _link(scene: Scene, upstream: Certificate) -> Any:
 
 
 def _agreement(scene: Scene) -> Any:
-    agreement = RecognitionAgreement.objects.create(
-        code="YRD-HR-MATRIX",
-        title_zh="浙江、江苏绿色产品认证结果互认协议",
-        title_en="Zhejiang-Jiangsu mutual recognition of green product certification",
-        kind=RecognitionAgreement.Kind.INTER_PROVINCIAL,
-        starts_on=dt.date(2025, 1, 1),
-    )
-    agreement.categories.set([scene.certificate.category])
-    for code in ("330000", "320000"):
-        province = region(code)
-        AgreementParty.objects.create(
-            agreement=agreement,
-            name_zh=f"{province.name_zh}市场监督管理局",
-            name_en=f"{province.name_en} Administration for Market Regulation",
-            region=province,
-        )
-    return agreement
+    return recognition_agreement([scene.certificate.category], ("330000", "320000"))
 
 
 SITE_INSPECTION = {"inspected_on": LONG_AGO, "report_number": "JC-2026-01", "inspectors": "王检"}

@@ -142,21 +142,19 @@ def verify(request: HttpRequest, number: str) -> HttpResponseBase:
         if can_see_adoptions(Actor.for_user(request.user), certificate):
             context["adoptions"] = adoption_rows(certificate, language)
     context.update(panel_context(shown))
-    response = _framed(request, "portal/verify.html", "portal/verify_content.html", context)
+    response = _framed(request, "portal/verify_content.html", context)
     if validators is not None:
         _keep_page(request, validators[0], response)
         set_validators(response, *validators, cache_control=_lifetime(request), vary=VARY)
     return response
 
 
-def _framed(
-    request: HttpRequest, frame: str, content: str, context: dict[str, Any]
-) -> HttpResponse:
+def _framed(request: HttpRequest, content: str, context: dict[str, Any]) -> HttpResponse:
     """The page's content rendered by Jinja2 (``content``, see ``core.jinja``) inside the site's
-    frame, a Django template (``frame``) that shows it as ``content``."""
+    frame, the Django template ``portal/verify.html``, which shows it as ``content``."""
     context["LANGUAGE_CODE"] = context.get("lang") or get_language()
     context["content"] = mark_safe(render_to_string(content, context, request, using="jinja2"))
-    return render(request, frame, context)
+    return render(request, "portal/verify.html", context)
 
 
 # A page for visitors who are not signed in, rendered once per process (or per Redis) while its
@@ -199,9 +197,7 @@ def _not_one_certificate(
     foreign = foreign_certificate(lookup.normalised) if lookup.verdict == "not_found" else None
     if foreign is not None:
         context.update(page_context(foreign, language))
-        return _framed(
-            request, "portal/verify_foreign.html", "portal/verify_foreign_content.html", context
-        )
+        return _framed(request, "portal/verify_foreign_content.html", context)
     zh, en = explain(lookup)
     context["message"] = en if language.startswith("en") else zh
     context["suggestions"] = suggestions(lookup.candidates, language)
