@@ -97,6 +97,7 @@ def timestamp(value: Any) -> str:
 # while it runs, and a lookup here costs a dictionary read instead of Django's per-call search
 # for the active translation.
 _TRANSLATED: dict[tuple[str, str], str] = {}
+_FORMATTED: dict[tuple[str, str, bool], str] = {}
 
 
 def _language(context: Context) -> str:
@@ -108,12 +109,28 @@ def _gettext(context: Context, message: str, **variables: Any) -> str:
     """Jinja's new-style ``gettext`` (``{% trans %}``, ``_()``): the translation in the page's
     language (``LANGUAGE_CODE``), marked safe under autoescape, its variables escaped into it."""
     language = _language(context)
+    autoescape = context.eval_ctx.autoescape
+    if not variables:  # most messages: formatted once per language (``%%`` written ``%``)
+        formatted = _FORMATTED.get((language, message, autoescape))
+        if formatted is None:
+            formatted = _FORMATTED[(language, message, autoescape)] = _format(
+                _translated(language, message), autoescape, variables
+            )
+        return formatted
+    return _format(_translated(language, message), autoescape, variables)
+
+
+def _translated(language: str, message: str) -> str:
     text = _TRANSLATED.get((language, message))
     if text is None:
         with translation.override(language):
             text = _TRANSLATED[(language, message)] = gettext(message)
-    translated = Markup(text) if context.eval_ctx.autoescape else text
-    return translated % variables
+    return text
+
+
+def _format(text: str, autoescape: bool, variables: dict[str, Any]) -> str:
+    """Jinja's new-style formatting: marked safe under autoescape, the variables escaped into it."""
+    return (Markup(text) if autoescape else text) % variables
 
 
 @pass_context
@@ -122,8 +139,7 @@ def _ngettext(context: Context, singular: str, plural: str, number: int, **varia
     with translation.override(_language(context)):
         text = ngettext(singular, plural, number)
     variables.setdefault("num", number)
-    translated = Markup(text) if context.eval_ctx.autoescape else text
-    return translated % variables
+    return _format(text, context.eval_ctx.autoescape, variables)
 
 
 def environment(**options: Any) -> Environment:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import operator
 import time
 from dataclasses import dataclass
@@ -355,6 +356,11 @@ GIN_MATCH_COST = 12
 WINDOW_PAGES = 2
 NEWEST_WINDOW = 2000
 WIDEST_WINDOW = 100_000
+# Where the GIN index holds blocks of ids (``fts.BLOCK_KEY``), a window wider than this is read
+# as the GIN index's newest blocks instead, and at most BLOCK_PASSES such passes, each spanning
+# twice the blocks of the last, come before one pass over the rest.
+BLOCK_WINDOW = 8000
+BLOCK_PASSES = 3
 # How long a process keeps the table's gram statistics (ANALYZE refreshes them on the server).
 GRAM_STATISTICS_SECONDS = 600.0
 
@@ -362,10 +368,14 @@ GRAM_STATISTICS_SECONDS = 600.0
 @dataclass(frozen=True)
 class PostgresqlPass:
     """How ``_postgresql_ids`` reads a page: the ``window`` newest documents first (0: straight
-    to the GIN index), then the GIN index below them; ``expected`` matches were estimated."""
+    to the GIN index), then the GIN index below them, in one pass or by blocks of ids;
+    ``expected`` matches were estimated."""
 
     expected: float
     window: int
+    # The GIN index's blocks of ids are read newest first (``_gin_blocks``), each expected to
+    # hold ``per_block`` matches; 0: the GIN index below the window in one pass.
+    per_block: float = 0.0
 
 
 def postgresql_pass(
@@ -383,14 +393,17 @@ def postgresql_pass(
     estimate) times the share of the rarest gram (``pg_stats``; a gram missing from the most
     common elements is rarer than the least common one listed). A window holding ``WINDOW_PAGES``
     pages of them reads ``WINDOW_PAGES × limit × rows / expected`` documents, while the GIN index
-    fetches every match at ``GIN_MATCH_COST`` window rows each; the cheaper is read first. Both costs follow from
+    fetches every match at ``GIN_MATCH_COST`` window rows each; the cheaper is read first. Where
+    the GIN index holds blocks of ids, a window wider than ``BLOCK_WINDOW`` gives way to the GIN
+    index's newest blocks, which fetch about the matches a page needs, however large the table. Both costs follow from
     the table's size and the words' share of it, so the window grows with the table and the GIN
     pass is kept to words and filters that leave few rows: at most about the square root of
     ``WINDOW_PAGES × limit × rows / GIN_MATCH_COST`` matches, 2,100 at 1,240,000 documents and
     6,600 at ten times that, each pass then costing as much as reading 25,000 or 79,000 window
     rows.
     """
-    shares, least, rows = _gram_statistics(cursor)
+    shares, least, rows, blocks = _gram_statistics(cursor)
+    table = rows
     filtered = _estimated_rows(cursor, filters_sql, params) if filters_sql else rows
     if year is not None and rows > 0:  # the window reads that year's documents only
         rows = _estimated_rows(cursor, f"{fts.YEAR_KEY} = %s", [year])
@@ -401,7 +414,11 @@ def postgresql_pass(
     window = WINDOW_PAGES * limit * rows / max(expected, 1.0)
     if expected * GIN_MATCH_COST <= window:
         return PostgresqlPass(expected, 0)
-    return PostgresqlPass(expected, int(min(max(window, NEWEST_WINDOW), WIDEST_WINDOW)))
+    per_block = expected * fts.BLOCK_IDS / table if blocks else 0.0
+    if per_block and window > BLOCK_WINDOW:
+        return PostgresqlPass(expected, 0, per_block)
+    widest = BLOCK_WINDOW if per_block else WIDEST_WINDOW
+    return PostgresqlPass(expected, int(min(max(window, NEWEST_WINDOW), widest)), per_block)
 
 
 def _estimated_rows(cursor: Any, where: str, params: list[Any]) -> float:
@@ -412,15 +429,16 @@ def _estimated_rows(cursor: Any, where: str, params: list[Any]) -> float:
     return float(plan[0]["Plan"]["Plan Rows"])
 
 
-_gram_cache: dict[str, tuple[float, dict[str, float], float, float]] = {}
+_gram_cache: dict[str, tuple[float, dict[str, float], float, float, bool]] = {}
 
 
-def _gram_statistics(cursor: Any) -> tuple[dict[str, float], float, float]:
+def _gram_statistics(cursor: Any) -> tuple[dict[str, float], float, float, bool]:
     """The share of documents holding each most common gram, the least such share (1.0 without
-    statistics), and the table's estimated rows, as ANALYZE left them in ``pg_stats``."""
+    statistics), and the table's estimated rows, as ANALYZE left them in ``pg_stats``; and
+    whether the GIN index holds blocks of ids (``fts.BLOCK_KEY``)."""
     cached = _gram_cache.get(connection.settings_dict["NAME"])
     if cached and time.monotonic() - cached[0] < GRAM_STATISTICS_SECONDS:
-        return cached[1], cached[2], cached[3]
+        return cached[1], cached[2], cached[3], cached[4]
     cursor.execute(
         "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
         "WHERE tablename = %s AND attname = %s",
@@ -435,8 +453,11 @@ def _gram_statistics(cursor: Any) -> tuple[dict[str, float], float, float]:
     cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [T])
     tuples = cursor.fetchone()
     rows = float(tuples[0]) if tuples else 0.0
-    _gram_cache[connection.settings_dict["NAME"]] = (time.monotonic(), shares, least, rows)
-    return shares, least, rows
+    cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [fts.FILTERED_GIN])
+    definition = cursor.fetchone()
+    blocks = bool(definition) and f"(id / {fts.BLOCK_IDS})" in definition[0]
+    _gram_cache[connection.settings_dict["NAME"]] = (time.monotonic(), shares, least, rows, blocks)
+    return shares, least, rows, blocks
 
 
 def _postgresql_ids(
@@ -516,12 +537,47 @@ def _postgresql_ids(
                 return ids
         # ``id + 0``: never the primary key walked backwards, which reads every row above the
         # matches when they sit low in the table (an issue year long past, ids in issue order).
-        cursor.execute(
-            f"SELECT {T}.id FROM {T} WHERE {fts.TSVECTOR} @@ {tsquery} AND {where} "
-            f"{keys}AND {T}.id < %s ORDER BY {T}.id + 0 DESC LIMIT %s",
-            [*head, *key_params, floor, limit - len(ids)],
+        below = (
+            f"SELECT {T}.id FROM {T} WHERE {fts.TSVECTOR} @@ {tsquery} AND {where} {keys}"
+            f"AND {T}.id < %s{{blocks}} ORDER BY {T}.id + 0 DESC LIMIT %s"
         )
-        return ids + [row[0] for row in cursor.fetchall()]
+        return ids + _gin_blocks(
+            cursor, below, [*head, *key_params], floor, limit - len(ids), chosen.per_block
+        )
+
+
+def _gin_blocks(
+    cursor: Any, below: str, params: list[Any], floor: int, count: int, per_block: float
+) -> list[int]:
+    """The newest ``count`` matches of ``below`` (its ``{blocks}`` left for a condition on the
+    block of ids) under ``floor``, through the GIN index.
+
+    With ``per_block`` expected matches in each block of ``fts.BLOCK_IDS`` ids, the blocks just
+    under ``floor`` expected to hold two pages are read first, then twice as many below them, up to
+    ``BLOCK_PASSES`` times; what is left, in one pass. A block pass fetches the rows of its own
+    blocks' matches only, where one pass fetches every match to keep the newest; when the
+    estimate was too high and the blocks hold too few, the last pass has few matches to fetch.
+    """
+    ids: list[int] = []
+    if per_block > 0:
+        top = (floor - 1) // fts.BLOCK_IDS
+        span = max(1, math.ceil(WINDOW_PAGES * count / per_block))
+        for _ in range(BLOCK_PASSES):
+            lowest = top - span + 1
+            if lowest <= 0:
+                break
+            cursor.execute(
+                below.replace(
+                    "{blocks}", f" AND {fts.BLOCK_KEY} BETWEEN %s::bigint AND %s::bigint"
+                ),
+                [*params, floor, lowest, top, count - len(ids)],
+            )
+            ids += [row[0] for row in cursor.fetchall()]
+            if len(ids) >= count:
+                return ids
+            floor, top, span = lowest * fts.BLOCK_IDS, lowest - 1, span * 2
+    cursor.execute(below.replace("{blocks}", ""), [*params, floor, count - len(ids)])
+    return ids + [row[0] for row in cursor.fetchall()]
 
 
 def _index_keys(filters: SearchFilters) -> tuple[str, list[Any]]:

@@ -260,6 +260,66 @@ def test_a_rare_word_with_a_filter_is_read_from_the_gin_index_and_a_common_word_
         assert rare.expected < common.expected
 
 
+def _spread_over_blocks(numbers: list[str]) -> list[str]:
+    """Move the documents of ``numbers`` into every other block of ids (1, 3, 5, …) in the order
+    they were written, as a registry of many blocks holds its matches; the numbers newest first."""
+    from greencert.portal import fts
+
+    ordered = list(
+        SearchDocument.objects.filter(key__in=numbers).order_by("id").values_list("id", "key")
+    )
+    with connection.cursor() as cursor:
+        for position, (pk, _) in enumerate(ordered):
+            moved = (2 * position + 1) * fts.BLOCK_IDS + 5
+            cursor.execute("UPDATE portal_searchdocument SET id = %s WHERE id = %s", [moved, pk])
+    return [key for _, key in reversed(ordered)]
+
+
+@pytest.mark.parametrize(
+    ("per_block", "limit", "block_passes"),
+    [
+        # A page reads one match more than it shows. Matches sit in blocks 15, 13, 11, … 1.
+        (4.0, 2, 2),  # blocks 14-15, then 10-13: the three matches in two passes
+        (1000.0, 10, 3),  # blocks 15, 13-14, 9-12 hold four of eleven; one pass finds the rest
+    ],
+)
+def test_matches_are_read_block_by_block_newest_first_and_the_rest_in_one_pass(
+    issue, monkeypatch, per_block, limit, block_passes
+):
+    from django.test.utils import CaptureQueriesContext
+
+    from greencert.portal import search as search_module
+
+    if connection.vendor != "postgresql":
+        pytest.skip("blocks of ids are read through PostgreSQL's GIN index")
+    newest_first = _spread_over_blocks([issue().number for _ in range(8)])
+    monkeypatch.setattr(
+        search_module,
+        "postgresql_pass",
+        lambda *a, **k: search_module.PostgresqlPass(99, 0, per_block),
+    )
+    with CaptureQueriesContext(connection) as queries:
+        assert keys(q="涂料", kind="certificate", limit=limit) == newest_first[:limit]
+    passes = [q["sql"] for q in queries if "portal_searchdocument.id + 0" in q["sql"]]
+    assert sum("BETWEEN" in sql for sql in passes) == block_passes
+    first = search(q="涂料", kind="certificate", limit=3)
+    rest = search(q="涂料", kind="certificate", limit=5, cursor=first["next_cursor"])
+    assert [hit["key"] for hit in first["items"] + rest["items"]] == newest_first
+
+
+def test_the_gin_index_holds_the_block_of_ids_where_it_holds_the_filters():
+    from greencert.portal import fts
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's GIN index")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [fts.FILTERED_GIN])
+        definition = cursor.fetchone()
+    if definition is None:
+        pytest.skip("btree_gin is not installed here: the plain GIN index, without keys")
+    assert definition[0].endswith(f"((id / {fts.BLOCK_IDS})))")
+
+
 def test_a_one_year_filter_finds_that_years_matches_newest_first_past_its_window(
     issue, monkeypatch
 ):
