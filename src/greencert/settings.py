@@ -438,10 +438,11 @@ INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp", "csp"]
 # - OTPMiddleware: after AuthenticationMiddleware, on every path that has a session (pages, admin);
 # - TwoFactorRequiredMiddleware: after OTPMiddleware, on the same paths;
 # - AxesMiddleware: last; needed only on the login paths (/login/, /admin/login/);
-# - CSPMiddleware: after SecurityMiddleware, on every path (JSON answers too: it costs a header).
+# - CSPMiddleware (django-csp's, its site policy built once): after SecurityMiddleware, on every
+#   path (JSON answers too: it costs a header).
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
-    "csp.middleware.CSPMiddleware",
+    "greencert.core.middleware.CSPMiddleware",
 )
 MIDDLEWARE.insert(
     MIDDLEWARE.index("greencert.core.middleware.AuthenticationMiddleware") + 1,

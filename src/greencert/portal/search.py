@@ -356,11 +356,12 @@ GIN_MATCH_COST = 12
 WINDOW_PAGES = 2
 NEWEST_WINDOW = 2000
 WIDEST_WINDOW = 100_000
-# Where the GIN index holds blocks of ids (``fts.BLOCK_KEY``), a window wider than this is read
-# as the GIN index's newest blocks instead, and at most BLOCK_PASSES such passes, each spanning
-# twice the blocks of the last, come before one pass over the rest.
-BLOCK_WINDOW = 8000
-BLOCK_PASSES = 3
+# Where the GIN index holds blocks of ids (``fts.BLOCK_KEY``) and the GIN pass would fetch more
+# than BLOCK_MATCHES matches, it reads the blocks one by one from the newest, at most
+# BLOCKS_READ of them, then the rest in one pass; a window wider than BLOCK_WINDOW gives way to it.
+BLOCK_MATCHES = 1000
+BLOCKS_READ = 6
+BLOCK_WINDOW = WIDEST_WINDOW
 # How long a process keeps the table's gram statistics (ANALYZE refreshes them on the server).
 GRAM_STATISTICS_SECONDS = 600.0
 
@@ -393,14 +394,14 @@ def postgresql_pass(
     estimate) times the share of the rarest gram (``pg_stats``; a gram missing from the most
     common elements is rarer than the least common one listed). A window holding ``WINDOW_PAGES``
     pages of them reads ``WINDOW_PAGES × limit × rows / expected`` documents, while the GIN index
-    fetches every match at ``GIN_MATCH_COST`` window rows each; the cheaper is read first. Where
-    the GIN index holds blocks of ids, a window wider than ``BLOCK_WINDOW`` gives way to the GIN
-    index's newest blocks, which fetch about the matches a page needs, however large the table. Both costs follow from
-    the table's size and the words' share of it, so the window grows with the table and the GIN
-    pass is kept to words and filters that leave few rows: at most about the square root of
-    ``WINDOW_PAGES × limit × rows / GIN_MATCH_COST`` matches, 2,100 at 1,240,000 documents and
-    6,600 at ten times that, each pass then costing as much as reading 25,000 or 79,000 window
-    rows.
+    fetches every match at ``GIN_MATCH_COST`` window rows each; the cheaper is read first. Both
+    costs follow from the table's size and the words' share of it, so the window grows with the
+    table and the GIN pass is kept to words and filters that leave few rows: at most about the
+    square root of ``WINDOW_PAGES × limit × rows / GIN_MATCH_COST`` matches, 2,100 at 1,240,000
+    documents and 6,600 at ten times that, each pass then costing as much as reading 25,000 or
+    79,000 window rows. Where the GIN index holds blocks of ids, a window wider than
+    ``BLOCK_WINDOW`` gives way to the GIN index's newest blocks (``per_block``), which fetch about
+    the matches a page needs, however large the table.
     """
     shares, least, rows, blocks = _gram_statistics(cursor)
     table = rows
@@ -412,13 +413,12 @@ def postgresql_pass(
     if rows <= 0:  # never analysed: no estimate, the smallest window first
         return PostgresqlPass(expected, NEWEST_WINDOW)
     window = WINDOW_PAGES * limit * rows / max(expected, 1.0)
-    if expected * GIN_MATCH_COST <= window:
-        return PostgresqlPass(expected, 0)
     per_block = expected * fts.BLOCK_IDS / table if blocks else 0.0
+    if expected * GIN_MATCH_COST <= window:
+        return PostgresqlPass(expected, 0, per_block)
     if per_block and window > BLOCK_WINDOW:
         return PostgresqlPass(expected, 0, per_block)
-    widest = BLOCK_WINDOW if per_block else WIDEST_WINDOW
-    return PostgresqlPass(expected, int(min(max(window, NEWEST_WINDOW), widest)), per_block)
+    return PostgresqlPass(expected, int(min(max(window, NEWEST_WINDOW), WIDEST_WINDOW)), per_block)
 
 
 def _estimated_rows(cursor: Any, where: str, params: list[Any]) -> float:
@@ -552,30 +552,27 @@ def _gin_blocks(
     """The newest ``count`` matches of ``below`` (its ``{blocks}`` left for a condition on the
     block of ids) under ``floor``, through the GIN index.
 
-    With ``per_block`` expected matches in each block of ``fts.BLOCK_IDS`` ids, the blocks just
-    under ``floor`` expected to hold two pages are read first, then twice as many below them, up to
-    ``BLOCK_PASSES`` times; what is left, in one pass. A block pass fetches the rows of its own
-    blocks' matches only, where one pass fetches every match to keep the newest; when the
-    estimate was too high and the blocks hold too few, the last pass has few matches to fetch.
+    One pass fetches every match's row to keep the newest. When that is more than
+    ``BLOCK_MATCHES`` rows (``per_block`` expected in each block of ``fts.BLOCK_IDS`` ids) and a
+    few blocks are expected to hold two pages, the blocks under ``floor`` are read one by one,
+    newest first, each fetching its own matches only, up to ``BLOCKS_READ`` of them; what is
+    left, in one pass, which has few matches to fetch when the estimate was too high.
     """
     ids: list[int] = []
-    if per_block > 0:
-        top = (floor - 1) // fts.BLOCK_IDS
-        span = max(1, math.ceil(WINDOW_PAGES * count / per_block))
-        for _ in range(BLOCK_PASSES):
-            lowest = top - span + 1
-            if lowest <= 0:
-                break
+    top = (floor - 1) // fts.BLOCK_IDS
+    needed = WINDOW_PAGES * count / per_block if per_block > 0 else math.inf
+    if per_block * top > BLOCK_MATCHES and needed <= BLOCKS_READ / 2:
+        # One query a block, by equality: the index reads a block's entry as a list it skips
+        # along, where a range or a list of blocks is gathered whole or left to the filter.
+        for block in range(top, max(top - BLOCKS_READ, 0), -1):
             cursor.execute(
-                below.replace(
-                    "{blocks}", f" AND {fts.BLOCK_KEY} BETWEEN %s::bigint AND %s::bigint"
-                ),
-                [*params, floor, lowest, top, count - len(ids)],
+                below.replace("{blocks}", f" AND {fts.BLOCK_KEY} = %s::bigint"),
+                [*params, floor, block, count - len(ids)],
             )
             ids += [row[0] for row in cursor.fetchall()]
+            floor = block * fts.BLOCK_IDS
             if len(ids) >= count:
                 return ids
-            floor, top, span = lowest * fts.BLOCK_IDS, lowest - 1, span * 2
     cursor.execute(below.replace("{blocks}", ""), [*params, floor, count - len(ids)])
     return ids + [row[0] for row in cursor.fetchall()]
 

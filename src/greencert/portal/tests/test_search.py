@@ -279,8 +279,9 @@ def _spread_over_blocks(numbers: list[str]) -> list[str]:
     ("per_block", "limit", "block_passes"),
     [
         # A page reads one match more than it shows. Matches sit in blocks 15, 13, 11, … 1.
-        (4.0, 2, 2),  # blocks 14-15, then 10-13: the three matches in two passes
-        (1000.0, 10, 3),  # blocks 15, 13-14, 9-12 hold four of eleven; one pass finds the rest
+        (1000.0, 2, 5),  # blocks 15 down to 11 hold the three matches
+        (1000.0, 10, 6),  # six blocks (15-10) hold three of eleven; one pass finds the rest
+        (10.0, 10, 0),  # 150 matches expected in all: one pass fetches them all
     ],
 )
 def test_matches_are_read_block_by_block_newest_first_and_the_rest_in_one_pass(
@@ -288,6 +289,7 @@ def test_matches_are_read_block_by_block_newest_first_and_the_rest_in_one_pass(
 ):
     from django.test.utils import CaptureQueriesContext
 
+    from greencert.portal import fts
     from greencert.portal import search as search_module
 
     if connection.vendor != "postgresql":
@@ -301,7 +303,7 @@ def test_matches_are_read_block_by_block_newest_first_and_the_rest_in_one_pass(
     with CaptureQueriesContext(connection) as queries:
         assert keys(q="涂料", kind="certificate", limit=limit) == newest_first[:limit]
     passes = [q["sql"] for q in queries if "portal_searchdocument.id + 0" in q["sql"]]
-    assert sum("BETWEEN" in sql for sql in passes) == block_passes
+    assert sum(f"{fts.BLOCK_KEY} = " in sql for sql in passes) == block_passes
     first = search(q="涂料", kind="certificate", limit=3)
     rest = search(q="涂料", kind="certificate", limit=5, cursor=first["next_cursor"])
     assert [hit["key"] for hit in first["items"] + rest["items"]] == newest_first
