@@ -8,6 +8,7 @@ belongs is read as 0 or 1.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -33,7 +34,16 @@ def prefix() -> str:
 
 
 def number_pattern() -> re.Pattern[str]:
-    return re.compile(rf"^{re.escape(prefix())}(3[1-4])(\d{{4}})(\d{{{SERIAL_DIGITS}}})([0-9A-Z])$")
+    return _patterns(prefix())[0]
+
+
+@functools.lru_cache(maxsize=4)
+def _patterns(prefix: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A number's pattern under ``prefix``, and the looser one of its length and characters."""
+    return (
+        re.compile(rf"^{re.escape(prefix)}(3[1-4])(\d{{4}})(\d{{{SERIAL_DIGITS}}})([0-9A-Z])$"),
+        re.compile(rf"^{re.escape(prefix)}[0-9A-Z*]{{{2 + 4 + SERIAL_DIGITS + 1}}}$"),
+    )
 
 
 def compose(province: str, year: int, serial: int) -> str | None:
@@ -93,9 +103,8 @@ def read_lookalikes(normalised: str) -> str:
 
 def check_number(raw: str) -> NumberCheck:
     normalised = read_lookalikes(normalise_code(raw))
-    pattern = number_pattern()
+    pattern, loose = _patterns(prefix())
     if not pattern.match(normalised):
-        loose = re.compile(rf"^{re.escape(prefix())}[0-9A-Z*]{{{2 + 4 + SERIAL_DIGITS + 1}}}$")
         if loose.match(normalised) and not mod37_2_is_valid(normalised):
             return NumberCheck(normalised, "mistyped")
         return NumberCheck(normalised, "malformed")
