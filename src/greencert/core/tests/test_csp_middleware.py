@@ -29,7 +29,7 @@ def answered(middleware_class: type, response: HttpResponse | None = None, nonce
     request = RequestFactory().get("/api/v1/certificates/X")
     middleware.process_request(request)
     if nonce:
-        str(request.csp_nonce)  # a page's template asked for one
+        str(request.csp_nonce)  # type: ignore[attr-defined]  # a page's template asked for one
     return request, middleware.process_response(request, response or HttpResponse("{}"))
 
 
@@ -60,7 +60,7 @@ def test_a_changed_setting_changes_the_policy():
 @override_settings(CONTENT_SECURITY_POLICY=POLICY, CONTENT_SECURITY_POLICY_REPORT_ONLY=None)
 def test_a_view_with_its_own_policy_and_a_page_with_a_nonce_get_their_own_headers():
     own = HttpResponse("<p>")
-    own._csp_update = {"img-src": ["https://tiles.example.org"]}  # what @csp_update sets
+    own._csp_update = {"img-src": ["https://tiles.example.org"]}  # type: ignore[attr-defined]  # as @csp_update
     _, response = answered(CSPMiddleware, own)
     assert "https://tiles.example.org" in response[HEADER]
     request, response = answered(CSPMiddleware, nonce=True)
