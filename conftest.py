@@ -29,7 +29,7 @@ def pytest_configure(config):
         },
     }
     database = settings.DATABASES["default"]
-    if database["ENGINE"] == "django.db.backends.postgresql":
+    if database["ENGINE"] == settings.POSTGRESQL_ENGINE:
         # A test database need not survive a power cut: commits (migrations, transactional
         # tests) return without waiting for the WAL to reach the disk.
         database.setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"
