@@ -20,7 +20,12 @@ def clock(monkeypatch):
     monkeypatch.setattr(base, "monotonic", lambda: now[0])
     checks: list[bool] = []
     usable = connection.is_usable
-    monkeypatch.setattr(connection, "is_usable", lambda: checks.append(usable()) or checks[-1])
+
+    def counted() -> bool:
+        checks.append(usable())
+        return checks[-1]
+
+    monkeypatch.setattr(connection, "is_usable", counted)
     connection.close()
     connection.ensure_connection()
     return now, checks
