@@ -10,8 +10,9 @@ tests each row without re-parsing its grams.
 Where the ``btree_gin`` extension is installed, the GIN index also holds the filters' equality keys
 (kind, place, status, category, grade, zones as 0/1, issue year), so a rare word with filters
 is narrowed inside the index instead of by reading every matching row, and the block of ids a
-document sits in, so a word's newest matches are found without reading its older ones. Ranges stay out of it:
-a range in a GIN index unions every key it covers, slower than the rows it would save.
+document sits in, so a word's newest matches are found without reading its older ones. Ranges
+stay out of it: a range in a GIN index unions every key it covers, slower than the rows it would
+save.
 """
 
 from __future__ import annotations

@@ -417,9 +417,7 @@ def postgresql_pass(
         return PostgresqlPass(expected, NEWEST_WINDOW)
     window = WINDOW_PAGES * limit * rows / max(expected, 1.0)
     per_block = expected * fts.BLOCK_IDS / table if blocks else 0.0
-    if expected * GIN_MATCH_COST <= window:
-        return PostgresqlPass(expected, 0, per_block)
-    if per_block and window > BLOCK_WINDOW:
+    if expected * GIN_MATCH_COST <= window or (per_block and window > BLOCK_WINDOW):
         return PostgresqlPass(expected, 0, per_block)
     return PostgresqlPass(expected, int(min(max(window, NEWEST_WINDOW), WIDEST_WINDOW)), per_block)
 
@@ -458,7 +456,7 @@ def _gram_statistics(cursor: Any) -> tuple[dict[str, float], float, float, bool]
     rows = float(tuples[0]) if tuples else 0.0
     cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [fts.FILTERED_GIN])
     definition = cursor.fetchone()
-    blocks = bool(definition) and f"(id / {fts.BLOCK_IDS})" in definition[0]
+    blocks = bool(definition) and fts.BLOCK_KEY in definition[0]
     _gram_cache[connection.settings_dict["NAME"]] = (time.monotonic(), shares, least, rows, blocks)
     return shares, least, rows, blocks
 
